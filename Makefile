@@ -1,0 +1,59 @@
+# Warmlead. `make run` starts the local stack, `make test` runs every test
+# against DynamoDB Local. See README.md.
+
+GO        ?= go
+GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags="-s -w"
+FUNCTIONS := api notifier
+HOSTARCH  := $(shell $(GO) env GOARCH)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run test token build lint bench deploy clean ddblocal \
+	build-ApiFunction build-NotifierFunction
+
+## run: the whole local stack (DynamoDB Local, table, demo data, API on :8080)
+run:
+	$(GO) run ./infra/cmd/local
+
+## test: every test, against a DynamoDB Local each test package starts
+test:
+	$(GO) test -count=1 -timeout 20m ./...
+
+## token: a local bearer token, e.g. make token USER=alice
+token:
+	@$(GO) run ./infra/cmd/token $(USER)
+
+## ddblocal: fetch and verify DynamoDB Local into .cache (tests do it on demand)
+ddblocal:
+	$(GO) run ./infra/cmd/ddblocal install
+
+## build: bootstrap binaries, arm64 (deploy) and host arch (local runs)
+build:
+	@for f in $(FUNCTIONS); do \
+	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o bin/arm64/$$f/bootstrap ./functions/$$f || exit 1; \
+	  GOOS=linux GOARCH=$(HOSTARCH) CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o bin/$(HOSTARCH)/$$f/bootstrap ./functions/$$f || exit 1; \
+	done
+	@ls -l bin/*/*/bootstrap
+
+# SAM (BuildMethod: makefile) calls these with ARTIFACTS_DIR set.
+build-ApiFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/api
+
+build-NotifierFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/notifier
+
+## lint: gofmt, go vet, staticcheck
+lint:
+	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+## bench: benchmarks against DynamoDB Local
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
+
+## deploy: build with SAM and deploy (asks for stack name, region, ...)
+deploy:
+	sam build && sam deploy --guided
+
+clean:
+	rm -rf bin .aws-sam

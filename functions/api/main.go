@@ -1,0 +1,38 @@
+// Command api is the Warmlead HTTP API as a Lambda function: the shared
+// http.Handler behind the API Gateway v2 adapter. It only wires.
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/pkg/httpapi"
+)
+
+func main() {
+	if err := run(context.Background(), os.Getenv); err != nil {
+		slog.Error("api: init failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string) error {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	table := getenv("TABLE_NAME")
+	if table == "" {
+		return errors.New("TABLE_NAME is not set")
+	}
+	client, err := dynamo.NewClient(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	store := dynamo.New(client, table)
+	handler := httpapi.NewServer(logger, httpapi.Services{Members: store})
+	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
+	return nil
+}

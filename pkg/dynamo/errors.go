@@ -1,0 +1,41 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// storageError classifies an SDK error. Outages and throttling become
+// EUNAVAILABLE (the API answers 503 with Retry-After); anything else stays an
+// internal error carrying the SDK's message for the logs only.
+func storageError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		netErr    net.Error
+		throttled *types.ProvisionedThroughputExceededException
+		limit     *types.RequestLimitExceeded
+		api       smithy.APIError
+	)
+	switch {
+	case errors.As(err, &throttled), errors.As(err, &limit),
+		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+		return unavailable(op, err)
+	case errors.As(err, &api) && api.ErrorCode() == "ThrottlingException":
+		return unavailable(op, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// unavailable wraps both the domain code (for the client) and the SDK error
+// (for the logs).
+func unavailable(op string, err error) error {
+	return fmt.Errorf("%w: %s: %w", warmlead.Errorf(warmlead.EUNAVAILABLE, "Storage is temporarily unavailable; retry shortly."), op, err)
+}

@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// codeStatus is the one table from domain error codes to HTTP statuses.
+var codeStatus = map[string]int{
+	warmlead.EINVALID:      http.StatusUnprocessableEntity,
+	warmlead.EUNAUTHORIZED: http.StatusUnauthorized,
+	warmlead.EFORBIDDEN:    http.StatusForbidden,
+	warmlead.ENOTFOUND:     http.StatusNotFound,
+	warmlead.ECONFLICT:     http.StatusConflict,
+	warmlead.EPRECONDITION: http.StatusPreconditionFailed,
+	warmlead.EGONE:         http.StatusGone,
+	warmlead.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	warmlead.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// retryAfterSeconds is what a client is told to wait on a 503.
+const retryAfterSeconds = 5
+
+// problem is an RFC 9457 body plus the headers that go with it.
+type problem struct {
+	*huma.ErrorModel
+	headers http.Header
+}
+
+func (p *problem) GetHeaders() http.Header { return p.headers }
+
+// fail turns any error into the problem a client sees. Internal errors are
+// logged with the request id and shown only as a generic message.
+func fail(ctx context.Context, logger *slog.Logger, err error) error {
+	code := warmlead.ErrorCode(err)
+	status, ok := codeStatus[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx), "code", code, "err", err.Error())
+	}
+	return newProblem(status, warmlead.ErrorMessage(err), fieldsOf(err)...)
+}
+
+// newProblem builds a problem with a status-specific title and headers.
+func newProblem(status int, detail string, fields ...warmlead.FieldError) *problem {
+	p := &problem{ErrorModel: &huma.ErrorModel{
+		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
+	}}
+	for _, f := range fields {
+		p.Errors = append(p.Errors, errorDetail(f.Location, f.Message))
+	}
+	switch status {
+	case http.StatusServiceUnavailable:
+		p.headers = http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds)}}
+	case http.StatusUnauthorized:
+		p.headers = http.Header{"Www-Authenticate": {`Bearer realm="warmlead"`}}
+	}
+	return p
+}
+
+func fieldsOf(err error) []warmlead.FieldError {
+	if e, ok := asDomainError(err); ok {
+		return e.Fields
+	}
+	return nil
+}
+
+var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
+// normaliseProblem gives huma's own problems (validation, 413) the same
+// shape as ours: a type, and no echo of a whole request body.
+func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
+	var m *huma.ErrorModel
+	switch p := v.(type) {
+	case *huma.ErrorModel:
+		m = p
+	case *problem:
+		m = p.ErrorModel
+	default:
+		return v, nil
+	}
+	if m.Type == "" {
+		m.Type = "about:blank"
+	}
+	for _, d := range m.Errors {
+		if d == nil {
+			continue
+		}
+		// huma reports a missing property at its parent; name the field.
+		if sub := missingProperty.FindStringSubmatch(d.Message); sub != nil {
+			d.Location += "." + sub[1]
+		}
+		if d.Location == "body" {
+			d.Value = nil
+		}
+	}
+	return v, nil
+}
+
+func errorDetail(location, message string) *huma.ErrorDetail {
+	return &huma.ErrorDetail{Location: location, Message: message}
+}

@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// stage is a member's stage on the wire; its enum comes from the domain.
+type stage string
+
+// Schema documents (and so validates) the stage enum from warmlead.Stages.
+func (stage) Schema(huma.Registry) *huma.Schema {
+	enum := make([]any, len(warmlead.Stages))
+	for i, s := range warmlead.Stages {
+		enum[i] = string(s)
+	}
+	return &huma.Schema{Type: "string", Enum: enum, Description: "Where the member is in their working life."}
+}
+
+type profileBody struct {
+	Name      string   `json:"name" minLength:"1" maxLength:"100" example:"Dana Ortiz" doc:"Display name."`
+	Headline  string   `json:"headline,omitempty" maxLength:"200" example:"Career changer: teacher to UX research"`
+	Stage     stage    `json:"stage" example:"career_changer"`
+	Interests []string `json:"interests,omitempty" maxItems:"20" example:"[\"ux research\",\"data\"]" doc:"Fields of work (each 1-50 characters); when set, only leads in these fields are notified."`
+	Location  string   `json:"location,omitempty" maxLength:"100" example:"Lyon, France"`
+}
+
+type memberJSON struct {
+	ID        string    `json:"id" example:"alice"`
+	Name      string    `json:"name"`
+	Headline  string    `json:"headline"`
+	Stage     string    `json:"stage"`
+	Interests []string  `json:"interests"`
+	Location  string    `json:"location"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+type publicMemberJSON struct {
+	ID       string `json:"id" example:"alice"`
+	Name     string `json:"name"`
+	Headline string `json:"headline"`
+	Stage    string `json:"stage"`
+}
+
+func toMemberJSON(m *warmlead.Member) memberJSON {
+	interests := m.Interests
+	if interests == nil {
+		interests = []string{}
+	}
+	return memberJSON{ID: m.ID, Name: m.Name, Headline: m.Headline, Stage: string(m.Stage),
+		Interests: interests, Location: m.Location, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+type putMeInput struct {
+	Body profileBody
+}
+
+type memberOutput struct {
+	Status int
+	Body   memberJSON
+}
+
+type publicMemberOutput struct {
+	Body publicMemberJSON
+}
+
+func handlePutMe(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *putMeInput) (*memberOutput, error) {
+	return func(ctx context.Context, in *putMeInput) (*memberOutput, error) {
+		m, created, err := members.PutMember(ctx, &warmlead.Member{
+			ID: caller(ctx), Name: in.Body.Name, Headline: in.Body.Headline, Stage: warmlead.Stage(in.Body.Stage),
+			Interests: in.Body.Interests, Location: in.Body.Location,
+		})
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		status := http.StatusOK
+		if created {
+			status = http.StatusCreated
+		}
+		return &memberOutput{Status: status, Body: toMemberJSON(m)}, nil
+	}
+}
+
+func handleGetMe(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *struct{}) (*memberOutput, error) {
+	return func(ctx context.Context, _ *struct{}) (*memberOutput, error) {
+		m, err := members.FindMemberByID(ctx, caller(ctx))
+		if warmlead.ErrorCode(err) == warmlead.ENOTFOUND {
+			return nil, fail(ctx, logger, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me."))
+		}
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return &memberOutput{Status: http.StatusOK, Body: toMemberJSON(m)}, nil
+	}
+}
+
+type getMemberInput struct {
+	ID string `path:"id" maxLength:"128" doc:"The member's id."`
+}
+
+func handleGetMember(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *getMemberInput) (*publicMemberOutput, error) {
+	return func(ctx context.Context, in *getMemberInput) (*publicMemberOutput, error) {
+		m, err := members.FindMemberByID(ctx, in.ID)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return &publicMemberOutput{Body: publicMemberJSON{ID: m.ID, Name: m.Name, Headline: m.Headline, Stage: string(m.Stage)}}, nil
+	}
+}

@@ -1,0 +1,55 @@
+// Package httpapi is Warmlead's HTTP surface: one http.Handler, served by the
+// Lambda adapter in AWS and by the local gateway on a laptop. It speaks the
+// domain's interfaces only; routes.go lists every endpoint.
+//
+// It is built on huma (github.com/danielgtaylor/huma/v2) because the
+// contract wants an OpenAPI 3.1 document that never drifts from the code:
+// huma derives the document, the request validation and the RFC 9457 problem
+// bodies from the same Go types, so they cannot disagree.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// MaxBodyBytes bounds every request body; a larger one is a 413.
+const MaxBodyBytes = 64 << 10
+
+// Services are the domain services the API is built on.
+type Services struct {
+	Members warmlead.MemberService
+}
+
+// NewServer returns the whole API as one http.Handler.
+func NewServer(logger *slog.Logger, svc Services) http.Handler {
+	mux := http.NewServeMux()
+	api := humago.New(mux, apiConfig())
+	api.UseMiddleware(requireIdentity(api))
+	addRoutes(api, logger, svc)
+
+	var h http.Handler = mux
+	h = recoverPanics(logger, h)
+	h = logRequests(logger, h)
+	return h
+}
+
+// apiConfig is huma's default configuration minus the `$schema` body field
+// and Link header (noise for our clients), plus the bearer scheme and the
+// problem-body normaliser.
+func apiConfig() huma.Config {
+	cfg := huma.DefaultConfig("Warmlead API", "1.0.0")
+	cfg.CreateHooks = nil
+	cfg.OpenAPIPath = "/openapi"
+	cfg.Info.Description = "A job board for the hidden job network: leads, the people they travel through, and the referral chains that credit them."
+	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
+		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "JWT",
+			Description: "In AWS, a Cognito token checked by the HTTP API's JWT authorizer; locally, an HS256 token from `make token USER=name`."},
+	}
+	cfg.Transformers = append(cfg.Transformers, normaliseProblem)
+	return cfg
+}

@@ -1,0 +1,136 @@
+package warmlead
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Stage is where a member is in their working life; it decides which leads
+// suit them (informal and self-created internships exist for career changers
+// and returners).
+type Stage string
+
+// Stages a member can be in.
+const (
+	StageStudent       Stage = "student"
+	StageRecentGrad    Stage = "recent_grad"
+	StageCareerChanger Stage = "career_changer"
+	StageReturner      Stage = "returner"
+	StageProfessional  Stage = "professional"
+)
+
+// Stages lists every valid Stage, in the order shown in the API docs.
+var Stages = []Stage{StageStudent, StageRecentGrad, StageCareerChanger, StageReturner, StageProfessional}
+
+// Limits on a member profile, shared by validation and the API docs.
+const (
+	MaxNameLen      = 100
+	MaxHeadlineLen  = 200
+	MaxLocationLen  = 100
+	MaxInterests    = 20
+	MaxInterestLen  = 50
+	MaxMemberIDLen  = 128
+	memberIDPattern = `^[A-Za-z0-9_.@:+-]+$`
+)
+
+var memberIDRE = regexp.MustCompile(memberIDPattern)
+
+// Member is a person on Warmlead. The id is the identity provider's subject
+// (the JWT's sub), so a member exists once they save a profile.
+type Member struct {
+	ID        string
+	Name      string
+	Headline  string
+	Stage     Stage
+	Interests []string // fields of work; a member with interests only gets matching leads
+	Location  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// MemberService stores member profiles.
+type MemberService interface {
+	// PutMember creates the member's profile or replaces its editable fields,
+	// keeping CreatedAt, and returns the stored profile and whether it was
+	// created. Returns EINVALID.
+	PutMember(ctx context.Context, m *Member) (stored *Member, created bool, err error)
+
+	// FindMemberByID returns a member's profile. Returns ENOTFOUND.
+	FindMemberByID(ctx context.Context, id string) (*Member, error)
+}
+
+// Validate checks a profile's editable fields and its id, naming each field
+// at fault with its location in a request body.
+func (m *Member) Validate() error {
+	var fields []FieldError
+	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
+
+	if err := ValidateMemberID(m.ID); err != nil {
+		add("id", err.Error())
+	}
+	name := strings.TrimSpace(m.Name)
+	switch {
+	case name == "":
+		add("body.name", "must not be empty")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		add("body.name", "must be at most 100 characters")
+	}
+	if utf8.RuneCountInString(m.Headline) > MaxHeadlineLen {
+		add("body.headline", "must be at most 200 characters")
+	}
+	if !m.Stage.Valid() {
+		add("body.stage", "must be one of student, recent_grad, career_changer, returner, professional")
+	}
+	if utf8.RuneCountInString(m.Location) > MaxLocationLen {
+		add("body.location", "must be at most 100 characters")
+	}
+	if len(m.Interests) > MaxInterests {
+		add("body.interests", "must have at most 20 items")
+	}
+	seen := make(map[string]bool, len(m.Interests))
+	for i, in := range m.Interests {
+		loc := "body.interests[" + strconv.Itoa(i) + "]"
+		switch n := utf8.RuneCountInString(strings.TrimSpace(in)); {
+		case n == 0:
+			add(loc, "must not be empty")
+		case n > MaxInterestLen:
+			add(loc, "must be at most 50 characters")
+		case seen[NormalizeField(in)]:
+			add(loc, "is a duplicate")
+		}
+		seen[NormalizeField(in)] = true
+	}
+	if len(fields) > 0 {
+		return Invalid(fields...)
+	}
+	return nil
+}
+
+// Valid reports whether s is one of Stages.
+func (s Stage) Valid() bool {
+	for _, v := range Stages {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidateMemberID checks an id that arrives from a token or a path. Ids
+// become part of storage keys, so the separator characters are refused.
+func ValidateMemberID(id string) error {
+	if id == "" || len(id) > MaxMemberIDLen || !memberIDRE.MatchString(id) {
+		return Errorf(EINVALID, "a member id is 1 to 128 letters, digits or _.@:+-")
+	}
+	return nil
+}
+
+// NormalizeField gives the form of a field of work ("Data Science ") used to
+// match leads to interests ("data science").
+func NormalizeField(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
