@@ -139,6 +139,10 @@ func (e *portInUseError) Unwrap() error { return e.err }
 
 func launch(ctx context.Context, java, emuDir, dataDir string, port int, log io.Writer) (*Server, error) {
 	args := []string{
+		// C1-only JIT: the engine answers ~0.5-1.5 s sooner and burns less
+		// CPU while parallel test packages start their servers on a small
+		// machine; DynamoDB Local's peak throughput does not matter here.
+		"-XX:TieredStopAtLevel=1",
 		"-Djava.library.path=" + libDirName,
 		"-jar", jarName,
 		"-disableTelemetry",

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -39,12 +40,13 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 		}
 	}
 	opts = append(opts,
-		config.WithHTTPClient(&http.Client{Transport: &http.Transport{
-			DialContext:         (&net.Dialer{Timeout: time.Second, KeepAlive: 30 * time.Second}).DialContext,
-			MaxIdleConns:        256,
-			MaxIdleConnsPerHost: 256,
-			IdleConnTimeout:     90 * time.Second,
-		}, Timeout: attemptTimeout}),
+		config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithTimeout(attemptTimeout).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
+			WithTransportOptions(func(t *http.Transport) {
+				// Many concurrent requests share one host: keep their connections.
+				t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
+			})),
 		config.WithRetryer(func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
