@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"os"
 
@@ -23,15 +22,10 @@ func main() {
 
 func run(ctx context.Context, getenv func(string) string) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	table := getenv("TABLE_NAME")
-	if table == "" {
-		return errors.New("TABLE_NAME is not set")
-	}
-	client, err := dynamo.NewClient(ctx, getenv)
+	store, err := dynamo.NewFromEnv(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	store := dynamo.New(client, table)
 	handler := httpapi.NewServer(logger, httpapi.Services{Members: store})
 	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
 	return nil

@@ -91,9 +91,14 @@ func DefaultCacheDir() (string, error) {
 // NewClient returns a DynamoDB client for a DynamoDB Local endpoint such as
 // Server.Endpoint. It uses the static AccessKey/SecretKey and Region (so it
 // sees the same tables as every other local client), turns off response CRC
-// validation (DynamoDB Local's error responses carry no x-amz-crc32 header,
-// which would otherwise turn every modelled error into a checksum failure)
-// and allows 3 attempts. optFns are applied last and may override any of it.
+// validation and allows 3 attempts. optFns are applied last and may override
+// any of it.
+//
+// CRC validation is off because DynamoDB Local's error responses carry no
+// x-amz-crc32 header; SDK versions that insist on it would turn every modelled
+// error (ConditionalCheckFailed, ResourceNotFound) into a checksum failure.
+// The SDK version in go.mod today tolerates the missing header, so this is
+// insurance against upgrades, not a fix for a failure seen now.
 func NewClient(endpoint string, optFns ...func(*dynamodb.Options)) *dynamodb.Client {
 	opts := dynamodb.Options{
 		Region:                          Region,

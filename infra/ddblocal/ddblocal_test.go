@@ -53,8 +53,8 @@ func TestStartListTablesStop(t *testing.T) {
 		t.Errorf("fresh in-memory server has tables %v", out.TableNames)
 	}
 
-	// Error responses must come through as typed errors, not as checksum
-	// failures (DynamoDB Local sends no CRC header on errors).
+	// Error responses must come through as typed errors (DynamoDB Local
+	// sends no CRC header on errors; see NewClient).
 	_, err = client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("no-such-table")})
 	var rnf *types.ResourceNotFoundException
 	if !errors.As(err, &rnf) {
@@ -74,6 +74,31 @@ func TestStartListTablesStop(t *testing.T) {
 	if err == nil {
 		conn.Close()
 		t.Fatalf("port %d still accepts connections after Stop", srv.Port)
+	}
+}
+
+// TestStartBusyPortFailsFast guards against a trap: when the port is taken,
+// DynamoDB Local prints a BindException but the JVM keeps running, so Start
+// must notice the output rather than wait out its 60 s timeout.
+func TestStartBusyPortFailsFast(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	began := time.Now()
+	srv, err := Start(ctx, Options{Port: l.Addr().(*net.TCPAddr).Port})
+	if err == nil {
+		srv.Stop()
+		t.Fatal("Start succeeded on a port that is in use")
+	}
+	if !strings.Contains(err.Error(), "BindException") {
+		t.Errorf("error lacks java's output: %v", err)
+	}
+	if d := time.Since(began); d > 30*time.Second {
+		t.Errorf("Start took %s to report a busy port", d)
 	}
 }
 

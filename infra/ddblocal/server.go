@@ -1,6 +1,7 @@
 package ddblocal
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -210,6 +211,12 @@ func (s *Server) waitReady(parent context.Context) error {
 			return nil
 		}
 		lastErr = err
+		// A failed bind or other startup exception does not end the JVM
+		// (jetty's threads keep it alive), so watch the output instead of
+		// waiting out the timeout.
+		if s.out.contains(`Exception in thread "main"`) {
+			return errors.New("java failed during startup")
+		}
 		select {
 		case <-s.done:
 			return fmt.Errorf("java exited during startup: %v", s.waitErr)
@@ -302,6 +309,12 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 		_, _ = t.log.Write(p) // a failing log must not kill java's pipe
 	}
 	return len(p), nil
+}
+
+func (t *tailBuffer) contains(sub string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Contains(t.buf, []byte(sub))
 }
 
 func (t *tailBuffer) String() string {

@@ -13,7 +13,6 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/testenv"
-	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
@@ -25,7 +24,7 @@ var secret = []byte("0123456789abcdef0123456789abcdef")
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	env := testenv.New(t)
-	store := dynamo.New(env.Client, env.Table)
+	store := env.Store(t)
 	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Services{Members: store})
 	srv := httptest.NewServer(localgw.New(api, secret))
 	t.Cleanup(srv.Close)

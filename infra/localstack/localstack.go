@@ -65,9 +65,18 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 		cfg.Endpoint = srv.Endpoint
 		fmt.Fprintf(out, "DynamoDB Local on %s (started in %s)\n", srv.Endpoint, srv.StartDuration.Round(time.Millisecond))
 	}
+	secret, err := localgw.LoadOrCreateSecret(cfg.SecretPath())
+	if err != nil {
+		return err
+	}
 	env := func(k string) string {
-		if k == "DYNAMODB_ENDPOINT" {
+		switch k {
+		case "DYNAMODB_ENDPOINT":
 			return cfg.Endpoint
+		case "TABLE_NAME":
+			return cfg.Table
+		case "CURSOR_SECRET":
+			return "cursor:" + string(secret)
 		}
 		return getenv(k)
 	}
@@ -82,14 +91,12 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if _, err := samtemplate.EnsureTable(ctx, client, tmpl, cfg.Table); err != nil {
 		return fmt.Errorf("create table %s: %w", cfg.Table, err)
 	}
-	store := dynamo.New(client, cfg.Table)
-	if err := Seed(ctx, store); err != nil {
-		return fmt.Errorf("seed demo data: %w", err)
-	}
-
-	secret, err := localgw.LoadOrCreateSecret(cfg.SecretPath())
+	store, err := dynamo.NewFromEnv(ctx, env)
 	if err != nil {
 		return err
+	}
+	if err := Seed(ctx, store); err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
 	}
 	api := httpapi.NewServer(logger, httpapi.Services{Members: store})
 	ln, err := net.Listen("tcp", cfg.Addr)

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/samtemplate"
+	"github.com/warmlead/warmlead/pkg/dynamo"
 )
 
 var (
@@ -109,4 +110,21 @@ func tableName(test string) string {
 func ClientFor(t testing.TB, endpoint string) *dynamodb.Client {
 	t.Helper()
 	return ddblocal.NewClient(endpoint)
+}
+
+// Store returns a store on the test's table, reached through the counting
+// client.
+func (e *Env) Store(t testing.TB) *dynamo.Store {
+	t.Helper()
+	return MustStore(t, e.Client, e.Table)
+}
+
+// MustStore returns a store on client and table, failing t on error.
+func MustStore(t testing.TB, client *dynamodb.Client, table string) *dynamo.Store {
+	t.Helper()
+	s, err := dynamo.New(client, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"net"
 	"net/http"
 	"time"
@@ -73,3 +75,26 @@ const (
 	LocalSecretKey = "local"
 	LocalRegion    = "us-east-1"
 )
+
+// NewFromEnv builds the Store a function runs on: TABLE_NAME, the client of
+// NewClient, and CURSOR_SECRET (at least 32 bytes of secret text; its
+// SHA-256 is the cursor key) so that every instance opens every cursor.
+func NewFromEnv(ctx context.Context, getenv func(string) string) (*Store, error) {
+	table := getenv("TABLE_NAME")
+	if table == "" {
+		return nil, errors.New("TABLE_NAME is not set")
+	}
+	var opts []Option
+	if secret := getenv("CURSOR_SECRET"); secret != "" {
+		if len(secret) < 32 {
+			return nil, errors.New("CURSOR_SECRET must be at least 32 characters")
+		}
+		key := sha256.Sum256([]byte(secret))
+		opts = append(opts, WithCursorKey(key[:]))
+	}
+	client, err := NewClient(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return New(client, table, opts...)
+}

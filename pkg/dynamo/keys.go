@@ -1,26 +1,100 @@
 package dynamo
 
-// Every key of the table is built here, so the layout can be read in one
-// place. Items carry PK/SK; the GSIs (all projected ALL) are:
-//
-//	GSI1  lists by owner      GSI1PK = POSTER#<member> | CONNS#<member>#<status> | MEMBERORGS#<member> | REFERRER#<member>
-//	GSI2  open postings feed  GSI2PK = FEED           GSI2SK = <created>#<id>
-//	GSI3  open, by field      GSI3PK = FIELD#<field>  GSI3SK = <created>#<id>
-//	GSI4  open, by kind       GSI4PK = KIND#<kind>    GSI4SK = <created>#<id>
-//	GSI5  open, by org        GSI5PK = ORG#<org>      GSI5SK = <created>#<id>
-//
-// GSI2-5 are sparse: a posting leaves them when it closes.
+import "strings"
 
-// Item types, stored in every item's Type attribute. The notifier's stream
-// filter (template.yaml) selects on them.
+// Every key of the table is built here, so the layout reads in one place.
+//
+//	item                  PK                     SK                    GSI1PK / GSI1SK
+//	member profile        MEMBER#<m>             PROFILE
+//	organisation          ORG#<o>                PROFILE
+//	org membership        ORG#<o>                MEMBER#<m>            MEMBERORGS#<m> / ORG#<o>
+//	connection edge (x2)  MEMBER#<m>             CONN#<other>          CONNS#<m>#<status> / <other>
+//	posting               POSTING#<p>            POSTING               POSTER#<m> / <created>#<p>
+//	idempotency record    IDEM#<m>#<key>         IDEM
+//
+// Open postings also sit in the sparse browse indexes, newest first
+// (GSInSK = <created>#<p>); they leave them when closed:
+//
+//	GSI2PK = FEED           every open posting
+//	GSI3PK = FIELD#<field>  by field of work
+//	GSI4PK = KIND#<kind>    by kind
+//	GSI5PK = ORG#<o>        by organisation
+//
+// Every item has a Type attribute; the notifier's stream filter
+// (template.yaml) selects on it.
+
+// Item types.
 const (
-	typeMember = "Member"
+	typeMember      = "Member"
+	typeOrg         = "Org"
+	typeOrgMember   = "OrgMember"
+	typeConnection  = "Connection"
+	typePosting     = "Posting"
+	typeIdempotency = "Idempotency"
+)
+
+// Index names (template.yaml).
+const (
+	indexByOwner = "GSI1"
+	indexFeed    = "GSI2"
+	indexField   = "GSI3"
+	indexKind    = "GSI4"
+	indexOrg     = "GSI5"
 )
 
 const (
-	memberPrefix = "MEMBER#"
-	profileSK    = "PROFILE"
+	profileSK = "PROFILE"
+	postingSK = "POSTING"
+	idemSK    = "IDEM"
 )
 
 // memberKey addresses a member's profile.
-func memberKey(id string) (pk, sk string) { return memberPrefix + id, profileSK }
+func memberKey(id string) (pk, sk string) { return "MEMBER#" + id, profileSK }
+
+// orgKey addresses an organisation.
+func orgKey(id string) (pk, sk string) { return "ORG#" + id, profileSK }
+
+// orgMemberKey addresses a membership; all of an org's members share its PK.
+func orgMemberKey(orgID, memberID string) (pk, sk string) { return "ORG#" + orgID, "MEMBER#" + memberID }
+
+// orgMembersPrefix is the SK prefix of an organisation's memberships.
+const orgMembersPrefix = "MEMBER#"
+
+// memberOrgsGSI1 lists a member's organisations.
+func memberOrgsGSI1(memberID, orgID string) (pk, sk string) { return "MEMBERORGS#" + memberID, "ORG#" + orgID }
+
+// connectionEdgeKey addresses owner's side of a connection with other.
+func connectionEdgeKey(owner, other string) (pk, sk string) { return "MEMBER#" + owner, "CONN#" + other }
+
+// connectionsGSI1 lists owner's connections with a status.
+func connectionsGSI1(owner, status, other string) (pk, sk string) {
+	return "CONNS#" + owner + "#" + status, other
+}
+
+// postingKey addresses a posting.
+func postingKey(id string) (pk, sk string) { return "POSTING#" + id, postingSK }
+
+// postingSortKey orders postings newest first when read backwards.
+func postingSortKey(created, id string) string { return created + "#" + id }
+
+// posterGSI1 lists a member's postings.
+func posterGSI1(posterID string) string { return "POSTER#" + posterID }
+
+// Browse partitions of the sparse indexes.
+func feedGSI2() string                { return "FEED" }
+func fieldGSI3(field string) string   { return "FIELD#" + field }
+func kindGSI4(kind string) string     { return "KIND#" + kind }
+func orgFeedGSI5(orgID string) string { return "ORG#" + orgID }
+
+// idempotencyKey addresses the record of a member's Idempotency-Key.
+func idempotencyKey(memberID, key string) (pk, sk string) {
+	return "IDEM#" + memberID + "#" + key, idemSK
+}
+
+// idFromKey strips a "PREFIX#" from a key value.
+func idFromKey(v string) string {
+	if i := strings.LastIndexByte(v, '#'); i >= 0 {
+		return v[i+1:]
+	}
+	return v
+}

@@ -13,7 +13,7 @@ import (
 func newStore(t *testing.T) (*dynamo.Store, *testenv.Env) {
 	t.Helper()
 	env := testenv.New(t)
-	return dynamo.New(env.Client, env.Table), env
+	return env.Store(t), env
 }
 
 func TestPutMemberCreatesThenUpdatesKeepingCreatedAt(t *testing.T) {
@@ -82,7 +82,7 @@ func TestStoreReportsOutageAsUnavailable(t *testing.T) {
 	env := testenv.New(t)
 	// A client pointed at a closed port: what the API sees when the table is
 	// unreachable.
-	store := dynamo.New(testenv.ClientFor(t, "http://127.0.0.1:1"), env.Table)
+	store := testenv.MustStore(t, testenv.ClientFor(t, "http://127.0.0.1:1"), env.Table)
 	_, err := store.FindMemberByID(context.Background(), "dana")
 	if code := warmlead.ErrorCode(err); code != warmlead.EUNAVAILABLE {
 		t.Fatalf("code = %q (%v), want unavailable", code, err)

@@ -4,6 +4,7 @@
 package dynamo
 
 import (
+	"crypto/rand"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -11,14 +12,43 @@ import (
 
 // Store implements the domain's storage interfaces on one table.
 type Store struct {
-	client *dynamodb.Client
-	table  string
-	now    func() time.Time
+	client  *dynamodb.Client
+	table   string
+	now     func() time.Time
+	cursors *sealer
 }
 
-// New returns a Store on the named table.
-func New(client *dynamodb.Client, table string) *Store {
-	return &Store{client: client, table: table, now: func() time.Time { return time.Now().UTC() }}
+// Option configures a Store.
+type Option func(*Store) error
+
+// WithCursorKey sets the 32-byte key cursors are sealed with. Every
+// instance serving one API must share it (CURSOR_SECRET), or a cursor from
+// one Lambda instance will not open on another.
+func WithCursorKey(key []byte) Option {
+	return func(s *Store) error {
+		c, err := newSealer(key)
+		s.cursors = c
+		return err
+	}
+}
+
+// New returns a Store on the named table. Without WithCursorKey, cursors
+// are sealed with a random key: fine for one process (tests, make run).
+func New(client *dynamodb.Client, table string, opts ...Option) (*Store, error) {
+	s := &Store{client: client, table: table, now: func() time.Time { return time.Now().UTC() }}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.cursors == nil {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		s.cursors, _ = newSealer(key)
+	}
+	return s, nil
 }
 
 // SetClock replaces the store's clock; tests use it to make time-dependent

@@ -14,6 +14,8 @@ import (
 // codeStatus is the one table from domain error codes to HTTP statuses.
 var codeStatus = map[string]int{
 	warmlead.EINVALID:      http.StatusUnprocessableEntity,
+	warmlead.EBADREQUEST:   http.StatusBadRequest,
+	warmlead.EPRECONDREQ:   http.StatusPreconditionRequired,
 	warmlead.EUNAUTHORIZED: http.StatusUnauthorized,
 	warmlead.EFORBIDDEN:    http.StatusForbidden,
 	warmlead.ENOTFOUND:     http.StatusNotFound,

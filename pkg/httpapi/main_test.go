@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 func newAPI(t *testing.T) (*apigwtest.Client, *testenv.Env) {
 	t.Helper()
 	env := testenv.New(t)
-	store := dynamo.New(env.Client, env.Table)
+	store := env.Store(t)
 	return apigwtest.New(httpapi.NewServer(quietLogger(), services(store))), env
 }
 

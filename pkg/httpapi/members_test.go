@@ -6,7 +6,6 @@ import (
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/testenv"
-	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
@@ -142,7 +141,7 @@ func TestPrivateRoutesNeedAnIdentity(t *testing.T) {
 func TestOutageIs503WithRetryAfterAndNoInternals(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	down := dynamo.New(testenv.ClientFor(t, "http://127.0.0.1:1"), env.Table)
+	down := testenv.MustStore(t, testenv.ClientFor(t, "http://127.0.0.1:1"), env.Table)
 	api := apigwtest.New(httpapi.NewServer(quietLogger(), services(down)))
 
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/me", Member: "dana"})

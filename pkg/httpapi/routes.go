@@ -27,6 +27,12 @@ func addRoutes(api huma.API, logger *slog.Logger, svc Services) {
 		Summary: "Your profile", Tags: []string{"Members"}}, handleGetMe(logger, svc.Members))
 	register(api, huma.Operation{OperationID: "get-member", Method: http.MethodGet, Path: "/members/{id}", Security: private,
 		Summary: "A member's public profile", Tags: []string{"Members"}}, handleGetMember(logger, svc.Members))
+
+	// --- Organisations ---
+
+	// --- Connections ---
+
+	// --- Postings ---
 }
 
 // register adds an operation with the settings every operation shares.

@@ -22,7 +22,10 @@ const MaxBodyBytes = 64 << 10
 
 // Services are the domain services the API is built on.
 type Services struct {
-	Members warmlead.MemberService
+	Members     warmlead.MemberService
+	Orgs        warmlead.OrgService
+	Connections warmlead.ConnectionService
+	Postings    warmlead.PostingService
 }
 
 // NewServer returns the whole API as one http.Handler.

@@ -8,15 +8,17 @@ import (
 // Error codes. Each maps to exactly one HTTP status in pkg/httpapi
 // (errors.go); callers branch on codes, never on messages.
 const (
-	EINVALID      = "invalid"             // the input breaks a rule; Fields says which
-	EUNAUTHORIZED = "unauthorized"        // no identity, or a bad one
-	EFORBIDDEN    = "forbidden"           // identity known, action not allowed
-	ENOTFOUND     = "not_found"           // absent, or invisible to the caller
-	ECONFLICT     = "conflict"            // the state forbids the action
-	EPRECONDITION = "precondition_failed" // a stale version (If-Match)
-	EGONE         = "gone"                // existed, but expired or closed for good
-	EUNAVAILABLE  = "unavailable"         // a dependency is down; retry later
-	EINTERNAL     = "internal"            // a bug or an unexpected failure
+	EINVALID      = "invalid"               // the input breaks a rule; Fields says which
+	EBADREQUEST   = "bad_request"           // the request cannot be read (a forged cursor)
+	EPRECONDREQ   = "precondition_required" // a write that needs If-Match came without it
+	EUNAUTHORIZED = "unauthorized"          // no identity, or a bad one
+	EFORBIDDEN    = "forbidden"             // identity known, action not allowed
+	ENOTFOUND     = "not_found"             // absent, or invisible to the caller
+	ECONFLICT     = "conflict"              // the state forbids the action
+	EPRECONDITION = "precondition_failed"   // a stale version (If-Match)
+	EGONE         = "gone"                  // existed, but expired or closed for good
+	EUNAVAILABLE  = "unavailable"           // a dependency is down; retry later
+	EINTERNAL     = "internal"              // a bug or an unexpected failure
 )
 
 // FieldError names one input field at fault, as a location such as

@@ -1,0 +1,228 @@
+package warmlead
+
+import (
+	"context"
+	"time"
+)
+
+// PostingKind is what sort of opportunity a lead is.
+type PostingKind string
+
+// Posting kinds. Informal internships are arranged person to person;
+// self-created internships are proposed by the person who wants to learn
+// ("I will volunteer 10 h a week to learn X").
+const (
+	KindJob                   PostingKind = "job"
+	KindInternship            PostingKind = "internship"
+	KindInformalInternship    PostingKind = "informal_internship"
+	KindSelfCreatedInternship PostingKind = "self_created_internship"
+)
+
+// PostingKinds lists every valid PostingKind.
+var PostingKinds = []PostingKind{KindJob, KindInternship, KindInformalInternship, KindSelfCreatedInternship}
+
+// Compensation says whether and how a lead pays.
+type Compensation string
+
+// Compensation kinds.
+const (
+	CompPaid      Compensation = "paid"
+	CompStipend   Compensation = "stipend"
+	CompUnpaid    Compensation = "unpaid"
+	CompVolunteer Compensation = "volunteer"
+)
+
+// Compensations lists every valid Compensation.
+var Compensations = []Compensation{CompPaid, CompStipend, CompUnpaid, CompVolunteer}
+
+// Audience is who a lead is meant for.
+type Audience string
+
+// Audiences.
+const (
+	AudienceStudents       Audience = "students"
+	AudienceRecentGrads    Audience = "recent_grads"
+	AudienceCareerChangers Audience = "career_changers"
+	AudienceReturners      Audience = "returners"
+	AudienceAnyone         Audience = "anyone"
+)
+
+// Audiences lists every valid Audience.
+var Audiences = []Audience{AudienceStudents, AudienceRecentGrads, AudienceCareerChangers, AudienceReturners, AudienceAnyone}
+
+// Workplace is where the work happens.
+type Workplace string
+
+// Workplaces.
+const (
+	WorkplaceOnsite Workplace = "onsite"
+	WorkplaceHybrid Workplace = "hybrid"
+	WorkplaceRemote Workplace = "remote"
+)
+
+// Workplaces lists every valid Workplace.
+var Workplaces = []Workplace{WorkplaceOnsite, WorkplaceHybrid, WorkplaceRemote}
+
+// Visibility is who may see a lead.
+type Visibility string
+
+// Visibilities: public to anyone; network to the poster's accepted
+// connections; org to the organisation's members.
+const (
+	VisibilityPublic  Visibility = "public"
+	VisibilityNetwork Visibility = "network"
+	VisibilityOrg     Visibility = "org"
+)
+
+// Visibilities lists every valid Visibility.
+var Visibilities = []Visibility{VisibilityPublic, VisibilityNetwork, VisibilityOrg}
+
+// PostingStatus is a lead's life cycle.
+type PostingStatus string
+
+// Posting statuses.
+const (
+	StatusOpen   PostingStatus = "open"
+	StatusFilled PostingStatus = "filled"
+	StatusClosed PostingStatus = "closed"
+)
+
+// PostingStatuses lists every valid PostingStatus.
+var PostingStatuses = []PostingStatus{StatusOpen, StatusFilled, StatusClosed}
+
+// CloseReason is why a poster closes a lead.
+type CloseReason string
+
+// Close reasons: filled leads become "filled", withdrawn ones "closed".
+const (
+	CloseFilled    CloseReason = "filled"
+	CloseWithdrawn CloseReason = "withdrawn"
+)
+
+// CloseReasons lists every valid CloseReason.
+var CloseReasons = []CloseReason{CloseFilled, CloseWithdrawn}
+
+// PayUnit is the period a pay range is for.
+type PayUnit string
+
+// Pay units (schema.org QuantitativeValue unitText).
+const (
+	PayHour  PayUnit = "hour"
+	PayDay   PayUnit = "day"
+	PayWeek  PayUnit = "week"
+	PayMonth PayUnit = "month"
+	PayYear  PayUnit = "year"
+	PayTotal PayUnit = "total"
+)
+
+// PayUnits lists every valid PayUnit.
+var PayUnits = []PayUnit{PayHour, PayDay, PayWeek, PayMonth, PayYear, PayTotal}
+
+// Pay is a pay range (schema.org baseSalary).
+type Pay struct {
+	Min      float64
+	Max      float64
+	Currency string // ISO 4217, e.g. EUR
+	Unit     PayUnit
+}
+
+// Location is where an onsite or hybrid lead is.
+type Location struct {
+	City    string
+	Region  string
+	Country string // ISO 3166-1 alpha-2, e.g. FR
+}
+
+// MaxValidity is how far ahead a lead may expire.
+const MaxValidity = 365 * 24 * time.Hour
+
+// Posting is a lead: a job or an internship, formal or not, that travels
+// through people. Fields follow schema.org/JobPosting where one exists.
+type Posting struct {
+	ID            string
+	Title         string
+	Description   string
+	Organization  string // the name shown
+	OrgID         string // set when posted on behalf of an organisation
+	Kind          PostingKind
+	Compensation  Compensation
+	Pay           *Pay
+	Audience      []Audience
+	Field         string // industry or occupational area
+	Skills        []string
+	HoursPerWeek  *int
+	DurationWeeks *int
+	StartDate     string // YYYY-MM-DD
+	Workplace     Workplace
+	Location      *Location
+	ValidThrough  time.Time
+	HowToApply    string
+	Visibility    Visibility
+
+	PosterID    string
+	Status      PostingStatus
+	CloseReason CloseReason
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int
+}
+
+// Open reports whether the lead is open and unexpired at now.
+func (p *Posting) Open(now time.Time) bool {
+	return p.Status == StatusOpen && now.Before(p.ValidThrough)
+}
+
+// PostingFilter narrows a browse. Empty fields do not filter.
+type PostingFilter struct {
+	Kind         PostingKind
+	Field        string
+	Audience     Audience
+	Workplace    Workplace
+	Compensation Compensation
+	OrgID        string
+	PosterID     string
+}
+
+// Idempotency identifies a retried create: the same Key with the same
+// BodyHash within IdempotencyWindow returns the first result.
+type Idempotency struct {
+	Key      string
+	BodyHash string
+}
+
+// IdempotencyWindow is how long an Idempotency-Key is remembered.
+const IdempotencyWindow = 24 * time.Hour
+
+// PostingService stores and finds leads. callerID is "" for anonymous
+// readers, who see public leads only.
+type PostingService interface {
+	// CreatePosting stores a new open lead by callerID. With idem set, a
+	// repeat of the same key and body returns the first posting with
+	// replayed=true and creates nothing. Returns EINVALID (fields, or the
+	// same key with another body), EFORBIDDEN (org_id of an org the caller
+	// does not administer), ENOTFOUND (no such org).
+	CreatePosting(ctx context.Context, callerID string, p *Posting, idem *Idempotency) (created *Posting, replayed bool, err error)
+
+	// FindPostingByID returns a lead the caller may see. Returns ENOTFOUND
+	// (absent or not visible to the caller).
+	FindPostingByID(ctx context.Context, callerID, id string) (*Posting, error)
+
+	// UpdatePosting replaces a lead's editable fields with those of p if its
+	// version is still version. Only the poster or an admin of its
+	// organisation may. Returns ENOTFOUND, EFORBIDDEN, EPRECONDITION
+	// (stale version), ECONFLICT (closed), EINVALID.
+	UpdatePosting(ctx context.Context, callerID string, p *Posting, version int) (*Posting, error)
+
+	// ClosePosting closes an open lead as filled or withdrawn. Returns
+	// ENOTFOUND, EFORBIDDEN, ECONFLICT (already closed), EINVALID.
+	ClosePosting(ctx context.Context, callerID, id string, reason CloseReason) (*Posting, error)
+
+	// ListPostingsByPoster pages through the caller's own leads, newest
+	// first, whatever their status. Returns EBADREQUEST (cursor).
+	ListPostingsByPoster(ctx context.Context, callerID string, page PageRequest) (*Page[*Posting], error)
+
+	// BrowsePostings pages through open, unexpired leads the caller may see
+	// that match f, newest first. Returns EBADREQUEST (cursor, or one not
+	// made for this query).
+	BrowsePostings(ctx context.Context, callerID string, f PostingFilter, page PageRequest) (*Page[*Posting], error)
+}

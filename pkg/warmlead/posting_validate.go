@@ -1,0 +1,150 @@
+package warmlead
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on a posting's fields.
+const (
+	MaxTitleLen       = 200
+	MaxDescriptionLen = 10000
+	MaxOrganization   = 200
+	MaxFieldLen       = 100
+	MaxSkills         = 30
+	MaxSkillLen       = 50
+	MaxHowToApplyLen  = 2000
+	MaxHoursPerWeek   = 80
+	MaxDurationWeeks  = 104
+	MaxPlaceLen       = 100
+)
+
+var (
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+// Normalize trims text fields, folds the field of work to its matching form
+// and fills defaults (audience anyone, visibility public), so stored leads
+// compare and filter consistently.
+func (p *Posting) Normalize() {
+	p.Title = strings.TrimSpace(p.Title)
+	p.Description = strings.TrimSpace(p.Description)
+	p.Organization = strings.TrimSpace(p.Organization)
+	p.Field = NormalizeField(p.Field)
+	p.HowToApply = strings.TrimSpace(p.HowToApply)
+	if len(p.Audience) == 0 {
+		p.Audience = []Audience{AudienceAnyone}
+	}
+	if p.Visibility == "" {
+		p.Visibility = VisibilityPublic
+	}
+	for i, s := range p.Skills {
+		p.Skills[i] = strings.TrimSpace(s)
+	}
+	p.ValidThrough = p.ValidThrough.UTC()
+}
+
+// Validate checks a lead's fields at now, naming each field at fault.
+func (p *Posting) Validate(now time.Time) error {
+	v := &fieldErrors{}
+	v.text("body.title", p.Title, true, MaxTitleLen)
+	v.text("body.description", p.Description, true, MaxDescriptionLen)
+	v.text("body.organization", p.Organization, false, MaxOrganization)
+	v.text("body.field", p.Field, false, MaxFieldLen)
+	v.text("body.how_to_apply", p.HowToApply, false, MaxHowToApplyLen)
+	v.enum("body.kind", oneOf(p.Kind, PostingKinds), joinEnum(PostingKinds))
+	v.enum("body.compensation", oneOf(p.Compensation, Compensations), joinEnum(Compensations))
+	v.enum("body.workplace", oneOf(p.Workplace, Workplaces), joinEnum(Workplaces))
+	v.enum("body.visibility", oneOf(p.Visibility, Visibilities), joinEnum(Visibilities))
+	if p.Visibility == VisibilityOrg && p.OrgID == "" {
+		v.add("body.visibility", "org visibility needs an org_id")
+	}
+	seenAud := map[Audience]bool{}
+	for i, a := range p.Audience {
+		loc := "body.audience[" + strconv.Itoa(i) + "]"
+		v.enum(loc, oneOf(a, Audiences), joinEnum(Audiences))
+		if seenAud[a] {
+			v.add(loc, "is a duplicate")
+		}
+		seenAud[a] = true
+	}
+	if len(p.Skills) > MaxSkills {
+		v.add("body.skills", "must have at most 30 items")
+	}
+	for i, s := range p.Skills {
+		v.text("body.skills["+strconv.Itoa(i)+"]", s, true, MaxSkillLen)
+	}
+	if p.HoursPerWeek != nil && (*p.HoursPerWeek < 1 || *p.HoursPerWeek > MaxHoursPerWeek) {
+		v.add("body.hours_per_week", "must be between 1 and 80")
+	}
+	if p.DurationWeeks != nil && (*p.DurationWeeks < 1 || *p.DurationWeeks > MaxDurationWeeks) {
+		v.add("body.duration_weeks", "must be between 1 and 104")
+	}
+	if p.StartDate != "" {
+		if _, err := time.Parse(time.DateOnly, p.StartDate); err != nil {
+			v.add("body.start_date", "must be a date as YYYY-MM-DD")
+		}
+	}
+	if p.Pay != nil {
+		if p.Pay.Min < 0 || p.Pay.Max < 0 {
+			v.add("body.pay", "amounts must not be negative")
+		}
+		if p.Pay.Max != 0 && p.Pay.Max < p.Pay.Min {
+			v.add("body.pay.max", "must not be below min")
+		}
+		if !currencyRE.MatchString(p.Pay.Currency) {
+			v.add("body.pay.currency", "must be an ISO 4217 code such as EUR")
+		}
+		v.enum("body.pay.unit", oneOf(p.Pay.Unit, PayUnits), joinEnum(PayUnits))
+		if p.Compensation == CompUnpaid || p.Compensation == CompVolunteer {
+			v.add("body.pay", "an unpaid or volunteer lead has no pay")
+		}
+	}
+	if p.Location != nil {
+		v.text("body.location.city", p.Location.City, false, MaxPlaceLen)
+		v.text("body.location.region", p.Location.Region, false, MaxPlaceLen)
+		if p.Location.Country != "" && !countryRE.MatchString(p.Location.Country) {
+			v.add("body.location.country", "must be an ISO 3166-1 alpha-2 code such as FR")
+		}
+	}
+	switch {
+	case p.ValidThrough.IsZero():
+		v.add("body.valid_through", "is required")
+	case !p.ValidThrough.After(now):
+		v.add("body.valid_through", "must be in the future")
+	case p.ValidThrough.After(now.Add(MaxValidity)):
+		v.add("body.valid_through", "must be at most 365 days ahead")
+	}
+	return v.err()
+}
+
+// fieldErrors collects field errors during validation.
+type fieldErrors struct{ list []FieldError }
+
+func (v *fieldErrors) add(loc, msg string) { v.list = append(v.list, FieldError{loc, msg}) }
+
+func (v *fieldErrors) text(loc, s string, required bool, max int) {
+	switch n := utf8.RuneCountInString(s); {
+	case required && strings.TrimSpace(s) == "":
+		v.add(loc, "must not be empty")
+	case n > max:
+		v.add(loc, "must be at most "+strconv.Itoa(max)+" characters")
+	}
+}
+
+func (v *fieldErrors) enum(loc string, ok bool, allowed string) {
+	if !ok {
+		v.add(loc, "must be one of "+allowed)
+	}
+}
+
+func (v *fieldErrors) err() error {
+	if len(v.list) == 0 {
+		return nil
+	}
+	return Invalid(v.list...)
+}
