@@ -55,16 +55,22 @@ func memberKey(id string) (pk, sk string) { return "MEMBER#" + id, profileSK }
 func orgKey(id string) (pk, sk string) { return "ORG#" + id, profileSK }
 
 // orgMemberKey addresses a membership; all of an org's members share its PK.
-func orgMemberKey(orgID, memberID string) (pk, sk string) { return "ORG#" + orgID, "MEMBER#" + memberID }
+func orgMemberKey(orgID, memberID string) (pk, sk string) {
+	return "ORG#" + orgID, "MEMBER#" + memberID
+}
 
 // orgMembersPrefix is the SK prefix of an organisation's memberships.
 const orgMembersPrefix = "MEMBER#"
 
 // memberOrgsGSI1 lists a member's organisations.
-func memberOrgsGSI1(memberID, orgID string) (pk, sk string) { return "MEMBERORGS#" + memberID, "ORG#" + orgID }
+func memberOrgsGSI1(memberID, orgID string) (pk, sk string) {
+	return "MEMBERORGS#" + memberID, "ORG#" + orgID
+}
 
 // connectionEdgeKey addresses owner's side of a connection with other.
-func connectionEdgeKey(owner, other string) (pk, sk string) { return "MEMBER#" + owner, "CONN#" + other }
+func connectionEdgeKey(owner, other string) (pk, sk string) {
+	return "MEMBER#" + owner, "CONN#" + other
+}
 
 // connectionsGSI1 lists owner's connections with a status.
 func connectionsGSI1(owner, status, other string) (pk, sk string) {
