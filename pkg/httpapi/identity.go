@@ -35,7 +35,7 @@ func requireIdentity(api huma.API) func(huma.Context, func(huma.Context)) {
 		}
 		if ok {
 			ctx = huma.WithValue(ctx, callerKey{}, id)
-		} else if len(ctx.Operation().Security) > 0 {
+		} else if needsIdentity(ctx.Operation()) {
 			ctx.SetHeader("WWW-Authenticate", `Bearer realm="warmlead"`)
 			_ = huma.WriteErr(api, ctx, http.StatusUnauthorized, "A bearer token is required.",
 				&huma.ErrorDetail{Location: "header.Authorization", Message: "missing or not accepted"})
@@ -63,4 +63,16 @@ func asDomainError(err error) (*warmlead.Error, bool) {
 	var e *warmlead.Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// needsIdentity reports whether op requires a token: it lists security
+// requirements and none of them is the empty one that makes a token
+// optional.
+func needsIdentity(op *huma.Operation) bool {
+	for _, req := range op.Security {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return len(op.Security) > 0
 }

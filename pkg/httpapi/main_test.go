@@ -23,7 +23,7 @@ func newAPI(t *testing.T) (*apigwtest.Client, *testenv.Env) {
 }
 
 func services(store *dynamo.Store) httpapi.Services {
-	return httpapi.Services{Members: store}
+	return httpapi.Services{Members: store, Postings: store}
 }
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }

@@ -15,11 +15,7 @@ type stage string
 
 // Schema documents (and so validates) the stage enum from warmlead.Stages.
 func (stage) Schema(huma.Registry) *huma.Schema {
-	enum := make([]any, len(warmlead.Stages))
-	for i, s := range warmlead.Stages {
-		enum[i] = string(s)
-	}
-	return &huma.Schema{Type: "string", Enum: enum, Description: "Where the member is in their working life."}
+	return enumSchema(warmlead.Stages, "Where the member is in their working life.")
 }
 
 type profileBody struct {

@@ -207,11 +207,14 @@ type PostingService interface {
 	// (absent or not visible to the caller).
 	FindPostingByID(ctx context.Context, callerID, id string) (*Posting, error)
 
-	// UpdatePosting replaces a lead's editable fields with those of p if its
-	// version is still version. Only the poster or an admin of its
-	// organisation may. Returns ENOTFOUND, EFORBIDDEN, EPRECONDITION
-	// (stale version), ECONFLICT (closed), EINVALID.
-	UpdatePosting(ctx context.Context, callerID string, p *Posting, version int) (*Posting, error)
+	// UpdatePosting edits a lead if its version is still version (0: any
+	// version, as If-Match: *): edit gets
+	// the current lead and changes its editable fields; the result is
+	// validated and stored as the next version. Only the poster or an admin
+	// of its organisation may. Returns ENOTFOUND, EFORBIDDEN, EPRECONDITION
+	// (stale version), ECONFLICT (closed), EINVALID (from edit or the
+	// result).
+	UpdatePosting(ctx context.Context, callerID, id string, version int, edit func(*Posting) error) (*Posting, error)
 
 	// ClosePosting closes an open lead as filled or withdrawn. Returns
 	// ENOTFOUND, EFORBIDDEN, ECONFLICT (already closed), EINVALID.

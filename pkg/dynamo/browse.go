@@ -1,0 +1,266 @@
+package dynamo
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// maxQueriesPerPage bounds the Queries one page may take when filters drop
+// most of what a Query reads: a page comes back short (with a cursor)
+// rather than keep a request waiting.
+const maxQueriesPerPage = 8
+
+// BrowsePostings answers a browse with a Query on the most selective index
+// the filter allows — poster (GSI1), organisation (GSI5), field (GSI3),
+// kind (GSI4), else the feed of all open leads (GSI2) — newest first, with
+// the other filters and expiry as a FilterExpression. The browse indexes
+// hold open leads only, so closed ones never cost a read. Leads visible to
+// a network or an organisation are checked against the caller's connection
+// or membership with one BatchGetItem per Query that returns any.
+func (s *Store) BrowsePostings(ctx context.Context, callerID string, f warmlead.PostingFilter, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
+	if err := validateFilter(&f); err != nil {
+		return nil, err
+	}
+	var index, pkAttr, pkValue string
+	var skipKey string // the filter the key condition already answers
+	switch {
+	case f.PosterID != "":
+		index, pkAttr, pkValue, skipKey = indexByOwner, "GSI1PK", posterGSI1(f.PosterID), "poster"
+	case f.OrgID != "":
+		index, pkAttr, pkValue, skipKey = indexOrg, "GSI5PK", orgFeedGSI5(f.OrgID), "org"
+	case f.Field != "":
+		index, pkAttr, pkValue, skipKey = indexField, "GSI3PK", fieldGSI3(f.Field), "field"
+	case f.Kind != "":
+		index, pkAttr, pkValue, skipKey = indexKind, "GSI4PK", kindGSI4(string(f.Kind)), "kind"
+	default:
+		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
+	}
+
+	names := map[string]string{"#pk": pkAttr}
+	values := map[string]types.AttributeValue{":pk": attrS(pkValue), ":now": attrS(formatTime(s.now()))}
+	conds := []string{"ValidThrough > :now"}
+	eq := func(name, attr, value string) {
+		if value == "" || name == skipKey {
+			return
+		}
+		names["#"+name] = attr
+		values[":"+name] = attrS(value)
+		conds = append(conds, "#"+name+" = :"+name)
+	}
+	eq("poster", "PosterID", f.PosterID)
+	eq("org", "OrgID", f.OrgID)
+	eq("field", "Field", f.Field)
+	eq("kind", "Kind", string(f.Kind))
+	eq("workplace", "Workplace", string(f.Workplace))
+	eq("compensation", "Compensation", string(f.Compensation))
+	if index == indexByOwner { // GSI1 holds closed leads too
+		eq("status", "Status", string(warmlead.StatusOpen))
+	}
+	if f.Audience != "" {
+		// A lead for "anyone" suits every audience.
+		values[":aud"], values[":anyone"] = attrS(string(f.Audience)), attrS(string(warmlead.AudienceAnyone))
+		conds = append(conds, "(contains(Audience, :aud) OR contains(Audience, :anyone))")
+	}
+	if callerID == "" {
+		values[":public"] = attrS(string(warmlead.VisibilityPublic))
+		conds = append(conds, "Visibility = :public")
+	}
+	q := &dynamodb.QueryInput{
+		TableName: aws.String(s.table), IndexName: aws.String(index),
+		KeyConditionExpression:    aws.String("#pk = :pk"),
+		FilterExpression:          aws.String(strings.Join(conds, " AND ")),
+		ExpressionAttributeNames:  names,
+		ExpressionAttributeValues: values,
+		ScanIndexForward:          aws.Bool(false),
+	}
+	return s.postingPage(ctx, q, index, browseBinding(callerID, f), callerID, page)
+}
+
+// browseBinding names a browse for its cursor: the same filter and caller.
+func browseBinding(callerID string, f warmlead.PostingFilter) string {
+	parts := []string{"browse", callerID, string(f.Kind), f.Field, string(f.Audience), string(f.Workplace),
+		string(f.Compensation), f.OrgID, f.PosterID}
+	for i, p := range parts {
+		parts[i] = strconv.Quote(p)
+	}
+	return strings.Join(parts, "|")
+}
+
+func validateFilter(f *warmlead.PostingFilter) error {
+	var fields []warmlead.FieldError
+	f.Field = warmlead.NormalizeField(f.Field)
+	if f.PosterID != "" && warmlead.ValidateMemberID(f.PosterID) != nil {
+		fields = append(fields, warmlead.FieldError{Location: "query.poster_id", Message: "is not a member id"})
+	}
+	if f.OrgID != "" && !validID(f.OrgID) {
+		fields = append(fields, warmlead.FieldError{Location: "query.org_id", Message: "is not an organisation id"})
+	}
+	if len(fields) > 0 {
+		return warmlead.Invalid(fields...)
+	}
+	return nil
+}
+
+// postingPage runs q until page.Limit visible leads are found or the key
+// space ends (at most maxQueriesPerPage Queries), and seals the cursor.
+func (s *Store) postingPage(ctx context.Context, q *dynamodb.QueryInput, index, binding, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
+	page = page.Normalize()
+	start, err := s.cursors.open(binding, page.Cursor)
+	if err != nil {
+		return nil, err
+	}
+	q.ExclusiveStartKey = start
+	var kept []postingItem
+	var lastKey map[string]types.AttributeValue
+	for i := 0; i < maxQueriesPerPage; i++ {
+		// Read a little more than the page needs, since filters drop some;
+		// what is read beyond the page is cut and the cursor set after the
+		// last item kept.
+		q.Limit = aws.Int32(int32(min(2*(page.Limit-len(kept))+pageSlack, maxQueryLimit)))
+		res, err := s.client.Query(ctx, q)
+		if err != nil {
+			return nil, storageError("browse postings", err)
+		}
+		var items []postingItem
+		if err := attributevalue.UnmarshalListOfMaps(res.Items, &items); err != nil {
+			return nil, err
+		}
+		visible, err := s.visibleTo(ctx, callerID, items)
+		if err != nil {
+			return nil, err
+		}
+		kept = append(kept, visible...)
+		lastKey = res.LastEvaluatedKey
+		if len(kept) >= page.Limit {
+			if len(kept) > page.Limit || lastKey != nil {
+				kept = kept[:page.Limit]
+				lastKey = indexKey(&kept[len(kept)-1], index)
+			}
+			break
+		}
+		if lastKey == nil {
+			break
+		}
+		q.ExclusiveStartKey = lastKey
+	}
+	out := &warmlead.Page[*warmlead.Posting]{Items: make([]*warmlead.Posting, len(kept))}
+	for i := range kept {
+		out.Items[i] = kept[i].posting()
+	}
+	out.Next, err = s.cursors.seal(binding, lastKey)
+	return out, err
+}
+
+// Query sizing for postingPage.
+const (
+	pageSlack     = 5
+	maxQueryLimit = 250
+)
+
+// indexKey is the ExclusiveStartKey that resumes a Query on index right
+// after it.
+func indexKey(it *postingItem, index string) map[string]types.AttributeValue {
+	k := key(it.PK, it.SK)
+	add := func(pkAttr, pk, skAttr, sk string) {
+		k[pkAttr], k[skAttr] = attrS(pk), attrS(sk)
+	}
+	switch index {
+	case indexByOwner:
+		add("GSI1PK", it.GSI1PK, "GSI1SK", it.GSI1SK)
+	case indexFeed:
+		add("GSI2PK", it.GSI2PK, "GSI2SK", it.GSI2SK)
+	case indexField:
+		add("GSI3PK", it.GSI3PK, "GSI3SK", it.GSI3SK)
+	case indexKind:
+		add("GSI4PK", it.GSI4PK, "GSI4SK", it.GSI4SK)
+	case indexOrg:
+		add("GSI5PK", it.GSI5PK, "GSI5SK", it.GSI5SK)
+	}
+	return k
+}
+
+// visibleTo keeps the items callerID may see. Public leads and the caller's
+// own need nothing; the rest are checked with one BatchGetItem of the
+// connection edges and memberships that would grant them.
+func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingItem) ([]postingItem, error) {
+	type grantRef struct{ pk, sk string }
+	need := map[grantRef]func(*grantItem) bool{}
+	refs := make([]*grantRef, len(items))
+	for i := range items {
+		p := items[i].posting()
+		if p.Visibility == warmlead.VisibilityPublic || p.PosterID == callerID || callerID == "" {
+			continue
+		}
+		pk, sk, ok := s.visibilityGrant(callerID, p)
+		if pk == "" {
+			continue
+		}
+		ref := grantRef{pk, sk}
+		need[ref], refs[i] = ok, &ref
+	}
+	granted := map[grantRef]bool{}
+	if len(need) > 0 {
+		keys := make([]map[string]types.AttributeValue, 0, len(need))
+		for ref := range need {
+			keys = append(keys, key(ref.pk, ref.sk))
+		}
+		sort.Slice(keys, func(i, j int) bool { return keyString(keys[i]) < keyString(keys[j]) })
+		got, err := s.batchGet(ctx, keys)
+		if err != nil {
+			return nil, storageError("check visibility", err)
+		}
+		for _, av := range got {
+			var g grantItem
+			if err := attributevalue.UnmarshalMap(av, &g); err != nil {
+				return nil, err
+			}
+			ref := grantRef{g.PK, g.SK}
+			if ok := need[ref]; ok != nil && ok(&g) {
+				granted[ref] = true
+			}
+		}
+	}
+	kept := items[:0]
+	for i, it := range items {
+		if it.Visibility == string(warmlead.VisibilityPublic) || it.PosterID == callerID ||
+			(refs[i] != nil && granted[*refs[i]]) {
+			kept = append(kept, it)
+		}
+	}
+	return kept, nil
+}
+
+// keyString orders keys so a batch is built the same way every time.
+func keyString(k map[string]types.AttributeValue) string {
+	return k["PK"].(*types.AttributeValueMemberS).Value + "\x00" + k["SK"].(*types.AttributeValueMemberS).Value
+}
+
+// batchGet reads up to 100 keys, retrying unprocessed keys a few times.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	for start := 0; start < len(keys); start += 100 {
+		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}}
+		for attempt := 0; len(req) > 0; attempt++ {
+			if attempt == 5 {
+				return nil, errUnprocessed
+			}
+			res, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, res.Responses[s.table]...)
+			req = res.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
+var errUnprocessed = warmlead.Errorf(warmlead.EUNAVAILABLE, "Storage is busy; retry shortly.")

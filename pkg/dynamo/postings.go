@@ -1,0 +1,380 @@
+package dynamo
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+var _ warmlead.PostingService = (*Store)(nil)
+
+// CreatePosting writes a new lead in one call: a PutItem, or a
+// TransactWriteItems when it must also check the poster is an org admin or
+// record an Idempotency-Key (then a GetItem first looks the key up: 2 calls).
+func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.Posting, idem *warmlead.Idempotency) (*warmlead.Posting, bool, error) {
+	now := s.now()
+	p.Normalize()
+	if err := p.Validate(now); err != nil {
+		return nil, false, err
+	}
+	if idem != nil {
+		if err := validateIdempotencyKey(idem.Key); err != nil {
+			return nil, false, err
+		}
+		if prior, err := s.findIdempotent(ctx, callerID, idem, now); err != nil || prior != nil {
+			return prior, prior != nil, err
+		}
+	}
+
+	p.ID, p.PosterID, p.Status, p.CloseReason = newID(), callerID, warmlead.StatusOpen, ""
+	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+	item := newPostingItem(p)
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return nil, false, err
+	}
+	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+
+	if p.OrgID == "" && idem == nil {
+		_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
+		if err != nil {
+			return nil, false, storageError("create posting", err)
+		}
+		return p, false, nil
+	}
+
+	tx := []types.TransactWriteItem{{Put: put}}
+	adminAt, idemAt := -1, -1
+	if p.OrgID != "" {
+		adminAt = len(tx)
+		tx = append(tx, types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+	}
+	if idem != nil {
+		rec := idempotencyItem{Type: typeIdempotency, BodyHash: idem.BodyHash, CreatedAt: formatTime(now),
+			ExpiresAt: now.Add(warmlead.IdempotencyWindow).Unix(), Posting: *item}
+		rec.PK, rec.SK = idempotencyKey(callerID, idem.Key)
+		recAV, err := attributevalue.MarshalMap(rec)
+		if err != nil {
+			return nil, false, err
+		}
+		idemAt = len(tx)
+		// An expired record that TTL has not deleted yet may be replaced.
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR CreatedAt < :windowStart"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":windowStart": attrS(formatTime(now.Add(-warmlead.IdempotencyWindow)))},
+		}})
+	}
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if failed, ok := failedConditions(err); ok {
+		switch {
+		case adminAt >= 0 && failed[adminAt]:
+			return nil, false, s.notAdminError(ctx, p.OrgID)
+		case idemAt >= 0 && failed[idemAt]:
+			// Another request with the same key won the race: answer as it did.
+			prior, err := s.findIdempotent(ctx, callerID, idem, now)
+			if err == nil && prior == nil {
+				err = warmlead.Errorf(warmlead.ECONFLICT, "A request with this Idempotency-Key is in progress; retry.")
+			}
+			return prior, prior != nil, err
+		}
+	}
+	if err != nil {
+		return nil, false, storageError("create posting", err)
+	}
+	return p, false, nil
+}
+
+// findIdempotent returns the posting an earlier create with the same key
+// made, nil if the key is new (or its record expired), and EINVALID if the
+// key was used with another body.
+func (s *Store) findIdempotent(ctx context.Context, callerID string, idem *warmlead.Idempotency, now time.Time) (*warmlead.Posting, error) {
+	pk, sk := idempotencyKey(callerID, idem.Key)
+	var rec idempotencyItem
+	found, err := s.get(ctx, pk, sk, &rec)
+	if err != nil {
+		return nil, storageError("read idempotency key", err)
+	}
+	if !found || parseTime(rec.CreatedAt).Before(now.Add(-warmlead.IdempotencyWindow)) {
+		return nil, nil
+	}
+	if rec.BodyHash != idem.BodyHash {
+		return nil, &warmlead.Error{Code: warmlead.EINVALID,
+			Message: "This Idempotency-Key was already used with a different request body.",
+			Fields:  []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "reused with a different body"}}}
+	}
+	return rec.Posting.posting(), nil
+}
+
+func validateIdempotencyKey(key string) error {
+	ok := len(key) >= 1 && len(key) <= 128
+	for _, r := range key {
+		ok = ok && r > ' ' && r < 127
+	}
+	if !ok {
+		return &warmlead.Error{Code: warmlead.EINVALID, Message: "The Idempotency-Key must be 1 to 128 printable ASCII characters.",
+			Fields: []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "1 to 128 printable ASCII characters"}}}
+	}
+	return nil
+}
+
+// adminCheck is a transaction condition: memberID administers orgID.
+func (s *Store) adminCheck(orgID, memberID string) *types.ConditionCheck {
+	pk, sk := orgMemberKey(orgID, memberID)
+	return &types.ConditionCheck{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		ConditionExpression:       aws.String("#role = :admin"),
+		ExpressionAttributeNames:  map[string]string{"#role": "Role"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":admin": attrS(string(warmlead.RoleAdmin))},
+	}
+}
+
+// notAdminError explains a failed admin check: no such organisation, or
+// not one the caller administers.
+func (s *Store) notAdminError(ctx context.Context, orgID string) error {
+	pk, sk := orgKey(orgID)
+	var probe struct{ PK string }
+	found, err := s.get(ctx, pk, sk, &probe)
+	if err != nil {
+		return storageError("read org", err)
+	}
+	if !found {
+		return &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
+			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+	}
+	return &warmlead.Error{Code: warmlead.EFORBIDDEN, Message: "Only the organisation's admins can post or edit on its behalf.",
+		Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "you are not an admin of this organisation"}}}
+}
+
+// FindPostingByID reads a lead with one GetItem; a lead that is not public
+// costs one more read to check the caller's connection or membership.
+func (s *Store) FindPostingByID(ctx context.Context, callerID, id string) (*warmlead.Posting, error) {
+	it, err := s.readPosting(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := it.posting()
+	ok, err := s.canSee(ctx, callerID, p)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, postingNotFound()
+	}
+	return p, nil
+}
+
+func (s *Store) readPosting(ctx context.Context, id string) (*postingItem, error) {
+	if !validID(id) {
+		return nil, postingNotFound()
+	}
+	pk, sk := postingKey(id)
+	var it postingItem
+	found, err := s.get(ctx, pk, sk, &it)
+	if err != nil {
+		return nil, storageError("get posting", err)
+	}
+	if !found {
+		return nil, postingNotFound()
+	}
+	return &it, nil
+}
+
+func postingNotFound() error {
+	return warmlead.Errorf(warmlead.ENOTFOUND, "No posting with this id, or it is not visible to you.")
+}
+
+// canSee applies a lead's visibility to one caller.
+func (s *Store) canSee(ctx context.Context, callerID string, p *warmlead.Posting) (bool, error) {
+	if p.Visibility == warmlead.VisibilityPublic || (callerID != "" && p.PosterID == callerID) {
+		return true, nil
+	}
+	if callerID == "" {
+		return false, nil
+	}
+	pk, sk, want := s.visibilityGrant(callerID, p)
+	if pk == "" {
+		return false, nil
+	}
+	var grant grantItem
+	found, err := s.get(ctx, pk, sk, &grant)
+	if err != nil {
+		return false, storageError("check visibility", err)
+	}
+	return found && want(&grant), nil
+}
+
+// grantItem is the part of a connection edge or membership that grants
+// sight of a network- or org-visible lead.
+type grantItem struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	Status string `dynamodbav:"Status"`
+}
+
+// visibilityGrant names the item that would let callerID see p: the
+// caller's accepted connection with the poster (network) or the caller's
+// membership of the organisation (org).
+func (s *Store) visibilityGrant(callerID string, p *warmlead.Posting) (pk, sk string, ok func(*grantItem) bool) {
+	switch p.Visibility {
+	case warmlead.VisibilityNetwork:
+		pk, sk = connectionEdgeKey(callerID, p.PosterID)
+		return pk, sk, func(g *grantItem) bool { return g.Status == string(warmlead.ConnectionAccepted) }
+	case warmlead.VisibilityOrg:
+		if p.OrgID == "" {
+			return "", "", nil
+		}
+		pk, sk = orgMemberKey(p.OrgID, callerID)
+		return pk, sk, func(*grantItem) bool { return true }
+	}
+	return "", "", nil
+}
+
+// UpdatePosting reads the lead, lets edit change it, and writes the next
+// version with a condition on the version read: 2 calls.
+func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version int, edit func(*warmlead.Posting) error) (*warmlead.Posting, error) {
+	current, err := s.editablePosting(ctx, callerID, id)
+	if err != nil {
+		return nil, err
+	}
+	if version != 0 && current.Version != version {
+		return nil, staleVersion()
+	}
+	if current.Status != warmlead.StatusOpen {
+		return nil, warmlead.Errorf(warmlead.ECONFLICT, "This posting is %s and can no longer be edited.", current.Status)
+	}
+	next := *current
+	if err := edit(&next); err != nil {
+		return nil, err
+	}
+	// What the poster cannot change, whatever edit did.
+	next.ID, next.PosterID, next.OrgID, next.Status, next.CloseReason = current.ID, current.PosterID, current.OrgID, current.Status, current.CloseReason
+	next.CreatedAt, next.UpdatedAt, next.Version = current.CreatedAt, s.now(), current.Version+1
+	next.Normalize()
+	if err := next.Validate(s.now()); err != nil {
+		return nil, err
+	}
+	av, err := attributevalue.MarshalMap(newPostingItem(&next))
+	if err != nil {
+		return nil, err
+	}
+	err = s.writeAsEditor(ctx, callerID, current, &types.Put{
+		TableName: aws.String(s.table), Item: av,
+		ConditionExpression:       aws.String("Version = :v AND #status = :open"),
+		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":v": attrN(current.Version), ":open": attrS(string(warmlead.StatusOpen))},
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &next, nil
+}
+
+// ClosePosting marks an open lead filled or withdrawn and takes it out of
+// the browse indexes: a read and a conditional update, 2 calls.
+func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason warmlead.CloseReason) (*warmlead.Posting, error) {
+	status := map[warmlead.CloseReason]warmlead.PostingStatus{warmlead.CloseFilled: warmlead.StatusFilled, warmlead.CloseWithdrawn: warmlead.StatusClosed}[reason]
+	if status == "" {
+		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.reason", Message: "must be one of filled, withdrawn"})
+	}
+	current, err := s.editablePosting(ctx, callerID, id)
+	if err != nil {
+		return nil, err
+	}
+	if current.Status != warmlead.StatusOpen {
+		return nil, warmlead.Errorf(warmlead.ECONFLICT, "This posting is already %s.", current.Status)
+	}
+	now := s.now()
+	pk, sk := postingKey(id)
+	update := &types.Update{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		UpdateExpression: aws.String("SET #status = :status, CloseReason = :reason, UpdatedAt = :now, Version = Version + :one " +
+			"REMOVE GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK"),
+		ConditionExpression:      aws.String("#status = :open AND Version = :v"),
+		ExpressionAttributeNames: map[string]string{"#status": "Status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":status": attrS(string(status)), ":reason": attrS(string(reason)), ":now": attrS(formatTime(now)),
+			":one": attrN(1), ":open": attrS(string(warmlead.StatusOpen)), ":v": attrN(current.Version),
+		},
+	}
+	if err := s.writeAsEditor(ctx, callerID, current, nil, update); err != nil {
+		return nil, err
+	}
+	closed := *current
+	closed.Status, closed.CloseReason, closed.UpdatedAt, closed.Version = status, reason, now, current.Version+1
+	return &closed, nil
+}
+
+// editablePosting reads a lead for an edit: invisible leads are ENOTFOUND,
+// visible ones the caller may not edit are EFORBIDDEN. Org admins are
+// checked again, atomically, when the edit is written.
+func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warmlead.Posting, error) {
+	p, err := s.FindPostingByID(ctx, callerID, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.PosterID != callerID && p.OrgID == "" {
+		return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster can change this posting.")
+	}
+	return p, nil
+}
+
+// writeAsEditor writes put or update. The poster writes directly; anyone
+// else must be an admin of the lead's organisation, checked in the same
+// transaction so a demoted admin cannot slip an edit in.
+func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update) error {
+	var err error
+	if p.PosterID == callerID {
+		if put != nil {
+			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
+				ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames,
+				ExpressionAttributeValues: put.ExpressionAttributeValues})
+		} else {
+			_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: update.TableName, Key: update.Key,
+				UpdateExpression: update.UpdateExpression, ConditionExpression: update.ConditionExpression,
+				ExpressionAttributeNames: update.ExpressionAttributeNames, ExpressionAttributeValues: update.ExpressionAttributeValues})
+		}
+		if isConditionFailed(err) {
+			return staleVersion()
+		}
+		return storageError("write posting", err)
+	}
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Put: put, Update: update},
+		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
+	}})
+	if failed, ok := failedConditions(err); ok {
+		if failed[1] {
+			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster or an admin of the organisation can change this posting.")
+		}
+		return staleVersion()
+	}
+	return storageError("write posting", err)
+}
+
+func staleVersion() error {
+	return &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "The posting has changed since you read it; fetch it again and retry.",
+		Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "does not match the current version"}}}
+}
+
+// ListPostingsByPoster pages through the caller's own leads on GSI1.
+func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
+	q := &dynamodb.QueryInput{
+		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(posterGSI1(callerID))},
+		ScanIndexForward:          aws.Bool(false),
+	}
+	return s.postingPage(ctx, q, indexByOwner, "mine|"+callerID, callerID, page)
+}
+
+func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func attrN(v int) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
+}

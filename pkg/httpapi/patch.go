@@ -1,0 +1,144 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+type patchPostingInput struct {
+	ID      string `path:"id" maxLength:"64"`
+	IfMatch string `header:"If-Match" doc:"The ETag of the version you read; a stale one is a 412."`
+	RawBody []byte `contentType:"application/merge-patch+json"`
+}
+
+// notEditable are the posting fields a merge patch may not set.
+var notEditable = map[string]string{
+	"id": "is set by the server", "poster_id": "is set by the server", "status": "changes through /close",
+	"close_reason": "changes through /close", "created_at": "is set by the server",
+	"updated_at": "is set by the server", "version": "is set by the server",
+	"org_id": "cannot change after posting",
+}
+
+// editableFields are the JSON names of postingBody, the fields a patch may set.
+var editableFields = jsonFieldNames(reflect.TypeOf(postingBody{}))
+
+func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *patchPostingInput) (*postingOutput, error) {
+	return func(ctx context.Context, in *patchPostingInput) (*postingOutput, error) {
+		patch, err := decodeMergePatch(in.RawBody)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		version, err := parseIfMatch(in.IfMatch)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		p, err := postings.UpdatePosting(ctx, caller(ctx), in.ID, version, func(p *warmlead.Posting) error {
+			return applyMergePatch(p, patch)
+		})
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return newPostingOutput(http.StatusOK, p), nil
+	}
+}
+
+// decodeMergePatch reads an RFC 7396 merge patch of a posting: a JSON
+// object whose keys are editable fields.
+func decodeMergePatch(raw []byte) (map[string]any, error) {
+	var patch map[string]any
+	if err := json.Unmarshal(raw, &patch); err != nil || patch == nil {
+		return nil, &warmlead.Error{Code: warmlead.EBADREQUEST, Message: "The body must be a JSON merge patch (an object).",
+			Fields: []warmlead.FieldError{{Location: "body", Message: "not a JSON object"}}}
+	}
+	var fields []warmlead.FieldError
+	for k := range patch {
+		if why, ok := notEditable[k]; ok {
+			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: why})
+		} else if !editableFields[k] {
+			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: "unexpected property"})
+		}
+	}
+	if len(fields) > 0 {
+		return nil, warmlead.Invalid(fields...)
+	}
+	return patch, nil
+}
+
+// applyMergePatch applies patch to p's editable fields (RFC 7396: null
+// removes, objects merge, anything else replaces) and decodes the result
+// strictly, naming the field of any type error.
+func applyMergePatch(p *warmlead.Posting, patch map[string]any) error {
+	current, err := json.Marshal(bodyOf(p))
+	if err != nil {
+		return err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(current, &doc); err != nil {
+		return err
+	}
+	merged, err := json.Marshal(mergePatch(doc, patch))
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(merged))
+	dec.DisallowUnknownFields()
+	var body postingBody
+	if err := dec.Decode(&body); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		loc := "body"
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			loc = "body." + typeErr.Field
+		}
+		return warmlead.Invalid(warmlead.FieldError{Location: loc, Message: "has the wrong type"})
+	}
+	next := body.posting()
+	*p = mergeEditable(*p, next)
+	return nil
+}
+
+// mergeEditable returns current with the editable fields of next.
+func mergeEditable(current warmlead.Posting, next *warmlead.Posting) warmlead.Posting {
+	next.ID, next.OrgID, next.PosterID, next.Status, next.CloseReason = current.ID, current.OrgID, current.PosterID, current.Status, current.CloseReason
+	next.CreatedAt, next.UpdatedAt, next.Version = current.CreatedAt, current.UpdatedAt, current.Version
+	return *next
+}
+
+// mergePatch is RFC 7396's MergePatch(target, patch).
+func mergePatch(target any, patch any) any {
+	pm, ok := patch.(map[string]any)
+	if !ok {
+		return patch
+	}
+	tm, ok := target.(map[string]any)
+	if !ok {
+		tm = map[string]any{}
+	}
+	for k, v := range pm {
+		if v == nil {
+			delete(tm, k)
+		} else {
+			tm[k] = mergePatch(tm[k], v)
+		}
+	}
+	return tm
+}
+
+// jsonFieldNames lists the JSON names of a struct's fields.
+func jsonFieldNames(t reflect.Type) map[string]bool {
+	names := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}

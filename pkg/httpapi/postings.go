@@ -1,0 +1,152 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+type createPostingInput struct {
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128" doc:"Retry-safe creation: the same key and body within 24 h returns the first response and creates nothing new."`
+	RawBody        []byte
+	Body           postingBody
+}
+
+type postingOutput struct {
+	Status   int
+	Location string `header:"Location"`
+	ETag     string `header:"ETag"`
+	Replayed string `header:"Idempotent-Replayed" doc:"true when this is the stored response to an earlier request with the same Idempotency-Key."`
+	Body     postingJSON
+}
+
+func handleCreatePosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *createPostingInput) (*postingOutput, error) {
+	return func(ctx context.Context, in *createPostingInput) (*postingOutput, error) {
+		var idem *warmlead.Idempotency
+		if in.IdempotencyKey != "" {
+			sum := sha256.Sum256(in.RawBody)
+			idem = &warmlead.Idempotency{Key: in.IdempotencyKey, BodyHash: hex.EncodeToString(sum[:])}
+		}
+		p, replayed, err := postings.CreatePosting(ctx, caller(ctx), in.Body.posting(), idem)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		out := newPostingOutput(http.StatusCreated, p)
+		out.Location = "/postings/" + p.ID
+		if replayed {
+			out.Replayed = "true"
+		}
+		return out, nil
+	}
+}
+
+func newPostingOutput(status int, p *warmlead.Posting) *postingOutput {
+	return &postingOutput{Status: status, ETag: etag(p.Version), Body: toPostingJSON(p)}
+}
+
+// etag is a lead's version as a strong entity tag.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// parseIfMatch reads the version out of an If-Match header; "*" (any
+// version) is 0.
+func parseIfMatch(h string) (int, error) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, &warmlead.Error{Code: warmlead.EPRECONDREQ, Message: "Send If-Match with the ETag you read, so concurrent edits are not lost.",
+			Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "is required"}}}
+	}
+	if h == "*" {
+		return 0, nil
+	}
+	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
+	if err != nil || v < 1 {
+		return 0, &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "If-Match does not name a version of this posting.",
+			Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "not an ETag of this posting"}}}
+	}
+	return v, nil
+}
+
+type postingIDInput struct {
+	ID string `path:"id" maxLength:"64" doc:"The posting's id."`
+}
+
+func handleGetPosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *postingIDInput) (*postingOutput, error) {
+	return func(ctx context.Context, in *postingIDInput) (*postingOutput, error) {
+		p, err := postings.FindPostingByID(ctx, caller(ctx), in.ID)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return newPostingOutput(http.StatusOK, p), nil
+	}
+}
+
+type closePostingInput struct {
+	ID   string `path:"id" maxLength:"64"`
+	Body struct {
+		Reason closeReason `json:"reason" example:"filled"`
+	}
+}
+
+func handleClosePosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *closePostingInput) (*postingOutput, error) {
+	return func(ctx context.Context, in *closePostingInput) (*postingOutput, error) {
+		p, err := postings.ClosePosting(ctx, caller(ctx), in.ID, warmlead.CloseReason(in.Body.Reason))
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return newPostingOutput(http.StatusOK, p), nil
+	}
+}
+
+type PageParams struct {
+	Limit  int    `query:"limit" minimum:"1" maximum:"100" default:"20" doc:"Items per page."`
+	Cursor string `query:"cursor" maxLength:"2048" doc:"next_cursor of the previous page."`
+}
+
+func (p PageParams) request() warmlead.PageRequest {
+	return warmlead.PageRequest{Limit: p.Limit, Cursor: p.Cursor}
+}
+
+type postingPageOutput struct {
+	Body postingPageJSON
+}
+
+func handleListMyPostings(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *PageParams) (*postingPageOutput, error) {
+	return func(ctx context.Context, in *PageParams) (*postingPageOutput, error) {
+		pg, err := postings.ListPostingsByPoster(ctx, caller(ctx), in.request())
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return &postingPageOutput{Body: toPostingPage(pg)}, nil
+	}
+}
+
+type browseInput struct {
+	Kind         postingKind  `query:"kind"`
+	Field        string       `query:"field" maxLength:"100" example:"data"`
+	Audience     audience     `query:"audience"`
+	Workplace    workplace    `query:"workplace"`
+	Compensation compensation `query:"compensation"`
+	OrgID        string       `query:"org_id" maxLength:"64"`
+	PosterID     string       `query:"poster_id" maxLength:"128"`
+	PageParams
+}
+
+func handleBrowsePostings(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *browseInput) (*postingPageOutput, error) {
+	return func(ctx context.Context, in *browseInput) (*postingPageOutput, error) {
+		pg, err := postings.BrowsePostings(ctx, caller(ctx), warmlead.PostingFilter{
+			Kind: warmlead.PostingKind(in.Kind), Field: in.Field, Audience: warmlead.Audience(in.Audience),
+			Workplace: warmlead.Workplace(in.Workplace), Compensation: warmlead.Compensation(in.Compensation),
+			OrgID: in.OrgID, PosterID: in.PosterID,
+		}, in.request())
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return &postingPageOutput{Body: toPostingPage(pg)}, nil
+	}
+}
