@@ -26,7 +26,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	handler := httpapi.NewServer(logger, httpapi.Services{Members: store})
+	handler := httpapi.NewServer(logger, httpapi.Services{Members: store, Postings: store})
 	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
 	return nil
 }

@@ -98,7 +98,7 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if err := Seed(ctx, store); err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
-	api := httpapi.NewServer(logger, httpapi.Services{Members: store})
+	api := httpapi.NewServer(logger, httpapi.Services{Members: store, Postings: store})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/danielgtaylor/huma/v2"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -142,3 +143,20 @@ func jsonFieldNames(t reflect.Type) map[string]bool {
 	}
 	return names
 }
+
+// documentMergePatch describes a merge-patch body in the OpenAPI document.
+// huma documents a raw body as binary; the patch is in fact any subset of
+// the editable fields, so point the document at their schema.
+func documentMergePatch(api huma.API, path string, editable reflect.Type) {
+	item := api.OpenAPI().Paths[path]
+	if item == nil || item.Patch == nil || item.Patch.RequestBody == nil {
+		return
+	}
+	ref := api.OpenAPI().Components.Schemas.Schema(editable, true, "")
+	item.Patch.RequestBody.Content = map[string]*huma.MediaType{mergePatchType: {Schema: &huma.Schema{
+		Description: "A JSON merge patch (RFC 7396) of the editable fields: send only what changes; null removes an optional field. Required fields cannot be removed.",
+		AllOf:       []*huma.Schema{ref},
+	}}}
+}
+
+const mergePatchType = "application/merge-patch+json"

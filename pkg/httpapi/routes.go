@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"reflect"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -49,6 +50,7 @@ func addRoutes(api huma.API, logger *slog.Logger, svc Services) {
 		Summary: "Edit a lead", Tags: []string{"Postings"},
 		Description: "A JSON merge patch (RFC 7396) of the editable fields, with If-Match carrying the ETag you read. Poster or org admins only."},
 		handlePatchPosting(logger, svc.Postings))
+	documentMergePatch(api, "/postings/{id}", reflect.TypeOf(postingBody{}))
 	register(api, huma.Operation{OperationID: "close-posting", Method: http.MethodPost, Path: "/postings/{id}/close", Security: private,
 		Summary: "Close a lead", Tags: []string{"Postings"}}, handleClosePosting(logger, svc.Postings))
 	register(api, huma.Operation{OperationID: "list-my-postings", Method: http.MethodGet, Path: "/me/postings", Security: private,
