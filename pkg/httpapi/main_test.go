@@ -15,7 +15,7 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // newAPI serves the API on a fresh table, reached through the Lambda
 // adapter exactly as in AWS.
-func newAPI(t *testing.T) (*apigwtest.Client, *testenv.Env) {
+func newAPI(t testing.TB) (*apigwtest.Client, *testenv.Env) {
 	t.Helper()
 	env := testenv.New(t)
 	store := env.Store(t)

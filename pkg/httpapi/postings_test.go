@@ -64,7 +64,7 @@ func leadBody(t testing.TB, overrides map[string]any) string {
 	return string(b)
 }
 
-func createLead(t *testing.T, api *apigwtest.Client, member string, overrides map[string]any) postingResp {
+func createLead(t testing.TB, api *apigwtest.Client, member string, overrides map[string]any) postingResp {
 	t.Helper()
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: member, Body: leadBody(t, overrides)})
 	if res.Status != 201 {

@@ -1,0 +1,133 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/infra/apigwtest"
+	"github.com/warmlead/warmlead/infra/testenv"
+)
+
+// The API path against the raw SDK call it wraps, measured side by side:
+// each iteration runs one of each, alternating, so both see the same
+// DynamoDB Local state. The API path starts from the JSON event Lambda
+// would deliver (decoded as the runtime does), runs the adapter and the
+// handler, and encodes the response. Reported: median latency of each and
+// their ratio (goal ≤ 1.3, CONTRACT §5).
+
+func BenchmarkCreatePostingAPIvsSDK(b *testing.B) {
+	api, env := newAPI(b)
+	body := leadBody(b, nil)
+	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body}))
+	// The raw call: PutItem of the very item the API stores.
+	sample := createLead(b, api, "alice", nil)
+	item := storedItem(b, env, "POSTING#"+sample.ID)
+	ctx := context.Background()
+	n := 0
+	sdk := func() {
+		n++
+		item["PK"] = &types.AttributeValueMemberS{Value: fmt.Sprintf("POSTING#bench%d", n)}
+		if _, err := env.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(env.Table), Item: item,
+			ConditionExpression: aws.String("attribute_not_exists(PK)")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	viaAPI := func() {
+		if status := invokeJSON(b, api, event); status != 201 {
+			b.Fatalf("create = %d", status)
+		}
+	}
+	sideBySide(b, viaAPI, sdk)
+}
+
+func BenchmarkBrowseAPIvsSDK(b *testing.B) {
+	api, env := newAPI(b)
+	for i := 0; i < 60; i++ {
+		createLead(b, api, "alice", map[string]any{"title": fmt.Sprintf("Lead %d", i)})
+	}
+	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/postings?field=data", Member: "bob"}))
+	ctx := context.Background()
+	// The raw call: the Query the store issues for this page.
+	sdk := func() {
+		res, err := env.Client.Query(ctx, &dynamodb.QueryInput{
+			TableName: aws.String(env.Table), IndexName: aws.String("GSI3"),
+			KeyConditionExpression: aws.String("GSI3PK = :pk"), FilterExpression: aws.String("ValidThrough > :now"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": &types.AttributeValueMemberS{Value: "FIELD#data"}, ":now": &types.AttributeValueMemberS{Value: time.Now().UTC().Format(time.RFC3339Nano)}},
+			ScanIndexForward: aws.Bool(false), Limit: aws.Int32(45),
+		})
+		if err != nil || len(res.Items) < 20 {
+			b.Fatalf("query: %v", err)
+		}
+	}
+	viaAPI := func() {
+		if status := invokeJSON(b, api, event); status != 200 {
+			b.Fatalf("browse = %d", status)
+		}
+	}
+	sideBySide(b, viaAPI, sdk)
+}
+
+// invokeJSON runs a JSON-encoded API Gateway event through the adapter as
+// the Lambda runtime would (decode, invoke, encode) and returns the status.
+func invokeJSON(b *testing.B, api *apigwtest.Client, event []byte) int {
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(event, &ev); err != nil {
+		b.Fatal(err)
+	}
+	res, err := api.Invoke(context.Background(), ev)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := json.Marshal(res); err != nil {
+		b.Fatal(err)
+	}
+	return res.Status
+}
+
+// sideBySide times api and sdk alternately b.N times each and reports the
+// medians and their ratio.
+func sideBySide(b *testing.B, api, sdk func()) {
+	for i := 0; i < 20; i++ { // warm connections and JIT
+		api()
+		sdk()
+	}
+	apiTimes, sdkTimes := make([]time.Duration, 0, b.N), make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		api()
+		apiTimes = append(apiTimes, time.Since(start))
+		start = time.Now()
+		sdk()
+		sdkTimes = append(sdkTimes, time.Since(start))
+	}
+	b.StopTimer()
+	a, s := median(apiTimes), median(sdkTimes)
+	b.ReportMetric(float64(a.Microseconds()), "api-µs/op")
+	b.ReportMetric(float64(s.Microseconds()), "sdk-µs/op")
+	b.ReportMetric(float64(a)/float64(s), "ratio")
+}
+
+func median(d []time.Duration) time.Duration {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[len(d)/2]
+}
+
+// storedItem reads an item as the store wrote it.
+func storedItem(b *testing.B, env *testenv.Env, pk string) map[string]types.AttributeValue {
+	res, err := env.Client.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(env.Table),
+		Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: pk}, "SK": &types.AttributeValueMemberS{Value: "POSTING"}}})
+	if err != nil || res.Item == nil {
+		b.Fatalf("read %s: %v", pk, err)
+	}
+	return res.Item
+}
