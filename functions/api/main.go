@@ -26,7 +26,9 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	handler := httpapi.NewServer(logger, httpapi.Services{Members: store, Postings: store})
+	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL")}
+	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
+		Postings: store, Referrals: store, Interests: store})
 	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
 	return nil
 }

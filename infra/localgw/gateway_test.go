@@ -25,7 +25,7 @@ func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	env := testenv.New(t)
 	store := env.Store(t)
-	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Services{Members: store})
+	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Config{}, httpapi.Services{Members: store})
 	srv := httptest.NewServer(localgw.New(api, secret))
 	t.Cleanup(srv.Close)
 	return srv

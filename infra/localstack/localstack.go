@@ -98,15 +98,17 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if err := Seed(ctx, store); err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
-	api := httpapi.NewServer(logger, httpapi.Services{Members: store, Postings: store})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
+	base := "http://" + ln.Addr().String()
+	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base}, httpapi.Services{Members: store, Orgs: store,
+		Connections: store, Postings: store, Referrals: store, Interests: store})
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	printWelcome(out, "http://"+ln.Addr().String())
+	printWelcome(out, base)
 
 	select {
 	case <-ctx.Done():

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"crypto/rand"
 	"encoding/base32"
+	"encoding/base64"
 	"strings"
 )
 
@@ -30,4 +31,23 @@ func validID(s string) bool {
 		}
 	}
 	return true
+}
+
+// newToken returns an unguessable, URL-safe referral token: 144 random bits
+// as 24 base64url characters.
+func newToken() string {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// validToken reports whether s looks like a token newToken made.
+func validToken(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	_, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil
 }

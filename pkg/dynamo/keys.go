@@ -1,7 +1,5 @@
 package dynamo
 
-import "strings"
-
 // Every key of the table is built here, so the layout reads in one place.
 //
 //	item                  PK                     SK                    GSI1PK / GSI1SK
@@ -97,10 +95,32 @@ func idempotencyKey(memberID, key string) (pk, sk string) {
 	return "IDEM#" + memberID + "#" + key, idemSK
 }
 
-// idFromKey strips a "PREFIX#" from a key value.
-func idFromKey(v string) string {
-	if i := strings.LastIndexByte(v, '#'); i >= 0 {
-		return v[i+1:]
-	}
-	return v
+// Referral links and interest (issue: referral chains).
+//
+//	item                  PK                     SK                    GSI1PK / GSI1SK
+//	referral link         REF#<token>            REF                   REFERRER#<m> / <created>#<token>
+//	a member's link to p  POSTING#<p>            REFBY#<m>             (copy of the link, minus counters)
+//	interest              POSTING#<p>            INTEREST#<m>
+const (
+	typeReferral    = "Referral"
+	typeReferralRef = "ReferralByMember"
+	typeInterest    = "Interest"
+	referralSK      = "REF"
+	interestPrefix  = "INTEREST#"
+)
+
+// referralKey addresses a link by its token.
+func referralKey(token string) (pk, sk string) { return "REF#" + token, referralSK }
+
+// referralByMemberKey addresses a member's link to a posting.
+func referralByMemberKey(postingID, memberID string) (pk, sk string) {
+	return "POSTING#" + postingID, "REFBY#" + memberID
+}
+
+// referrerGSI1 lists the links a member shared.
+func referrerGSI1(memberID string) string { return "REFERRER#" + memberID }
+
+// interestKey addresses a member's interest in a posting.
+func interestKey(postingID, memberID string) (pk, sk string) {
+	return "POSTING#" + postingID, interestPrefix + memberID
 }

@@ -19,12 +19,15 @@ func newAPI(t testing.TB) (*apigwtest.Client, *testenv.Env) {
 	t.Helper()
 	env := testenv.New(t)
 	store := env.Store(t)
-	return apigwtest.New(httpapi.NewServer(quietLogger(), services(store))), env
+	return apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, services(store))), env
 }
 
 func services(store *dynamo.Store) httpapi.Services {
-	return httpapi.Services{Members: store, Postings: store}
+	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store}
 }
+
+// testConfig is the deployment the tests pretend to be.
+var testConfig = httpapi.Config{PublicBaseURL: "https://warmlead.test"}
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
 

@@ -142,7 +142,7 @@ func TestOutageIs503WithRetryAfterAndNoInternals(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	down := testenv.MustStore(t, testenv.ClientFor(t, "http://127.0.0.1:1"), env.Table)
-	api := apigwtest.New(httpapi.NewServer(quietLogger(), services(down)))
+	api := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, services(down)))
 
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/me", Member: "dana"})
 	p := wantProblem(t, res, 503, "")

@@ -20,7 +20,7 @@ var (
 
 // addRoutes is the whole API surface. Operations with Security need a member
 // identity (requireIdentity); the others are public.
-func addRoutes(api huma.API, logger *slog.Logger, svc Services) {
+func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	register(api, huma.Operation{OperationID: "healthz", Method: http.MethodGet, Path: "/healthz",
 		Summary: "Liveness check", Tags: []string{"Operations"}}, handleHealthz())
 
@@ -34,8 +34,39 @@ func addRoutes(api huma.API, logger *slog.Logger, svc Services) {
 		Summary: "A member's public profile", Tags: []string{"Members"}}, handleGetMember(logger, svc.Members))
 
 	// --- Organisations ---
+	register(api, huma.Operation{OperationID: "create-org", Method: http.MethodPost, Path: "/orgs", Security: private,
+		DefaultStatus: http.StatusCreated, Summary: "Create an organisation", Tags: []string{"Organisations"},
+		Description: "You become its first admin and member."}, handleCreateOrg(logger, svc.Orgs))
+	register(api, huma.Operation{OperationID: "get-org", Method: http.MethodGet, Path: "/orgs/{id}", Security: private,
+		Summary: "An organisation", Tags: []string{"Organisations"}}, handleGetOrg(logger, svc.Orgs))
+	register(api, huma.Operation{OperationID: "add-org-member", Method: http.MethodPost, Path: "/orgs/{id}/members", Security: private,
+		DefaultStatus: http.StatusCreated, Summary: "Add a member or change their role", Tags: []string{"Organisations"},
+		Description: "Admins only. 201 for a new member; 200 when they already belonged (their role is set, joined_at kept). " +
+			"The last admin cannot be made a plain member (409)."}, handleAddOrgMember(logger, svc.Orgs))
+	register(api, huma.Operation{OperationID: "remove-org-member", Method: http.MethodDelete, Path: "/orgs/{id}/members/{member_id}", Security: private,
+		Summary: "Remove a member, or leave", Tags: []string{"Organisations"},
+		Description: "Admins remove anyone; a member removes themself. The last admin cannot leave (409)."},
+		handleRemoveOrgMember(logger, svc.Orgs))
+	register(api, huma.Operation{OperationID: "list-org-members", Method: http.MethodGet, Path: "/orgs/{id}/members", Security: private,
+		Summary: "An organisation's members", Tags: []string{"Organisations"},
+		Description: "Members only, in order of member id."}, handleListOrgMembers(logger, svc.Orgs))
 
 	// --- Connections ---
+	register(api, huma.Operation{OperationID: "request-connection", Method: http.MethodPost, Path: "/connections", Security: private,
+		DefaultStatus: http.StatusCreated, Summary: "Ask a member to connect", Tags: []string{"Connections"},
+		Description: "Creates a pending request (201). If the two of you already have a connection or a request, " +
+			"whoever asked, it is returned unchanged (200)."}, handleRequestConnection(logger, svc.Connections))
+	register(api, huma.Operation{OperationID: "accept-connection", Method: http.MethodPost, Path: "/connections/{id}/accept", Security: private,
+		Summary: "Accept a connection request", Tags: []string{"Connections"},
+		Description: "The member asked only; accepting an accepted connection returns it."},
+		handleAcceptConnection(logger, svc.Connections))
+	register(api, huma.Operation{OperationID: "delete-connection", Method: http.MethodDelete, Path: "/connections/{id}", Security: private,
+		Summary: "Remove a connection, or withdraw or decline a request", Tags: []string{"Connections"},
+		Description: "Either member may."}, handleDeleteConnection(logger, svc.Connections))
+	register(api, huma.Operation{OperationID: "list-connections", Method: http.MethodGet, Path: "/connections", Security: private,
+		Summary: "Your connections", Tags: []string{"Connections"},
+		Description: "Your own only, with one status, in order of the other member's id."},
+		handleListConnections(logger, svc.Connections))
 
 	// --- Postings ---
 	register(api, huma.Operation{OperationID: "create-posting", Method: http.MethodPost, Path: "/postings", Security: private,
@@ -59,6 +90,30 @@ func addRoutes(api huma.API, logger *slog.Logger, svc Services) {
 		Summary: "Browse open leads, newest first", Tags: []string{"Postings"},
 		Description: "Only open, unexpired leads you may see. Filters combine; audience matches leads for that audience or for anyone."},
 		handleBrowsePostings(logger, svc.Postings))
+	// --- Referral links and interest ---
+	register(api, huma.Operation{OperationID: "create-referral", Method: http.MethodPost, Path: "/postings/{id}/referrals", Security: private,
+		Summary: "Get your shareable link to a lead", Tags: []string{"Referrals"},
+		Description: "Returns your link to this lead (201 when new, 200 when you already had one). Pass via, the token you arrived through, so the chain credits who passed it to you."},
+		handleCreateReferral(logger, cfg, svc.Referrals))
+	register(api, huma.Operation{OperationID: "open-referral", Method: http.MethodGet, Path: "/r/{token}",
+		Summary: "The page a shared link opens", Tags: []string{"Referrals"},
+		Description: "Accept: text/html gets a small page (who shared it, the lead, how to express interest); application/json the same as JSON. Every open counts one click.",
+		Responses: map[string]*huma.Response{"200": {Description: "The lead and who shared it.", Content: map[string]*huma.MediaType{
+			"text/html": {Schema: &huma.Schema{Type: "string"}}, "application/json": {Schema: landingSchema(api)}}}}},
+		handleLanding(logger, cfg, svc.Referrals))
+	register(api, huma.Operation{OperationID: "get-referral", Method: http.MethodGet, Path: "/referrals/{token}", Security: private,
+		Summary: "A link with its clicks and interests", Tags: []string{"Referrals"},
+		Description: "For the link's referrer and the lead's poster only."}, handleGetReferral(logger, cfg, svc.Referrals))
+	register(api, huma.Operation{OperationID: "list-my-referrals", Method: http.MethodGet, Path: "/me/referrals", Security: private,
+		Summary: "Links you shared, with their stats", Tags: []string{"Referrals"}}, handleListMyReferrals(logger, cfg, svc.Referrals))
+	register(api, huma.Operation{OperationID: "express-interest", Method: http.MethodPost, Path: "/postings/{id}/interest", Security: private,
+		Summary: "Express interest in a lead", Tags: []string{"Interest"},
+		Description: "Once per member and lead (a repeat returns the first, 200). With referral_token, everyone on the link's chain is credited."},
+		handleExpressInterest(logger, svc.Interests))
+	register(api, huma.Operation{OperationID: "list-interests", Method: http.MethodGet, Path: "/postings/{id}/interest", Security: private,
+		Summary: "Who is interested, with the chain each came through", Tags: []string{"Interest"},
+		Description: "For the poster and the organisation's admins."}, handleListInterests(logger, svc.Interests))
+
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.
 	register(api, huma.Operation{OperationID: "browse-public-postings", Method: http.MethodGet, Path: "/public/postings",

@@ -11,6 +11,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
@@ -26,14 +27,24 @@ type Services struct {
 	Orgs        warmlead.OrgService
 	Connections warmlead.ConnectionService
 	Postings    warmlead.PostingService
+	Referrals   warmlead.ReferralService
+	Interests   warmlead.InterestService
+}
+
+// Config is what the API needs to know about where it is deployed.
+type Config struct {
+	// PublicBaseURL is the base of shared links (https://warmlead.example);
+	// referral URLs are PublicBaseURL + "/r/" + token.
+	PublicBaseURL string
 }
 
 // NewServer returns the whole API as one http.Handler.
-func NewServer(logger *slog.Logger, svc Services) http.Handler {
+func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
+	cfg.PublicBaseURL = strings.TrimRight(cfg.PublicBaseURL, "/")
 	mux := http.NewServeMux()
-	api := humago.New(mux, apiConfig())
+	api := humago.New(mux, humaConfig())
 	api.UseMiddleware(requireIdentity(api))
-	addRoutes(api, logger, svc)
+	addRoutes(api, logger, &cfg, svc)
 
 	var h http.Handler = mux
 	h = recoverPanics(logger, h)
@@ -41,10 +52,10 @@ func NewServer(logger *slog.Logger, svc Services) http.Handler {
 	return h
 }
 
-// apiConfig is huma's default configuration minus the `$schema` body field
+// humaConfig is huma's default configuration minus the `$schema` body field
 // and Link header (noise for our clients), plus the bearer scheme and the
 // problem-body normaliser.
-func apiConfig() huma.Config {
+func humaConfig() huma.Config {
 	cfg := huma.DefaultConfig("Warmlead API", "1.0.0")
 	cfg.CreateHooks = nil
 	cfg.OpenAPIPath = "/openapi"

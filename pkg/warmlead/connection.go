@@ -19,6 +19,9 @@ const (
 // ConnectionStatuses lists every valid ConnectionStatus.
 var ConnectionStatuses = []ConnectionStatus{ConnectionPending, ConnectionAccepted}
 
+// Valid reports whether s is one of ConnectionStatuses.
+func (s ConnectionStatus) Valid() bool { return oneOf(s, ConnectionStatuses) }
+
 // Limits on a connection request's free text.
 const (
 	MaxConnectionNoteLen = 500
@@ -81,7 +84,8 @@ type ConnectionService interface {
 	DeleteConnection(ctx context.Context, callerID, id string) error
 
 	// ListConnections pages through the caller's connections with a status,
-	// in order of the other member's id. Returns EBADREQUEST (cursor).
+	// in order of the other member's id. Returns EBADREQUEST (cursor),
+	// EINVALID (status).
 	ListConnections(ctx context.Context, callerID string, status ConnectionStatus, page PageRequest) (*Page[*Connection], error)
 }
 

@@ -65,9 +65,10 @@ type OrgService interface {
 	FindOrgByID(ctx context.Context, id string) (*Org, error)
 
 	// AddOrgMember adds (or changes the role of) a member; the caller must
-	// be an admin. Returns ENOTFOUND (organisation or member), EFORBIDDEN,
-	// EINVALID.
-	AddOrgMember(ctx context.Context, callerID, orgID, memberID string, role OrgRole) (*OrgMember, error)
+	// be an admin. created is false when the member already belonged (their
+	// JoinedAt is kept). Demoting the last admin is a conflict. Returns
+	// ENOTFOUND (organisation or member), EFORBIDDEN, EINVALID, ECONFLICT.
+	AddOrgMember(ctx context.Context, callerID, orgID, memberID string, role OrgRole) (m *OrgMember, created bool, err error)
 
 	// RemoveOrgMember removes a member; the caller must be an admin or the
 	// member leaving. Returns ENOTFOUND, EFORBIDDEN, ECONFLICT (the last

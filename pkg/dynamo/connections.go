@@ -1,0 +1,238 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+var _ warmlead.ConnectionService = (*Store)(nil)
+
+// RequestConnection writes both edges of a pending connection in one
+// TransactWriteItems, on the conditions that neither edge exists and the
+// recipient has a profile. When the pair is already connected (a repeat, or
+// the other side asked first) the refusal carries the existing edge, which
+// is returned with created=false: still one call.
+func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warmlead.Connection) (*warmlead.Connection, bool, error) {
+	req := &warmlead.Connection{RequesterID: callerID, RecipientID: c.RecipientID, Note: c.Note, MetVia: c.MetVia}
+	if err := req.Validate(); err != nil {
+		return nil, false, err
+	}
+	if warmlead.ValidateMemberID(callerID) != nil {
+		return nil, false, warmlead.Errorf(warmlead.EUNAUTHORIZED, "A member identity is required.")
+	}
+	req.ID = warmlead.ConnectionID(callerID, req.RecipientID)
+	req.Status = warmlead.ConnectionPending
+	req.CreatedAt = parseTime(formatTime(s.now()))
+	mine, err := attributevalue.MarshalMap(newConnectionEdge(req, callerID))
+	if err != nil {
+		return nil, false, err
+	}
+	theirs, err := attributevalue.MarshalMap(newConnectionEdge(req, req.RecipientID))
+	if err != nil {
+		return nil, false, err
+	}
+	for range txnAttempts {
+		t := &txn{}
+		profileAt := t.add(s.mustExist(memberKey(req.RecipientID)))
+		mineAt := t.add(s.putNew(mine))
+		theirsAt := t.add(s.putNew(theirs))
+		err := s.transact(ctx, t)
+		if err == nil {
+			return req, true, nil
+		}
+		r, ok := refused(err)
+		if !ok {
+			return nil, false, storageError("request connection", err)
+		}
+		for _, at := range []int{mineAt, theirsAt} {
+			var seen connectionItem
+			if found, err := r.old(at, &seen); err != nil {
+				return nil, false, err
+			} else if found && r.failed(at) {
+				return seen.connection(), false, nil
+			}
+		}
+		switch {
+		case r.failed(profileAt):
+			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
+				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+		case r.throttled():
+			return nil, false, unavailable("request connection", err)
+		}
+		// Both sides asking at the same moment: the other transaction won;
+		// the next attempt returns its connection.
+	}
+	return nil, false, connectionBusy()
+}
+
+// AcceptConnection reads the caller's edge (one GetItem: a repeat, the
+// requester and a stranger are answered from it) and accepts both edges
+// in one TransactWriteItems conditioned on the request still being pending
+// and addressed to the caller. Two calls, because a transaction returns no
+// item and the response carries the whole connection.
+func (s *Store) AcceptConnection(ctx context.Context, callerID, id string) (*warmlead.Connection, error) {
+	other, ok := counterpart(callerID, id)
+	if !ok {
+		return nil, connectionNotFound()
+	}
+	for range txnAttempts {
+		pk, sk := connectionEdgeKey(callerID, other)
+		var it connectionItem
+		found, err := s.get(ctx, pk, sk, &it)
+		if err != nil {
+			return nil, storageError("get connection", err)
+		}
+		if !found {
+			return nil, connectionNotFound()
+		}
+		c := it.connection()
+		if c.Status == warmlead.ConnectionAccepted {
+			return c, nil
+		}
+		if c.RecipientID != callerID {
+			return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the member who was asked can accept a connection request.")
+		}
+		c.Status = warmlead.ConnectionAccepted
+		c.AcceptedAt = parseTime(formatTime(s.now()))
+		t := &txn{}
+		t.add(s.acceptEdge(callerID, other, c))
+		t.add(s.acceptEdge(other, callerID, c))
+		err = s.transact(ctx, t)
+		if err == nil {
+			return c, nil
+		}
+		r, ok := refused(err)
+		if !ok {
+			return nil, storageError("accept connection", err)
+		}
+		if r.throttled() {
+			return nil, unavailable("accept connection", err)
+		}
+		// Deleted or accepted since it was read: read it again.
+	}
+	return nil, connectionBusy()
+}
+
+// DeleteConnection deletes both edges in one TransactWriteItems, each on
+// the condition that it exists.
+func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error {
+	other, ok := counterpart(callerID, id)
+	if !ok {
+		return connectionNotFound()
+	}
+	for range txnAttempts {
+		t := &txn{}
+		for _, edge := range [][2]string{{callerID, other}, {other, callerID}} {
+			pk, sk := connectionEdgeKey(edge[0], edge[1])
+			t.add(types.TransactWriteItem{Delete: &types.Delete{
+				TableName: aws.String(s.table), Key: key(pk, sk),
+				ConditionExpression: aws.String("attribute_exists(PK)"),
+			}})
+		}
+		err := s.transact(ctx, t)
+		if err == nil {
+			return nil
+		}
+		r, ok := refused(err)
+		if !ok {
+			return storageError("delete connection", err)
+		}
+		switch {
+		case r.failed(0) || r.failed(1):
+			return connectionNotFound()
+		case r.throttled():
+			return unavailable("delete connection", err)
+		}
+	}
+	return connectionBusy()
+}
+
+// ListConnections reads a page of the caller's edges with a status from
+// GSI1 with one Query, in order of the other member's id. The cursor is
+// bound to the caller and the status.
+func (s *Store) ListConnections(ctx context.Context, callerID string, status warmlead.ConnectionStatus, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Connection], error) {
+	if !status.Valid() {
+		return nil, warmlead.Invalid(warmlead.FieldError{Location: "query.status", Message: "must be one of pending, accepted"})
+	}
+	q := s.connectionsQuery(callerID, status)
+	items, next, err := s.queryPage(ctx, "list connections", q, "connections|"+callerID+"|"+string(status), page, gsi1KeyAttrs)
+	if err != nil {
+		return nil, err
+	}
+	out := &warmlead.Page[*warmlead.Connection]{Items: make([]*warmlead.Connection, 0, len(items)), Next: next}
+	for _, av := range items {
+		var it connectionItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, it.connection())
+	}
+	return out, nil
+}
+
+// ConnectedMembers calls fn with the ids of memberID's connections that
+// have status, one Query page at a time, in order of id. It reads the same
+// GSI1 partition as ListConnections but projects only the ids, and with
+// pageSize 0 a page is whatever one Query returns (up to 1 MB read, some
+// thousands of edges), so a network of 10,000 costs a handful of Queries.
+// It stops at fn's first error and returns it. The index is eventually
+// consistent: a connection accepted a moment ago may be missing.
+func (s *Store) ConnectedMembers(ctx context.Context, memberID string, status warmlead.ConnectionStatus, pageSize int, fn func(ids []string) error) error {
+	return s.eachValue(ctx, "list connected members", s.connectionsQuery(memberID, status), "GSI1SK", pageSize, fn)
+}
+
+// connectionsQuery reads owner's edges with a status from GSI1.
+func (s *Store) connectionsQuery(owner string, status warmlead.ConnectionStatus) *dynamodb.QueryInput {
+	gpk, _ := connectionsGSI1(owner, string(status), "")
+	return &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		IndexName:                 aws.String(indexByOwner),
+		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
+	}
+}
+
+// acceptEdge moves owner's edge of c to accepted, if it is still a pending
+// request to c.RecipientID.
+func (s *Store) acceptEdge(owner, other string, c *warmlead.Connection) types.TransactWriteItem {
+	pk, sk := connectionEdgeKey(owner, other)
+	gpk, _ := connectionsGSI1(owner, string(warmlead.ConnectionAccepted), other)
+	return types.TransactWriteItem{Update: &types.Update{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		UpdateExpression:         aws.String("SET #status = :accepted, GSI1PK = :gpk, AcceptedAt = :at"),
+		ConditionExpression:      aws.String("#status = :pending AND RecipientID = :recipient"),
+		ExpressionAttributeNames: map[string]string{"#status": "Status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":accepted": attrS(string(warmlead.ConnectionAccepted)), ":pending": attrS(string(warmlead.ConnectionPending)),
+			":gpk": attrS(gpk), ":at": attrS(formatTime(c.AcceptedAt)), ":recipient": attrS(c.RecipientID),
+		},
+	}}
+}
+
+// counterpart returns the other member of connection id when callerID is
+// one of its two; anyone else is told it does not exist.
+func counterpart(callerID, id string) (string, bool) {
+	a, b, ok := warmlead.SplitConnectionID(id)
+	switch {
+	case !ok:
+		return "", false
+	case callerID == a:
+		return b, true
+	case callerID == b:
+		return a, true
+	}
+	return "", false
+}
+
+func connectionNotFound() error {
+	return warmlead.Errorf(warmlead.ENOTFOUND, "No connection with this id.")
+}
+
+func connectionBusy() error {
+	return warmlead.Errorf(warmlead.ECONFLICT, "The connection was changing while this request ran; retry.")
+}

@@ -1,0 +1,157 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+var _ warmlead.InterestService = (*Store)(nil)
+
+// ExpressInterest records an interest in two calls: one BatchGetItem (the
+// lead, an earlier interest, the referral link, the caller's profile) and
+// one TransactWriteItems that stores the interest with its chain and counts
+// it on every link of the chain, so the counts never disagree with the
+// interests stored. The notifier turns the stored interest into
+// notifications for the poster and everyone credited.
+func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, message, token string) (*warmlead.Interest, bool, error) {
+	if !validID(postingID) {
+		return nil, false, postingNotFound()
+	}
+	if err := warmlead.ValidateInterestMessage(message); err != nil {
+		return nil, false, err
+	}
+	if token != "" && !validToken(token) {
+		return nil, false, invalidToken("is not a referral token")
+	}
+	postingPK, postingSK := postingKey(postingID)
+	interestPK, interestSK := interestKey(postingID, callerID)
+	profilePK, profileSK := memberKey(callerID)
+	keys := []map[string]types.AttributeValue{key(postingPK, postingSK), key(interestPK, interestSK), key(profilePK, profileSK)}
+	if token != "" {
+		keys = append(keys, key(referralKey(token)))
+	}
+	got, err := s.batchGetByKey(ctx, keys)
+	if err != nil {
+		return nil, false, storageError("express interest", err)
+	}
+	var earlier interestItem
+	if ok, err := got.decode(interestPK, interestSK, &earlier); err != nil || ok {
+		return earlier.interest(), false, err
+	}
+	var pit postingItem
+	if ok, err := got.decode(postingPK, postingSK, &pit); err != nil || !ok {
+		return nil, false, orNotFound(err)
+	}
+	p := pit.posting()
+	var link *referralItem
+	if token != "" {
+		link = &referralItem{}
+		linkPK, linkSK := referralKey(token)
+		ok, err := got.decode(linkPK, linkSK, link)
+		switch {
+		case err != nil:
+			return nil, false, err
+		case !ok:
+			return nil, false, invalidToken("no such referral link")
+		case link.PostingID != postingID:
+			return nil, false, invalidToken("is a link to another posting")
+		}
+	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
+		return nil, false, orNotFound(err)
+	}
+	if err := s.stillOpen(p); err != nil {
+		return nil, false, err
+	}
+	var profile memberItem
+	if _, err := got.decode(profilePK, profileSK, &profile); err != nil {
+		return nil, false, err
+	}
+
+	it := &interestItem{PK: interestPK, SK: interestSK, Type: typeInterest, PostingID: postingID, MemberID: callerID,
+		MemberName: profile.Name, Message: message, PosterID: p.PosterID, OrgID: p.OrgID,
+		Chain: []string{p.PosterID}, ChainNames: []string{""}, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt}
+	var counted []string
+	if link != nil {
+		it.ReferralToken, it.Chain, it.ChainNames = link.Token, link.Chain, link.ChainNames
+		counted = append(append(counted, link.ChainTokens...), link.Token)
+	}
+	av, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return nil, false, err
+	}
+	tx := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.table), Item: av,
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}}}
+	for _, t := range counted {
+		pk, sk := referralKey(t)
+		tx = append(tx, types.TransactWriteItem{Update: &types.Update{
+			TableName: aws.String(s.table), Key: key(pk, sk),
+			UpdateExpression:          aws.String("ADD Interests :one"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1)},
+		}})
+	}
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	if failed, ok := failedConditions(err); ok && failed[0] {
+		// A concurrent request recorded it first: return that one.
+		if found, err := s.get(ctx, interestPK, interestSK, &earlier); err != nil || !found {
+			return nil, false, orNotFound(err)
+		}
+		return earlier.interest(), false, nil
+	}
+	if err != nil {
+		return nil, false, storageError("express interest", err)
+	}
+	return it.interest(), true, nil
+}
+
+func invalidToken(msg string) error {
+	return warmlead.Invalid(warmlead.FieldError{Location: "body.referral_token", Message: msg})
+}
+
+// ListInterests pages through a lead's interests (one Query under the
+// lead's key), for its poster and its organisation's admins.
+func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Interest], error) {
+	p, err := s.FindPostingByID(ctx, callerID, postingID)
+	if err != nil {
+		return nil, err
+	}
+	if p.PosterID != callerID {
+		admin := false
+		if p.OrgID != "" {
+			pk, sk := orgMemberKey(p.OrgID, callerID)
+			var m struct{ Role string }
+			found, err := s.get(ctx, pk, sk, &m)
+			if err != nil {
+				return nil, storageError("check admin", err)
+			}
+			admin = found && m.Role == string(warmlead.RoleAdmin)
+		}
+		if !admin {
+			return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster and the organisation's admins see who is interested.")
+		}
+	}
+	pk, _ := interestKey(postingID, "")
+	q := &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":prefix": attrS(interestPrefix)},
+	}
+	items, next, err := s.queryPage(ctx, "list interests", q, "interests|"+postingID+"|"+callerID, page, tableKeyAttrs)
+	if err != nil {
+		return nil, err
+	}
+	out := &warmlead.Page[*warmlead.Interest]{Items: make([]*warmlead.Interest, 0, len(items)), Next: next}
+	for _, av := range items {
+		var it interestItem
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, it.interest())
+	}
+	return out, nil
+}

@@ -1,0 +1,91 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+type chainMemberJSON struct {
+	ID   string `json:"id" example:"dana"`
+	Name string `json:"name,omitempty" example:"Dana Ortiz"`
+}
+
+type interestJSON struct {
+	PostingID     string            `json:"posting_id"`
+	MemberID      string            `json:"member_id" example:"carmen"`
+	MemberName    string            `json:"member_name,omitempty" example:"Carmen Ruiz"`
+	Message       string            `json:"message,omitempty" example:"I have two years of survey analysis from my last role."`
+	ReferralToken string            `json:"referral_token,omitempty"`
+	Chain         []chainMemberJSON `json:"chain" doc:"The people the lead travelled through, poster first."`
+	CreatedAt     time.Time         `json:"created_at"`
+}
+
+func toInterestJSON(in *warmlead.Interest) interestJSON {
+	out := interestJSON{PostingID: in.PostingID, MemberID: in.MemberID, MemberName: in.MemberName, Message: in.Message,
+		ReferralToken: in.ReferralToken, Chain: make([]chainMemberJSON, len(in.Chain)), CreatedAt: in.CreatedAt}
+	for i, id := range in.Chain {
+		out.Chain[i].ID = id
+		if i < len(in.ChainNames) {
+			out.Chain[i].Name = in.ChainNames[i]
+		}
+	}
+	return out
+}
+
+type expressInterestInput struct {
+	ID   string `path:"id" maxLength:"64" doc:"The posting's id."`
+	Body struct {
+		Message       string `json:"message,omitempty" maxLength:"1000" example:"I'd love to help; I can start in January."`
+		ReferralToken string `json:"referral_token,omitempty" maxLength:"64" doc:"The link you came through: everyone on its chain is credited."`
+	}
+}
+
+type interestOutput struct {
+	Status int
+	Body   interestJSON
+}
+
+func handleExpressInterest(logger *slog.Logger, interests warmlead.InterestService) func(context.Context, *expressInterestInput) (*interestOutput, error) {
+	return func(ctx context.Context, in *expressInterestInput) (*interestOutput, error) {
+		got, created, err := interests.ExpressInterest(ctx, caller(ctx), in.ID, in.Body.Message, in.Body.ReferralToken)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		status := http.StatusOK
+		if created {
+			status = http.StatusCreated
+		}
+		return &interestOutput{Status: status, Body: toInterestJSON(got)}, nil
+	}
+}
+
+type listInterestsInput struct {
+	ID string `path:"id" maxLength:"64"`
+	PageParams
+}
+
+type interestPageOutput struct {
+	Body struct {
+		Items      []interestJSON `json:"items"`
+		NextCursor string         `json:"next_cursor,omitempty"`
+	}
+}
+
+func handleListInterests(logger *slog.Logger, interests warmlead.InterestService) func(context.Context, *listInterestsInput) (*interestPageOutput, error) {
+	return func(ctx context.Context, in *listInterestsInput) (*interestPageOutput, error) {
+		pg, err := interests.ListInterests(ctx, caller(ctx), in.ID, in.request())
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		out := &interestPageOutput{}
+		out.Body.Items, out.Body.NextCursor = make([]interestJSON, len(pg.Items)), pg.Next
+		for i, it := range pg.Items {
+			out.Body.Items[i] = toInterestJSON(it)
+		}
+		return out, nil
+	}
+}

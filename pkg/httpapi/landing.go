@@ -1,0 +1,186 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"encoding/json"
+	"github.com/danielgtaylor/huma/v2"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+//go:embed pages/*.html
+var pageFiles embed.FS
+
+var pages = template.Must(template.ParseFS(pageFiles, "pages/*.html"))
+
+type landingInput struct {
+	Token  string `path:"token" maxLength:"64" doc:"The link's token."`
+	Accept string `header:"Accept" doc:"text/html for the page a browser shows; application/json for the same as JSON."`
+}
+
+// rawOutput is a body the handler encodes itself (HTML or JSON).
+type rawOutput struct {
+	Status       int
+	ContentType  string `header:"Content-Type"`
+	CacheControl string `header:"Cache-Control"`
+	Vary         string `header:"Vary"`
+	Body         []byte
+}
+
+// landingJSON is the landing page as JSON.
+type landingJSON struct {
+	Token           string           `json:"token"`
+	URL             string           `json:"url"`
+	SharedBy        chainMemberJSON  `json:"shared_by"`
+	Via             *chainMemberJSON `json:"via,omitempty"`
+	Depth           int              `json:"depth"`
+	Posting         postingJSON      `json:"posting"`
+	ExpressInterest struct {
+		Method string            `json:"method"`
+		Path   string            `json:"path"`
+		Body   map[string]string `json:"body"`
+	} `json:"express_interest" doc:"The call that expresses interest and credits this link's chain."`
+}
+
+// handleLanding serves the page a shared link opens: HTML for browsers,
+// JSON otherwise. Every open counts one click.
+func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.ReferralService) func(context.Context, *landingInput) (*rawOutput, error) {
+	return func(ctx context.Context, in *landingInput) (*rawOutput, error) {
+		html := wantsHTML(in.Accept)
+		landing, err := referrals.OpenReferral(ctx, in.Token)
+		code := warmlead.ErrorCode(err)
+		switch {
+		case html && code == warmlead.ENOTFOUND:
+			return renderPage(http.StatusNotFound, "notfound.html", pageData{PageTitle: "Link not found · Warmlead",
+				Summary: "This referral link is unknown.", BaseURL: cfg.PublicBaseURL})
+		case err != nil && (code != warmlead.EGONE || landing == nil || landing.Posting == nil || !html):
+			return nil, fail(ctx, logger, err)
+		}
+		p, r := landing.Posting, landing.Referral
+		closed := ""
+		switch {
+		case p.Status != warmlead.StatusOpen:
+			closed = "This lead is " + string(p.Status) + ": it no longer takes interest."
+		case !landing.Open:
+			closed = "This lead expired on " + p.ValidThrough.Format("2 January 2006") + "."
+		}
+		if !html {
+			if closed != "" {
+				return nil, fail(ctx, logger, warmlead.Errorf(warmlead.EGONE, "%s", closed))
+			}
+			return jsonOutput(landingBody(cfg, r, p))
+		}
+		status := http.StatusOK
+		if closed != "" {
+			status = http.StatusGone
+		}
+		return renderPage(status, "landing.html", landingPage(cfg, r, p, closed))
+	}
+}
+
+// wantsHTML reports whether a browser asked: text/html is acceptable and
+// not ranked below JSON.
+func wantsHTML(accept string) bool {
+	html, jsonAt := strings.Index(accept, "text/html"), strings.Index(accept, "application/json")
+	return html >= 0 && (jsonAt < 0 || html < jsonAt)
+}
+
+func landingBody(cfg *Config, r *warmlead.Referral, p *warmlead.Posting) landingJSON {
+	out := landingJSON{Token: r.Token, URL: cfg.linkURL(r.Token), Depth: r.Depth(), Posting: toPostingJSON(p)}
+	out.SharedBy = chainMember(r, len(r.Chain)-1)
+	if parent := len(r.Chain) - 2; parent >= 0 && r.ParentToken != "" {
+		via := chainMember(r, parent)
+		out.Via = &via
+	}
+	out.ExpressInterest.Method = http.MethodPost
+	out.ExpressInterest.Path = "/postings/" + p.ID + "/interest"
+	out.ExpressInterest.Body = map[string]string{"referral_token": r.Token}
+	return out
+}
+
+func chainMember(r *warmlead.Referral, i int) chainMemberJSON {
+	m := chainMemberJSON{ID: r.Chain[i]}
+	if i < len(r.ChainNames) {
+		m.Name = r.ChainNames[i]
+	}
+	return m
+}
+
+// pageData is what the page templates show.
+type pageData struct {
+	PageTitle, Summary, URL, BaseURL, Token string
+	SharedBy, Via                           string
+	Kind, Workplace, Place, Compensation    string
+	Hours, Closed                           string
+	Posting                                 *warmlead.Posting
+}
+
+func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed string) pageData {
+	d := pageData{
+		PageTitle: p.Title + " · Warmlead", URL: cfg.linkURL(r.Token), BaseURL: cfg.PublicBaseURL, Token: r.Token,
+		Kind: label(string(p.Kind)), Workplace: label(string(p.Workplace)), Compensation: label(string(p.Compensation)),
+		Posting: p, Closed: closed,
+	}
+	shared, via := chainMember(r, len(r.Chain)-1), chainMemberJSON{}
+	if parent := len(r.Chain) - 2; parent >= 0 && r.ParentToken != "" {
+		via = chainMember(r, parent)
+	}
+	d.SharedBy, d.Via = displayName(shared), displayName(via)
+	if p.Location != nil {
+		d.Place = strings.Trim(strings.Join([]string{p.Location.City, p.Location.Country}, ", "), ", ")
+	}
+	if p.HoursPerWeek != nil {
+		d.Hours = strconv.Itoa(*p.HoursPerWeek) + " h/week"
+	}
+	summary := d.Kind
+	if p.Organization != "" {
+		summary += " at " + p.Organization
+	}
+	d.Summary = summary + ", shared by " + d.SharedBy + " on Warmlead."
+	return d
+}
+
+func displayName(m chainMemberJSON) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.ID
+}
+
+// label turns an enum value into words: informal_internship -> Informal internship.
+func label(v string) string {
+	v = strings.ReplaceAll(v, "_", " ")
+	if v == "" {
+		return v
+	}
+	return strings.ToUpper(v[:1]) + v[1:]
+}
+
+func renderPage(status int, name string, data pageData) (*rawOutput, error) {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, err
+	}
+	return &rawOutput{Status: status, ContentType: "text/html; charset=utf-8", CacheControl: "no-store", Vary: "Accept", Body: buf.Bytes()}, nil
+}
+
+func jsonOutput(v any) (*rawOutput, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return &rawOutput{Status: http.StatusOK, ContentType: "application/json", CacheControl: "no-store", Vary: "Accept", Body: b}, nil
+}
+
+// landingSchema documents the JSON form of the landing page.
+func landingSchema(api huma.API) *huma.Schema {
+	return api.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(landingJSON{}), true, "")
+}

@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+type referralJSON struct {
+	Token       string    `json:"token" example:"q9Xc2mLr0TbW8yZkP1aV3sNe"`
+	URL         string    `json:"url" example:"https://warmlead.example/r/q9Xc2mLr0TbW8yZkP1aV3sNe"`
+	PostingID   string    `json:"posting_id"`
+	ReferrerID  string    `json:"referrer_id" example:"sam"`
+	ParentToken string    `json:"parent_token,omitempty" doc:"The link the referrer arrived through."`
+	Chain       []string  `json:"chain" doc:"Member ids from the poster to the referrer." example:"[\"alice\",\"dana\",\"sam\"]"`
+	Depth       int       `json:"depth" doc:"Hops from the poster (at most 10)." example:"2"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+type referralStatsJSON struct {
+	referralJSON
+	Clicks    int `json:"clicks" doc:"Opens of this link." example:"12"`
+	Interests int `json:"interests" doc:"Interests expressed through this link or links shared onward from it." example:"2"`
+}
+
+func (a *Config) referralJSON(r *warmlead.Referral) referralJSON {
+	return referralJSON{Token: r.Token, URL: a.linkURL(r.Token), PostingID: r.PostingID, ReferrerID: r.ReferrerID,
+		ParentToken: r.ParentToken, Chain: r.Chain, Depth: r.Depth(), CreatedAt: r.CreatedAt}
+}
+
+func (a *Config) referralStatsJSON(r *warmlead.Referral) referralStatsJSON {
+	return referralStatsJSON{referralJSON: a.referralJSON(r), Clicks: r.Clicks, Interests: r.Interests}
+}
+
+// linkURL is where a shared link points.
+func (a *Config) linkURL(token string) string { return a.PublicBaseURL + "/r/" + token }
+
+type createReferralInput struct {
+	ID   string `path:"id" maxLength:"64" doc:"The posting's id."`
+	Body struct {
+		Via string `json:"via,omitempty" maxLength:"64" doc:"The token of the link you arrived through, so the chain credits who passed the lead to you."`
+	}
+}
+
+type referralOutput struct {
+	Status   int
+	Location string `header:"Location"`
+	Body     referralJSON
+}
+
+func handleCreateReferral(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *createReferralInput) (*referralOutput, error) {
+	return func(ctx context.Context, in *createReferralInput) (*referralOutput, error) {
+		r, created, err := referrals.CreateReferral(ctx, caller(ctx), in.ID, in.Body.Via)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		status := http.StatusOK
+		if created {
+			status = http.StatusCreated
+		}
+		return &referralOutput{Status: status, Location: "/referrals/" + r.Token, Body: a.referralJSON(r)}, nil
+	}
+}
+
+type tokenInput struct {
+	Token string `path:"token" maxLength:"64" doc:"The link's token."`
+}
+
+type referralStatsOutput struct {
+	Body referralStatsJSON
+}
+
+func handleGetReferral(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *tokenInput) (*referralStatsOutput, error) {
+	return func(ctx context.Context, in *tokenInput) (*referralStatsOutput, error) {
+		r, err := referrals.FindReferral(ctx, caller(ctx), in.Token)
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return &referralStatsOutput{Body: a.referralStatsJSON(r)}, nil
+	}
+}
+
+type referralPageOutput struct {
+	Body struct {
+		Items      []referralStatsJSON `json:"items"`
+		NextCursor string              `json:"next_cursor,omitempty"`
+	}
+}
+
+func handleListMyReferrals(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *PageParams) (*referralPageOutput, error) {
+	return func(ctx context.Context, in *PageParams) (*referralPageOutput, error) {
+		pg, err := referrals.ListReferrals(ctx, caller(ctx), in.request())
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		out := &referralPageOutput{}
+		out.Body.Items, out.Body.NextCursor = make([]referralStatsJSON, len(pg.Items)), pg.Next
+		for i, r := range pg.Items {
+			out.Body.Items[i] = a.referralStatsJSON(r)
+		}
+		return out, nil
+	}
+}
