@@ -1,0 +1,110 @@
+package httpapi_test
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/warmlead/warmlead/infra/apigwtest"
+)
+
+// The authorisation matrix of leads: who sees (get and browse), who edits
+// and closes, for public, network and org leads.
+func TestPostingVisibilityAndEditRights(t *testing.T) {
+	t.Parallel()
+	api, env := newAPI(t)
+	// alice administers the alumni association; bob is a member of it and
+	// alice's connection; carmen is alice's pending connection; dev is a
+	// stranger; erin is a second admin.
+	putProfilesVia(t, api, "alice", "bob", "carmen", "dev", "erin")
+	org := createOrgVia(t, api, "alice")
+	wantStatus(t, "add bob", addOrgMemberVia(t, api, "alice", org.ID, "bob", "member"), 201)
+	wantStatus(t, "add erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "admin"), 201)
+	connectVia(t, api, "alice", "bob", true)
+	connectVia(t, api, "carmen", "alice", false)
+
+	public := createLead(t, api, "alice", map[string]any{"title": "Public"})
+	network := createLead(t, api, "alice", map[string]any{"title": "Network", "visibility": "network"})
+	orgLead := createLead(t, api, "alice", map[string]any{"title": "Org", "visibility": "org", "org_id": org.ID})
+
+	// Only admins post on the organisation's behalf.
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "bob",
+		Body: leadBody(t, map[string]any{"org_id": org.ID})}), 403, "body.org_id")
+
+	sees := map[string]string{ // member -> titles they may see, newest first
+		"alice":  "Org Network Public",
+		"bob":    "Org Network Public",
+		"carmen": "Public",
+		"dev":    "Public",
+		"erin":   "Org Public",
+		"":       "Public",
+	}
+	leads := map[string]string{"Public": public.ID, "Network": network.ID, "Org": orgLead.ID}
+	for member, want := range sees {
+		var pg postingPage
+		api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings", Member: member}).JSON(t, &pg)
+		var got []string
+		for _, p := range pg.Items {
+			got = append(got, p.Title)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%q browses %v, want %s", member, got, want)
+		}
+		visible := map[string]bool{}
+		for _, title := range strings.Fields(want) {
+			visible[title] = true
+		}
+		for title, id := range leads {
+			res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + id, Member: member})
+			if visible[title] && res.Status != 200 || !visible[title] && res.Status != 404 {
+				t.Errorf("%q GET %s lead = %d", member, title, res.Status)
+			}
+		}
+	}
+
+	// A browse page with restricted leads checks them in one BatchGetItem.
+	env.Calls.Reset()
+	api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings", Member: "bob"})
+	if env.Calls.Count("Query") != 1 || env.Calls.Count("BatchGetItem") != 1 || env.Calls.Total() != 2 {
+		t.Errorf("browse with restricted leads made %s, want Query=1 BatchGetItem=1", env.Calls)
+	}
+
+	// Editing: the poster, or an admin of the lead's organisation.
+	patch := func(member, id, ifMatch string) int {
+		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + id, Member: member, Body: `{"how_to_apply":"Ask ` + member + `"}`,
+			Headers: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}}).Status
+	}
+	if s := patch("erin", orgLead.ID, `"1"`); s != 200 {
+		t.Errorf("org admin edits the org lead = %d", s)
+	}
+	if s := patch("bob", orgLead.ID, `"2"`); s != 403 {
+		t.Errorf("org member edits the org lead = %d, want 403", s)
+	}
+	if s := patch("erin", network.ID, `"1"`); s != 404 {
+		t.Errorf("admin edits alice's network lead she cannot see = %d, want 404", s)
+	}
+	if s := patch("bob", network.ID, `"1"`); s != 403 {
+		t.Errorf("connection edits the network lead = %d, want 403", s)
+	}
+	if s := patch("dev", public.ID, `"1"`); s != 403 {
+		t.Errorf("stranger edits the public lead = %d, want 403", s)
+	}
+	// An admin who is demoted can no longer close the org's lead.
+	wantStatus(t, "demote erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "member"), 200)
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + orgLead.ID + "/close", Member: "erin", Body: `{"reason":"withdrawn"}`})
+	wantProblem(t, res, 403, "")
+
+	// Filters combine with visibility: org_id shows the org's leads to members only.
+	for member, want := range map[string][]string{"bob": {"Org"}, "dev": nil} {
+		var pg postingPage
+		api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?org_id=" + org.ID, Member: member}).JSON(t, &pg)
+		var got []string
+		for _, p := range pg.Items {
+			got = append(got, p.Title)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("%s browses org_id = %v, want %v", member, got, want)
+		}
+	}
+}
