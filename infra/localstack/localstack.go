@@ -95,7 +95,8 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := Seed(ctx, store); err != nil {
+	demo, err := Seed(ctx, store)
+	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -108,7 +109,7 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	printWelcome(out, base)
+	printWelcome(out, base, demo)
 
 	select {
 	case <-ctx.Done():
@@ -124,16 +125,18 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	return nil
 }
 
-func printWelcome(out io.Writer, base string) {
+func printWelcome(out io.Writer, base string, demo *Demo) {
 	fmt.Fprintf(out, `
 Warmlead is running on %[1]s   (Ctrl-C stops everything)
   docs:     %[1]s/docs
-  token:    make token USER=alice      (demo members: alice, bob, carmen, dev)
+  token:    make token USER=alice      (demo members: alice, bob, carmen, dev, sam)
+  referral: %[1]s/r/%[2]s   (open it in a browser: shared by Dev, via Sam)
 
   TOKEN=$(make -s token USER=alice)
   curl -s -H "Authorization: Bearer $TOKEN" %[1]s/me
   curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
        -d '{"name":"Alice Martin","stage":"career_changer","interests":["data"]}' %[1]s/me
+  curl -s -H "Authorization: Bearer $TOKEN" '%[1]s/postings?kind=informal_internship'
 
-`, base)
+`, base, demo.ReferralToken)
 }

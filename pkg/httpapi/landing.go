@@ -137,6 +137,13 @@ func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed 
 	if p.Location != nil {
 		d.Place = strings.Trim(strings.Join([]string{p.Location.City, p.Location.Country}, ", "), ", ")
 	}
+	if p.Pay != nil {
+		amount := strconv.FormatFloat(p.Pay.Min, 'f', -1, 64)
+		if p.Pay.Max > p.Pay.Min {
+			amount += "–" + strconv.FormatFloat(p.Pay.Max, 'f', -1, 64)
+		}
+		d.Compensation += " · " + amount + " " + p.Pay.Currency + "/" + string(p.Pay.Unit)
+	}
 	if p.HoursPerWeek != nil {
 		d.Hours = strconv.Itoa(*p.HoursPerWeek) + " h/week"
 	}
