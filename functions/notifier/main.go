@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
 )
 
@@ -20,7 +21,11 @@ func main() {
 
 func run(ctx context.Context, getenv func(string) string) error {
 	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	handler := notify.NewHandler(logger)
+	store, err := dynamo.NewFromEnv(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	handler := notify.NewHandler(logger, dynamo.DecodeRecord, store)
 	lambda.StartWithOptions(handler.Handle, lambda.WithContext(ctx))
 	return nil
 }

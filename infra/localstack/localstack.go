@@ -105,7 +105,7 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	}
 	base := "http://" + ln.Addr().String()
 	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base}, httpapi.Services{Members: store, Orgs: store,
-		Connections: store, Postings: store, Referrals: store, Interests: store})
+		Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store})
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()

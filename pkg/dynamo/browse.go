@@ -243,14 +243,30 @@ func keyString(k map[string]types.AttributeValue) string {
 	return k["PK"].(*types.AttributeValueMemberS).Value + "\x00" + k["SK"].(*types.AttributeValueMemberS).Value
 }
 
-// batchGet reads up to 100 keys, retrying unprocessed keys a few times.
+// batchGet reads keys with BatchGetItem, 100 a call.
 func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	return s.batchGetProjected(ctx, keys, "")
+}
+
+// batchGetProjected reads keys (consistently), 100 a call, with only the
+// attributes of projection ("" = all), retrying unprocessed keys with
+// jittered backoff.
+func (s *Store) batchGetProjected(ctx context.Context, keys []map[string]types.AttributeValue, projection string) ([]map[string]types.AttributeValue, error) {
 	var out []map[string]types.AttributeValue
 	for start := 0; start < len(keys); start += 100 {
-		req := map[string]types.KeysAndAttributes{s.table: {Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}}
+		ka := types.KeysAndAttributes{Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}
+		if projection != "" {
+			ka.ProjectionExpression = aws.String(projection)
+		}
+		req := map[string]types.KeysAndAttributes{s.table: ka}
 		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt == 5 {
+			if attempt == batchWriteAttempts {
 				return nil, errUnprocessed
+			}
+			if attempt > 0 {
+				if err := sleep(ctx, backoff(attempt-1)); err != nil {
+					return nil, err
+				}
 			}
 			res, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
 			if err != nil {

@@ -124,3 +124,23 @@ func referrerGSI1(memberID string) string { return "REFERRER#" + memberID }
 func interestKey(postingID, memberID string) (pk, sk string) {
 	return "POSTING#" + postingID, interestPrefix + memberID
 }
+
+// Notifications (the notifier writes them; members read their inbox).
+//
+//	item                  PK                     SK
+//	notification          INBOX#<m>              NOTIF#<id>       (id sorts by time)
+//	read watermark        INBOX#<m>              STATE
+const (
+	typeNotification = "Notification"
+	typeInboxState   = "InboxState"
+	notifPrefix      = "NOTIF#"
+	inboxStateSK     = "STATE"
+)
+
+// inboxKey addresses a member's notification.
+func inboxKey(memberID, notificationID string) (pk, sk string) {
+	return "INBOX#" + memberID, notifPrefix + notificationID
+}
+
+// inboxStateKey addresses a member's read watermark.
+func inboxStateKey(memberID string) (pk, sk string) { return "INBOX#" + memberID, inboxStateSK }

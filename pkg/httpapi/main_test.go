@@ -23,7 +23,7 @@ func newAPI(t testing.TB) (*apigwtest.Client, *testenv.Env) {
 }
 
 func services(store *dynamo.Store) httpapi.Services {
-	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store}
+	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store}
 }
 
 // testConfig is the deployment the tests pretend to be.

@@ -114,6 +114,14 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		Summary: "Who is interested, with the chain each came through", Tags: []string{"Interest"},
 		Description: "For the poster and the organisation's admins."}, handleListInterests(logger, svc.Interests))
 
+	// --- Notifications ---
+	register(api, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/me/notifications", Security: private,
+		Summary: "Your notifications, newest first, with the unread count", Tags: []string{"Notifications"}},
+		handleListNotifications(logger, svc.Notifications))
+	register(api, huma.Operation{OperationID: "mark-notifications-read", Method: http.MethodPost, Path: "/me/notifications/read", Security: private,
+		DefaultStatus: http.StatusNoContent, Summary: "Mark notifications read", Tags: []string{"Notifications"}},
+		handleMarkRead(logger, svc.Notifications))
+
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.
 	register(api, huma.Operation{OperationID: "browse-public-postings", Method: http.MethodGet, Path: "/public/postings",

@@ -23,12 +23,13 @@ const MaxBodyBytes = 64 << 10
 
 // Services are the domain services the API is built on.
 type Services struct {
-	Members     warmlead.MemberService
-	Orgs        warmlead.OrgService
-	Connections warmlead.ConnectionService
-	Postings    warmlead.PostingService
-	Referrals   warmlead.ReferralService
-	Interests   warmlead.InterestService
+	Members       warmlead.MemberService
+	Orgs          warmlead.OrgService
+	Connections   warmlead.ConnectionService
+	Postings      warmlead.PostingService
+	Referrals     warmlead.ReferralService
+	Interests     warmlead.InterestService
+	Notifications warmlead.NotificationService
 }
 
 // Config is what the API needs to know about where it is deployed.

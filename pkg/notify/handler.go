@@ -1,33 +1,82 @@
 // Package notify is the stream-fed notifier: it receives DynamoDB stream
-// batches as Lambda delivers them and turns facts into notifications.
-//
-// For now it logs each record; the fan-out arrives with the notifications
-// issue.
+// batches as Lambda delivers them, asks the store what fact each record is,
+// and turns facts into notifications for the people they concern. The API
+// only writes facts; it never fans out itself.
 package notify
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/warmlead/warmlead/pkg/warmlead"
 )
+
+// Decoder reads the fact a stream record holds (nil: none). The store
+// package provides it: only it knows item shapes.
+type Decoder func(events.DynamoDBEventRecord) (*warmlead.Fact, error)
 
 // Handler processes stream batches.
 type Handler struct {
+	decode Decoder
+	store  warmlead.FanoutStore
 	logger *slog.Logger
 }
 
-// NewHandler returns a Handler that logs to logger.
-func NewHandler(logger *slog.Logger) *Handler { return &Handler{logger: logger} }
+// NewHandler returns a Handler.
+func NewHandler(logger *slog.Logger, decode Decoder, store warmlead.FanoutStore) *Handler {
+	return &Handler{decode: decode, store: store, logger: logger}
+}
 
-// Handle logs each record and reports no failures.
+// Handle notifies for each record of a batch. A record that fails is
+// reported by its sequence number (ReportBatchItemFailures) and the others
+// still complete; it never returns an error or panics, so one poison record
+// cannot block the stream. Delivery is at least once: replaying a record
+// rewrites the same notifications.
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var resp events.DynamoDBEventResponse
 	for _, r := range ev.Records {
-		typ := ""
-		if v, ok := r.Change.NewImage["Type"]; ok && v.DataType() == events.DataTypeString {
-			typ = v.String()
+		if err := h.record(ctx, r); err != nil {
+			h.logger.ErrorContext(ctx, "record failed", "sequence", r.Change.SequenceNumber, "event", r.EventName, "err", err.Error())
+			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 		}
-		h.logger.InfoContext(ctx, "stream record", "event", r.EventName, "sequence", r.Change.SequenceNumber, "type", typ)
 	}
-	return events.DynamoDBEventResponse{}, nil
+	return resp, nil
+}
+
+func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	fact, err := h.decode(r)
+	if err != nil || fact == nil {
+		return err
+	}
+	n, err := h.notify(ctx, fact)
+	if err == nil {
+		h.logger.InfoContext(ctx, "notified", "fact", fact.Kind, "sequence", r.Change.SequenceNumber, "notifications", n)
+	}
+	return err
+}
+
+// notify writes the notifications a fact calls for and returns how many.
+func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
+	switch f.Kind {
+	case warmlead.FactNewPosting:
+		return h.newLead(ctx, f.Posting)
+	case warmlead.FactInterest:
+		return h.interest(ctx, f.Interest)
+	case warmlead.FactConnectionRequest:
+		c := f.Connection
+		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
+			New(warmlead.NotifyConnectionRequest, c.RecipientID, c.RequesterID, "", "connection:"+c.ID, c.CreatedAt)})
+	case warmlead.FactConnectionAccepted:
+		c := f.Connection
+		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
+			New(warmlead.NotifyConnectionAccepted, c.RequesterID, c.RecipientID, "", "connection:"+c.ID, c.AcceptedAt)})
+	}
+	return 0, nil
 }

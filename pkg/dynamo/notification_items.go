@@ -1,0 +1,47 @@
+package dynamo
+
+import (
+	"time"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// notificationTTL is how long a notification stays in an inbox.
+const notificationTTL = 90 * 24 * time.Hour
+
+// notificationItem is one notification in a member's inbox. Its type is
+// Notification, which the notifier's stream filter leaves out, so writing
+// notifications never wakes the notifier.
+type notificationItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"Type"`
+	ID        string `dynamodbav:"ID"`
+	Recipient string `dynamodbav:"Recipient"`
+	Kind      string `dynamodbav:"Kind"`
+	PostingID string `dynamodbav:"PostingID,omitempty"`
+	ActorID   string `dynamodbav:"ActorID"`
+	CreatedAt string `dynamodbav:"CreatedAt"`
+	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
+}
+
+func newNotificationItem(n *warmlead.Notification) *notificationItem {
+	pk, sk := inboxKey(n.RecipientID, n.ID)
+	return &notificationItem{PK: pk, SK: sk, Type: typeNotification, ID: n.ID, Recipient: n.RecipientID,
+		Kind: string(n.Type), PostingID: n.PostingID, ActorID: n.ActorID, CreatedAt: formatTime(n.CreatedAt),
+		ExpiresAt: n.CreatedAt.Add(notificationTTL).Unix()}
+}
+
+func (it *notificationItem) notification(watermark string) *warmlead.Notification {
+	return &warmlead.Notification{ID: it.ID, RecipientID: it.Recipient, Type: warmlead.NotificationType(it.Kind),
+		PostingID: it.PostingID, ActorID: it.ActorID, CreatedAt: parseTime(it.CreatedAt), Read: it.ID <= watermark}
+}
+
+// inboxStateItem holds a member's read watermark: every notification whose
+// id sorts at or before ReadUpTo is read.
+type inboxStateItem struct {
+	PK       string `dynamodbav:"PK"`
+	SK       string `dynamodbav:"SK"`
+	Type     string `dynamodbav:"Type"`
+	ReadUpTo string `dynamodbav:"ReadUpTo"`
+}

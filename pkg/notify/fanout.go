@@ -1,0 +1,80 @@
+package notify
+
+import (
+	"context"
+	"slices"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// newLead tells the poster's network about an open lead: the members of its
+// organisation for an org lead, else the poster's accepted connections;
+// never the poster; and a member who set interests only when the lead's
+// field is one of them. Recipients arrive a Query page at a time, so a
+// network of any size is read and written in bounded memory.
+func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error) {
+	total := 0
+	each := func(ids []string) error {
+		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == p.PosterID })
+		if len(ids) == 0 {
+			return nil
+		}
+		interests, err := h.store.MemberInterests(ctx, ids)
+		if err != nil {
+			return err
+		}
+		batch := make([]*warmlead.Notification, 0, len(ids))
+		for _, id := range ids {
+			if want, ok := interests[id]; ok && !matches(want, p.Field) {
+				continue
+			}
+			batch = append(batch, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
+		}
+		total += len(batch)
+		return h.store.PutNotifications(ctx, batch)
+	}
+	if p.OrgID != "" {
+		return total, h.store.OrgMemberIDs(ctx, p.OrgID, 0, each)
+	}
+	return total, h.store.ConnectedMembers(ctx, p.PosterID, warmlead.ConnectionAccepted, 0, each)
+}
+
+// matches reports whether a lead's field is among a member's interests.
+func matches(interests []string, field string) bool {
+	field = warmlead.NormalizeField(field)
+	for _, in := range interests {
+		if warmlead.NormalizeField(in) == field {
+			return true
+		}
+	}
+	return false
+}
+
+// interest tells the poster and the organisation's admins that someone is
+// interested, and credits everyone on the chain it came through.
+func (h *Handler) interest(ctx context.Context, in *warmlead.Interest) (int, error) {
+	fact := "interest:" + in.PostingID + ":" + in.MemberID
+	owners := []string{in.PosterID}
+	if in.OrgID != "" {
+		admins, err := h.store.OrgAdminIDs(ctx, in.OrgID)
+		if err != nil {
+			return 0, err
+		}
+		owners = append(owners, admins...)
+	}
+	var ns []*warmlead.Notification
+	seen := map[string]bool{in.MemberID: true}
+	for _, id := range owners {
+		if !seen[id] {
+			seen[id] = true
+			ns = append(ns, New(warmlead.NotifyInterest, id, in.MemberID, in.PostingID, fact, in.CreatedAt))
+		}
+	}
+	for _, id := range in.Credited() {
+		if !seen[id] {
+			seen[id] = true
+			ns = append(ns, New(warmlead.NotifyReferralCredit, id, in.MemberID, in.PostingID, fact, in.CreatedAt))
+		}
+	}
+	return len(ns), h.store.PutNotifications(ctx, ns)
+}

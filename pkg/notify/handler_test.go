@@ -1,0 +1,132 @@
+package notify_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/warmlead/warmlead/infra/testenv"
+	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/pkg/notify"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
+
+// network builds bob's circle: alice (no interests), carmen (interested in
+// ux research only), dev (data) as accepted connections; erin asked bob but
+// is still pending; frank is a stranger.
+func network(t *testing.T, store *dynamo.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, m := range []warmlead.Member{
+		{ID: "alice", Name: "Alice", Stage: warmlead.StageProfessional},
+		{ID: "bob", Name: "Bob", Stage: warmlead.StageCareerChanger},
+		{ID: "carmen", Name: "Carmen", Stage: warmlead.StageReturner, Interests: []string{"UX Research"}},
+		{ID: "dev", Name: "Dev", Stage: warmlead.StageStudent, Interests: []string{"Data", "design"}},
+		{ID: "erin", Name: "Erin", Stage: warmlead.StageStudent},
+		{ID: "frank", Name: "Frank", Stage: warmlead.StageStudent},
+	} {
+		if _, _, err := store.PutMember(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, other := range []string{"alice", "carmen", "dev", "erin"} {
+		c, _, err := store.RequestConnection(ctx, other, &warmlead.Connection{RecipientID: "bob"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other != "erin" {
+			if _, err := store.AcceptConnection(ctx, "bob", c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// inbox reads a member's notifications by type.
+func inbox(t *testing.T, store *dynamo.Store, member string) map[warmlead.NotificationType]int {
+	t.Helper()
+	got, err := store.ListNotifications(context.Background(), member, warmlead.PageRequest{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[warmlead.NotificationType]int{}
+	for _, n := range got.Items {
+		out[n.Type]++
+	}
+	return out
+}
+
+// The handler fed a batch in the shape Lambda delivers (JSON, like
+// aws-lambda-go's events/testdata/dynamodb-event.json): a new lead, a
+// poison record, a connection request and a record of no interest.
+func TestHandlerOnALambdaShapedBatch(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	store := env.Store(t)
+	network(t, store)
+	raw, err := os.ReadFile("testdata/stream-batch.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.DynamoDBEvent
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
+
+	env.Calls.Reset()
+	resp, err := h.Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatalf("handler returned an error: %v", err)
+	}
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "100000000000000000002" {
+		t.Fatalf("failures = %+v, want exactly the poison record", resp.BatchItemFailures)
+	}
+	want := map[string]map[warmlead.NotificationType]int{
+		"alice":  {warmlead.NotifyNewLead: 1, warmlead.NotifyConnectionRequest: 1},
+		"dev":    {warmlead.NotifyNewLead: 1},
+		"carmen": {}, // interests do not match the lead's field
+		"erin":   {}, // pending, not a connection
+		"frank":  {},
+		"bob":    {}, // the poster
+	}
+	check := func(when string) {
+		for member, types := range want {
+			got := inbox(t, store, member)
+			if len(got) != len(types) {
+				t.Errorf("%s: %s's inbox = %v, want %v", when, member, got, types)
+				continue
+			}
+			for typ, n := range types {
+				if got[typ] != n {
+					t.Errorf("%s: %s has %d %s, want %d", when, member, got[typ], typ, n)
+				}
+			}
+		}
+	}
+	check("first delivery")
+	if n := env.Calls.Count("BatchWriteItem"); n != 2 {
+		t.Errorf("batch made %s, want one BatchWriteItem per fact with recipients (2)", env.Calls)
+	}
+
+	// Alice reads everything; the batch is delivered again (at least once).
+	if err := store.MarkNotificationsRead(context.Background(), "alice", ""); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := h.Handle(context.Background(), ev); len(resp.BatchItemFailures) != 1 {
+		t.Errorf("replay failures = %+v", resp.BatchItemFailures)
+	}
+	check("replay")
+	got, _ := store.ListNotifications(context.Background(), "alice", warmlead.PageRequest{})
+	if got.Unread != 0 {
+		t.Errorf("replay turned %d of alice's notifications unread", got.Unread)
+	}
+}

@@ -1,0 +1,90 @@
+package warmlead
+
+import (
+	"context"
+	"time"
+)
+
+// NotificationType says what a notification is about.
+type NotificationType string
+
+// Notification types.
+const (
+	NotifyNewLead            NotificationType = "new_lead"
+	NotifyInterest           NotificationType = "interest"
+	NotifyReferralCredit     NotificationType = "referral_credit"
+	NotifyConnectionRequest  NotificationType = "connection_request"
+	NotifyConnectionAccepted NotificationType = "connection_accepted"
+)
+
+// NotificationTypes lists every NotificationType.
+var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted}
+
+// Notification tells a member that something happened in their network.
+// Its ID derives from the fact and the recipient, so delivering the same
+// fact twice writes the same notification twice: at-least-once delivery
+// never shows anything twice. IDs sort by CreatedAt.
+type Notification struct {
+	ID          string
+	RecipientID string
+	Type        NotificationType
+	PostingID   string
+	ActorID     string
+	CreatedAt   time.Time
+	Read        bool // CreatedAt/ID at or before the member's read watermark
+}
+
+// Inbox is one page of a member's notifications and how many are unread.
+type Inbox struct {
+	Page[*Notification]
+	Unread int
+}
+
+// NotificationService is a member's inbox.
+type NotificationService interface {
+	// ListNotifications pages through the caller's notifications, newest
+	// first, with the unread count. Returns EBADREQUEST (cursor).
+	ListNotifications(ctx context.Context, callerID string, page PageRequest) (*Inbox, error)
+
+	// MarkNotificationsRead marks everything up to and including upTo (a
+	// notification id; "" = everything so far) as read. Read state is a
+	// watermark that only moves forward, so a replayed notification never
+	// turns unread. Returns EINVALID (upTo is not a notification id).
+	MarkNotificationsRead(ctx context.Context, callerID, upTo string) error
+}
+
+// FactKind names the facts the notifier turns into notifications.
+type FactKind string
+
+// Facts.
+const (
+	FactNewPosting         FactKind = "new_posting"
+	FactInterest           FactKind = "interest"
+	FactConnectionRequest  FactKind = "connection_request"
+	FactConnectionAccepted FactKind = "connection_accepted"
+)
+
+// Fact is one thing the API wrote that someone should hear about, as read
+// back from the table's stream.
+type Fact struct {
+	Kind       FactKind
+	Posting    *Posting    // FactNewPosting
+	Interest   *Interest   // FactInterest
+	Connection *Connection // FactConnectionRequest, FactConnectionAccepted
+}
+
+// FanoutStore is what the notifier needs from storage: who is in a
+// network, what they care about, and a way to write many notifications.
+type FanoutStore interface {
+	// ConnectedMembers calls fn with pages of memberID's connections' ids.
+	ConnectedMembers(ctx context.Context, memberID string, status ConnectionStatus, pageSize int, fn func(ids []string) error) error
+	// OrgMemberIDs calls fn with pages of an organisation's members' ids.
+	OrgMemberIDs(ctx context.Context, orgID string, pageSize int, fn func(ids []string) error) error
+	// OrgAdminIDs returns an organisation's admins.
+	OrgAdminIDs(ctx context.Context, orgID string) ([]string, error)
+	// MemberInterests returns the interests of those of ids who set any.
+	MemberInterests(ctx context.Context, ids []string) (map[string][]string, error)
+	// PutNotifications writes notifications, idempotently: writing one
+	// again changes nothing a member sees.
+	PutNotifications(ctx context.Context, ns []*Notification) error
+}
