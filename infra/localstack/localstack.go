@@ -17,8 +17,10 @@ import (
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/samtemplate"
+	"github.com/warmlead/warmlead/infra/streampump"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/httpapi"
+	"github.com/warmlead/warmlead/pkg/notify"
 )
 
 // Config is what the local stack reads from its environment.
@@ -88,7 +90,8 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := samtemplate.EnsureTable(ctx, client, tmpl, cfg.Table); err != nil {
+	streamARN, err := samtemplate.EnsureTable(ctx, client, tmpl, cfg.Table)
+	if err != nil {
 		return fmt.Errorf("create table %s: %w", cfg.Table, err)
 	}
 	store, err := dynamo.NewFromEnv(ctx, env)
@@ -106,6 +109,19 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	base := "http://" + ln.Addr().String()
 	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base}, httpapi.Services{Members: store, Orgs: store,
 		Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store})
+	// The notifier, fed by the table's stream as Lambda would feed it. It
+	// resumes from its checkpoint, so leads posted while the stack was down
+	// are still announced.
+	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, store)
+	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, notifier.Handle, streampump.Options{
+		PollInterval:   100 * time.Millisecond,
+		CheckpointPath: filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
+		Logger:         logger,
+	})
+	pumpDone := make(chan error, 1)
+	go func() { pumpDone <- pump.Run(ctx) }()
+	defer func() { <-pumpDone }()
+
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()

@@ -23,9 +23,8 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // stack runs `make run`'s stack on a fresh table and returns its base URL
 // and the referral link it printed; the stack stops when the test ends.
-func stack(t *testing.T, table string) (base, referral string, secret []byte) {
+func stack(t *testing.T, table, cache string) (base, referral string, secret []byte) {
 	t.Helper()
-	cache := t.TempDir()
 	env := map[string]string{"ADDR": "127.0.0.1:0", "TABLE_NAME": table, "DYNAMODB_ENDPOINT": testenv.Endpoint(),
 		"WARMLEAD_CACHE_DIR": cache}
 	t.Setenv("WARMLEAD_CACHE_DIR", cache)
@@ -97,7 +96,8 @@ func call(t *testing.T, method, url, token, body string) (int, string) {
 // DynamoDB Local, the demo leads are there, and a second start seeds
 // nothing twice.
 func TestMakeRunServesTheSeededStack(t *testing.T) {
-	base, referral, secret := stack(t, "makerun")
+	cache := t.TempDir()
+	base, referral, secret := stack(t, "makerun", cache)
 	token, _ := localgw.Mint(secret, "alice", time.Hour)
 
 	if status, body := call(t, "PUT", base+"/me", token, `{"name":"Alice M.","stage":"career_changer","interests":["data"]}`); status != 200 {
@@ -111,7 +111,9 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 	}
 
 	bob, _ := localgw.Mint(secret, "bob", time.Hour)
-	var page struct{ Items []struct{ Kind, Visibility string } }
+	var page struct {
+		Items []struct{ Kind, Visibility string }
+	}
 	_, body = call(t, "GET", base+"/postings?limit=100", bob, "")
 	_ = json.Unmarshal([]byte(body), &page)
 	kinds, visibilities := map[string]bool{}, map[string]bool{}
@@ -126,15 +128,63 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 	}
 	n := len(page.Items)
 
+	// Posting a lead notifies the poster's connections through the stream,
+	// with no other action: alice is bob's connection, dev only asked.
+	status, body = call(t, "POST", base+"/postings", bob, `{"title":"Bakery dashboard, take two","description":"Weekend help.",`+
+		`"kind":"informal_internship","compensation":"unpaid","workplace":"remote","field":"data","visibility":"network",`+
+		`"valid_through":"`+time.Now().UTC().Add(48*time.Hour).Format(time.RFC3339)+`"}`)
+	var lead struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &lead)
+	if status != 201 {
+		t.Fatalf("bob posts = %d %s", status, body)
+	}
+	aliceToken, _ := localgw.Mint(secret, "alice", time.Hour)
+	devToken, _ := localgw.Mint(secret, "dev", time.Hour)
+	if got := waitForNewLead(t, base, aliceToken, lead.ID, 10*time.Second); got != 1 {
+		t.Errorf("alice has %d new_lead notifications for bob's lead, want 1", got)
+	}
+	if got := waitForNewLead(t, base, devToken, lead.ID, 0); got != 0 {
+		t.Errorf("dev (a pending request) was notified %d times", got)
+	}
+	n++ // bob sees his own new lead too
+
 	// A second start on the same table (as after Ctrl-C) seeds nothing twice.
-	base2, referral2, _ := stack(t, "makerun")
+	base2, referral2, _ := stack(t, "makerun", cache)
 	_, body = call(t, "GET", base2+"/postings?limit=100", bob, "")
+	page.Items = nil
 	_ = json.Unmarshal([]byte(body), &page)
 	if len(page.Items) != n {
-		t.Errorf("after a restart bob browses %d leads, want %d", len(page.Items), n)
+		t.Errorf("after a restart bob browses %d leads, want %d: %s", len(page.Items), n, body)
 	}
 	if path(referral2) != path(referral) {
 		t.Errorf("the demo link changed across restarts: %s vs %s", referral, referral2)
+	}
+}
+
+// waitForNewLead polls a member's inbox until a new_lead for postingID
+// shows up or wait passes, and returns how many there are.
+func waitForNewLead(t *testing.T, base, token, postingID string, wait time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		_, body := call(t, "GET", base+"/me/notifications?limit=100", token, "")
+		var inbox struct {
+			Items []struct {
+				Type      string `json:"type"`
+				PostingID string `json:"posting_id"`
+			}
+		}
+		_ = json.Unmarshal([]byte(body), &inbox)
+		n := 0
+		for _, it := range inbox.Items {
+			if it.Type == "new_lead" && it.PostingID == postingID {
+				n++
+			}
+		}
+		if n > 0 || time.Now().After(deadline) {
+			return n
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -144,7 +194,7 @@ func path(u string) string { return u[strings.Index(u, "/r/"):] }
 // person would, in a real browser, and reads what the page shows.
 func TestReferralPageInHeadlessChromium(t *testing.T) {
 	chromium := findChromium(t)
-	_, referral, _ := stack(t, "browser")
+	_, referral, _ := stack(t, "browser", t.TempDir())
 	dir := t.TempDir()
 	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--disable-quic", "--user-data-dir=" + filepath.Join(dir, "profile")}
