@@ -25,7 +25,7 @@ const tableActiveTimeout = time.Minute
 //
 // An existing table is used as it is: EnsureTable does not compare its keys
 // or indexes with the template.
-func EnsureTable(ctx context.Context, client *dynamodb.Client, templatePath, name string) (streamARN string, err error) {
+func EnsureTable(ctx context.Context, client *dynamodb.Client, templatePath, name string, opts ...Option) (streamARN string, err error) {
 	tpl, err := Load(templatePath)
 	if err != nil {
 		return "", err
@@ -33,6 +33,9 @@ func EnsureTable(ctx context.Context, client *dynamodb.Client, templatePath, nam
 	_, def, err := tpl.Table()
 	if err != nil {
 		return "", err
+	}
+	for _, o := range opts {
+		o(&def)
 	}
 
 	var inUse *types.ResourceInUseException
@@ -72,6 +75,17 @@ func EnsureTable(ctx context.Context, client *dynamodb.Client, templatePath, nam
 		return "", fmt.Errorf("samtemplate: table %q exists without the stream the template defines", name)
 	}
 	return streamARN, nil
+}
+
+// Option adjusts the template's table definition for a local use.
+type Option func(*TableDef)
+
+// WithoutStream creates the table without its stream. Benchmarks use it:
+// DynamoDB Local's writes slow down as stream records accumulate in the
+// process (CONTRACT §7), which AWS's do not, so a stream would measure the
+// emulator rather than the code.
+func WithoutStream() Option {
+	return func(d *TableDef) { d.StreamSpecification = StreamSpecification{} }
 }
 
 // ttlAlreadyEnabled reports whether err is DynamoDB's refusal to enable TTL

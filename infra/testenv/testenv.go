@@ -63,8 +63,9 @@ type Env struct {
 	Calls     *Calls
 }
 
-// New creates a fresh table from template.yaml for t.
-func New(t testing.TB) *Env {
+// New creates a fresh table from template.yaml for t. Options adjust the
+// table (samtemplate.WithoutStream for benchmarks).
+func New(t testing.TB, opts ...samtemplate.Option) *Env {
 	t.Helper()
 	if endpoint == "" {
 		t.Fatal("testenv: no database; call testenv.Main from TestMain")
@@ -74,7 +75,7 @@ func New(t testing.TB) *Env {
 	name := tableName(t.Name())
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	arn, err := samtemplate.EnsureTable(ctx, client, templatePath, name)
+	arn, err := samtemplate.EnsureTable(ctx, client, templatePath, name, opts...)
 	if err != nil {
 		t.Fatalf("testenv: create table %s: %v", name, err)
 	}

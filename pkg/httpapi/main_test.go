@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
+	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/httpapi"
@@ -15,9 +16,9 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 // newAPI serves the API on a fresh table, reached through the Lambda
 // adapter exactly as in AWS.
-func newAPI(t testing.TB) (*apigwtest.Client, *testenv.Env) {
+func newAPI(t testing.TB, opts ...samtemplate.Option) (*apigwtest.Client, *testenv.Env) {
 	t.Helper()
-	env := testenv.New(t)
+	env := testenv.New(t, opts...)
 	store := env.Store(t)
 	return apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, services(store))), env
 }

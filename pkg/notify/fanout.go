@@ -14,6 +14,7 @@ import (
 // network of any size is read and written in bounded memory.
 func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error) {
 	total := 0
+	var pending []*warmlead.Notification // carried across pages so every write but the last is full
 	each := func(ids []string) error {
 		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == p.PosterID })
 		if len(ids) == 0 {
@@ -23,21 +24,35 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 		if err != nil {
 			return err
 		}
-		batch := make([]*warmlead.Notification, 0, len(ids))
 		for _, id := range ids {
 			if want, ok := interests[id]; ok && !matches(want, p.Field) {
 				continue
 			}
-			batch = append(batch, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
+			pending = append(pending, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
 		}
-		total += len(batch)
-		return h.store.PutNotifications(ctx, batch)
+		full := len(pending) / WriteBatch * WriteBatch
+		if full == 0 {
+			return nil
+		}
+		total += full
+		err = h.store.PutNotifications(ctx, pending[:full])
+		pending = slices.Delete(pending, 0, full)
+		return err
 	}
+	var err error
 	if p.OrgID != "" {
-		return total, h.store.OrgMemberIDs(ctx, p.OrgID, 0, each)
+		err = h.store.OrgMemberIDs(ctx, p.OrgID, 0, each)
+	} else {
+		err = h.store.ConnectedMembers(ctx, p.PosterID, warmlead.ConnectionAccepted, 0, each)
 	}
-	return total, h.store.ConnectedMembers(ctx, p.PosterID, warmlead.ConnectionAccepted, 0, each)
+	if err != nil || len(pending) == 0 {
+		return total, err
+	}
+	return total + len(pending), h.store.PutNotifications(ctx, pending)
 }
+
+// WriteBatch is how many notifications one BatchWriteItem carries.
+const WriteBatch = 25
 
 // matches reports whether a lead's field is among a member's interests.
 func matches(interests []string, field string) bool {
