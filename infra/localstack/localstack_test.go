@@ -25,7 +25,13 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // and the referral link it printed; the stack stops when the test ends.
 func stack(t *testing.T, table, cache string) (base, referral string, secret []byte) {
 	t.Helper()
-	env := map[string]string{"ADDR": "127.0.0.1:0", "TABLE_NAME": table, "DYNAMODB_ENDPOINT": testenv.Endpoint(),
+	return stackOn(t, table, cache, testenv.Endpoint())
+}
+
+// stackOn is stack on the database at endpoint.
+func stackOn(t *testing.T, table, cache, endpoint string) (base, referral string, secret []byte) {
+	t.Helper()
+	env := map[string]string{"ADDR": "127.0.0.1:0", "TABLE_NAME": table, "DYNAMODB_ENDPOINT": endpoint,
 		"WARMLEAD_CACHE_DIR": cache}
 	t.Setenv("WARMLEAD_CACHE_DIR", cache)
 	ctx, cancel := context.WithCancel(context.Background())
