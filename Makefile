@@ -7,7 +7,7 @@ FUNCTIONS := api notifier
 HOSTARCH  := $(shell $(GO) env GOARCH)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run test token build lint bench deploy clean ddblocal \
+.PHONY: run test token build lint bench load deploy clean ddblocal \
 	build-ApiFunction build-NotifierFunction
 
 ## run: the whole local stack (DynamoDB Local, table, demo data, API on :8080)
@@ -50,6 +50,12 @@ lint:
 ## bench: benchmarks against DynamoDB Local
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
+
+## load: 50 concurrent members x 40 operations (2,000 in all) against a fresh
+## local stack with the stream pump, then verify nothing was lost or doubled
+LOADFLAGS ?= -clients 50 -ops 40
+load:
+	$(GO) run ./infra/cmd/load $(LOADFLAGS)
 
 ## deploy: build with SAM and deploy (asks for stack name, region, ...)
 deploy:

@@ -51,6 +51,19 @@ func (c Config) SecretPath() string { return filepath.Join(c.CacheDir, "local-jw
 // Run starts the stack, prints how to use it to out, and blocks until ctx
 // is done; then it stops everything it started.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
+	return Serve(ctx, getenv, out, func(s Stack) { printWelcome(out, s.BaseURL, s.Demo) })
+}
+
+// Stack is a running local stack, as Serve hands it to its caller.
+type Stack struct {
+	BaseURL string
+	Secret  []byte // signs local tokens (localgw.Mint)
+	Demo    *Demo
+}
+
+// Serve is Run with the announcement left to ready, which is called once
+// the API answers (the load driver uses it to learn the address).
+func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready func(Stack)) error {
 	cfg, err := ConfigFrom(getenv)
 	if err != nil {
 		return err
@@ -125,7 +138,7 @@ func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	printWelcome(out, base, demo)
+	ready(Stack{BaseURL: base, Secret: secret, Demo: demo})
 
 	select {
 	case <-ctx.Done():

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -22,13 +23,18 @@ func storageError(op string, err error) error {
 		netErr    net.Error
 		throttled *types.ProvisionedThroughputExceededException
 		limit     *types.RequestLimitExceeded
+		internal  *types.InternalServerError
 		api       smithy.APIError
+		resp      *smithyhttp.ResponseError
 	)
 	switch {
-	case errors.As(err, &throttled), errors.As(err, &limit),
+	case errors.As(err, &throttled), errors.As(err, &limit), errors.As(err, &internal),
 		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
 		return unavailable(op, err)
-	case errors.As(err, &api) && api.ErrorCode() == "ThrottlingException":
+	case errors.As(err, &api) && (api.ErrorCode() == "ThrottlingException" || api.ErrorFault() == smithy.FaultServer):
+		return unavailable(op, err)
+	case errors.As(err, &resp) && resp.HTTPStatusCode() >= 500:
+		// The service failed after the SDK's retries: retryable for the client.
 		return unavailable(op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)

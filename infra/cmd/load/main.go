@@ -1,0 +1,32 @@
+// Command load drives the local stack with many concurrent members and
+// verifies nothing was lost or doubled (make load).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/warmlead/warmlead/infra/loadtest"
+)
+
+func main() {
+	cfg := loadtest.Config{}
+	flag.IntVar(&cfg.Clients, "clients", 50, "concurrent members")
+	flag.IntVar(&cfg.OpsPerClient, "ops", 40, "operations per member")
+	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the operation mix")
+	flag.DurationVar(&cfg.Settle, "settle", time.Minute, "how long to wait for notifications to arrive")
+	timeout := flag.Duration("timeout", 20*time.Minute, "bound on the whole run")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	if err := loadtest.RunLocal(ctx, cfg, os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,208 @@
+// Package loadtest drives the local stack the way many members would at
+// once — posting leads, sharing links, expressing interest, connecting —
+// and then checks that nothing was lost or doubled: every acknowledged
+// write is there exactly once and every notification it calls for arrived
+// exactly once. Traffic goes to loopback only and is bounded in count and
+// time.
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/warmlead/warmlead/infra/localgw"
+)
+
+// Config sizes a run.
+type Config struct {
+	BaseURL      string // the local stack, e.g. http://127.0.0.1:8080
+	Secret       []byte // the stack's token secret
+	Clients      int    // concurrent members
+	OpsPerClient int    // operations each member performs
+	Seed         uint64 // makes the mix of operations repeatable
+	Settle       time.Duration
+}
+
+// op names the kinds of operations in the mix.
+type op string
+
+const (
+	opPost     op = "create posting"
+	opRefer    op = "create referral"
+	opInterest op = "express interest"
+	opConnect  op = "request connection"
+	opAccept   op = "accept connection"
+	opSetup    op = "setup"
+)
+
+// mix is how often each operation is chosen, out of 100.
+var mix = []struct {
+	op     op
+	weight int
+}{{opPost, 30}, {opRefer, 25}, {opInterest, 20}, {opConnect, 15}, {opAccept, 10}}
+
+// Run performs the load and the verification and returns the report; the
+// error is non-nil when a check failed.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if cfg.Clients < 3 {
+		return nil, errors.New("loadtest: need at least 3 clients")
+	}
+	transport := &http.Transport{MaxIdleConnsPerHost: cfg.Clients, MaxIdleConns: cfg.Clients}
+	hc := &http.Client{Transport: transport, Timeout: 20 * time.Second}
+	w := newWorld(cfg.Clients)
+	clients := make([]*client, cfg.Clients)
+	for i := range clients {
+		id := fmt.Sprintf("load%03d", i)
+		tok, err := localgw.Mint(cfg.Secret, id, 2*time.Hour)
+		if err != nil {
+			return nil, err
+		}
+		clients[i] = &client{http: hc, base: cfg.BaseURL, id: id, token: tok}
+	}
+	rep := newReport()
+	if err := setup(clients, w, rep); err != nil {
+		return rep, err
+	}
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, c := range clients {
+		wg.Add(1)
+		go func(i int, c *client) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(i)))
+			for n := 0; n < cfg.OpsPerClient && ctx.Err() == nil; n++ {
+				k := pick(rng)
+				res, err := perform(k, c, i, w, rng)
+				rep.record(k, res, err)
+			}
+		}(i, c)
+	}
+	wg.Wait()
+	rep.Duration = time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return rep, err
+	}
+	rep.Failures = append(rep.Failures, verify(ctx, clients, w, rep, cfg.Settle)...)
+	if len(rep.Failures) > 0 || rep.ServerErrors > 0 || len(rep.Unexpected) > 0 {
+		return rep, errors.New("loadtest: checks failed")
+	}
+	return rep, nil
+}
+
+func pick(rng *rand.Rand) op {
+	n := rng.IntN(100)
+	for _, m := range mix {
+		if n < m.weight {
+			return m.op
+		}
+		n -= m.weight
+	}
+	return mix[0].op
+}
+
+// setup gives every member a profile and connects them in a ring, before
+// the clock starts: ring neighbours are connected for the whole run, so
+// every lead they post must reach them.
+func setup(clients []*client, w *world, rep *Report) error {
+	for _, c := range clients {
+		res, err := c.call("PUT", "/me", map[string]any{"name": "Member " + c.id, "stage": "career_changer"})
+		if err != nil || res.status != 201 {
+			return fmt.Errorf("setup profile %s: %v %d %s", c.id, err, res.status, res.body)
+		}
+	}
+	for i, c := range clients {
+		next := clients[(i+1)%len(clients)]
+		var conn struct{ ID string }
+		res, err := c.call("POST", "/connections", map[string]any{"member_id": next.id})
+		if err != nil || res.status != 201 || res.decode(&conn) != nil {
+			return fmt.Errorf("setup connection %s-%s: %v %d %s", c.id, next.id, err, res.status, res.body)
+		}
+		res, err = next.call("POST", "/connections/"+conn.ID+"/accept", nil)
+		if err != nil || res.status != 200 {
+			return fmt.Errorf("setup accept %s: %v %d %s", conn.ID, err, res.status, res.body)
+		}
+		w.addConnection(c.id, next.id, true)
+		rep.record(opSetup, res, nil)
+	}
+	return nil
+}
+
+// Report is what a run measured and found.
+type Report struct {
+	mu           sync.Mutex
+	Latencies    map[op][]time.Duration
+	Statuses     map[op]map[int]int
+	ServerErrors int
+	Unexpected   []string
+	Duration     time.Duration
+	Failures     []string
+	Checked      map[string]int
+}
+
+func newReport() *Report {
+	return &Report{Latencies: map[op][]time.Duration{}, Statuses: map[op]map[int]int{}, Checked: map[string]int{}}
+}
+
+func (r *Report) record(k op, res response, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil {
+		r.Unexpected = append(r.Unexpected, fmt.Sprintf("%s: %v", k, err))
+		return
+	}
+	if res.status == 0 {
+		return // nothing to do (no candidate)
+	}
+	if r.Statuses[k] == nil {
+		r.Statuses[k] = map[int]int{}
+	}
+	r.Statuses[k][res.status]++
+	r.Latencies[k] = append(r.Latencies[k], res.took)
+	if res.status >= 500 {
+		r.ServerErrors++
+	}
+}
+
+// Print writes the report as a table.
+func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
+	total := 0
+	fmt.Fprintf(w, "%-20s %8s %9s %9s  %s\n", "operation", "count", "p50", "p99", "statuses")
+	for _, m := range append(mix, struct {
+		op     op
+		weight int
+	}{opSetup, 0}) {
+		lat := r.Latencies[m.op]
+		if len(lat) == 0 {
+			continue
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		if m.op != opSetup {
+			total += len(lat)
+		}
+		fmt.Fprintf(w, "%-20s %8d %9s %9s  %v\n", m.op, len(lat), lat[len(lat)/2].Round(time.Microsecond*10),
+			lat[len(lat)*99/100].Round(time.Microsecond*10), r.Statuses[m.op])
+	}
+	fmt.Fprintf(w, "%d operations in %s (%.0f ops/s), %d server errors, %d unexpected\n",
+		total, r.Duration.Round(time.Millisecond), float64(total)/r.Duration.Seconds(), r.ServerErrors, len(r.Unexpected))
+	keys := make([]string, 0, len(r.Checked))
+	for k := range r.Checked {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "verified: %-44s %d\n", k, r.Checked[k])
+	}
+	for _, u := range r.Unexpected[:min(len(r.Unexpected), 20)] {
+		fmt.Fprintln(w, "UNEXPECTED:", u)
+	}
+	for _, f := range r.Failures[:min(len(r.Failures), 50)] {
+		fmt.Fprintln(w, "FAILED:", f)
+	}
+}

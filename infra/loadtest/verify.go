@@ -1,0 +1,292 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// verify compares what the server holds with what it acknowledged, and
+// waits (up to settle) for the stream pump to deliver every notification.
+func verify(ctx context.Context, clients []*client, w *world, rep *Report, settle time.Duration) []string {
+	var fails []string
+	fail := func(format string, args ...any) { fails = append(fails, fmt.Sprintf(format, args...)) }
+	byID := map[string]*client{}
+	for _, c := range clients {
+		byID[c.id] = c
+	}
+
+	// Postings: each member's list holds exactly the leads they were told
+	// were created.
+	want := map[string]map[string]bool{}
+	for _, p := range w.postings {
+		if want[p.poster] == nil {
+			want[p.poster] = map[string]bool{}
+		}
+		want[p.poster][p.id] = true
+	}
+	for _, c := range clients {
+		seen := map[string]int{}
+		err := c.pages("/me/postings", func(items json.RawMessage) error {
+			var ps []struct{ ID string }
+			if err := json.Unmarshal(items, &ps); err != nil {
+				return err
+			}
+			for _, p := range ps {
+				seen[p.ID]++
+			}
+			return nil
+		})
+		if err != nil {
+			fail("list %s's postings: %v", c.id, err)
+			continue
+		}
+		fails = append(fails, sameOnce("postings of "+c.id, want[c.id], seen)...)
+	}
+	rep.Checked["postings present exactly once"] = len(w.postings)
+
+	// Links: each member's links, and interests counted along every chain.
+	wantLinks := map[string]map[string]bool{}
+	wantCount := map[string]int{}
+	for _, in := range w.interests {
+		for t := in.token; t != ""; t = w.links[t].parent {
+			wantCount[t]++
+		}
+	}
+	for _, l := range w.links {
+		if wantLinks[l.referrer] == nil {
+			wantLinks[l.referrer] = map[string]bool{}
+		}
+		wantLinks[l.referrer][l.token] = true
+	}
+	for _, c := range clients {
+		seen := map[string]int{}
+		err := c.pages("/me/referrals", func(items json.RawMessage) error {
+			var ls []struct {
+				Token     string `json:"token"`
+				Interests int    `json:"interests"`
+			}
+			if err := json.Unmarshal(items, &ls); err != nil {
+				return err
+			}
+			for _, l := range ls {
+				seen[l.Token]++
+				if l.Interests != wantCount[l.Token] {
+					fail("link %s counts %d interests, want %d", l.Token, l.Interests, wantCount[l.Token])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			fail("list %s's links: %v", c.id, err)
+			continue
+		}
+		fails = append(fails, sameOnce("links of "+c.id, wantLinks[c.id], seen)...)
+	}
+	rep.Checked["links present once, interests counted"] = len(w.links)
+
+	// Interests: each lead's poster sees each interested member once.
+	wantIn := map[string]map[string]bool{}
+	poster := map[string]string{}
+	for _, p := range w.postings {
+		poster[p.id] = p.poster
+	}
+	for _, in := range w.interests {
+		if wantIn[in.posting] == nil {
+			wantIn[in.posting] = map[string]bool{}
+		}
+		wantIn[in.posting][in.member] = true
+	}
+	for pid, members := range wantIn {
+		seen := map[string]int{}
+		err := byID[poster[pid]].pages("/postings/"+pid+"/interest", func(items json.RawMessage) error {
+			var is []struct {
+				MemberID string `json:"member_id"`
+			}
+			if err := json.Unmarshal(items, &is); err != nil {
+				return err
+			}
+			for _, i := range is {
+				seen[i.MemberID]++
+			}
+			return nil
+		})
+		if err != nil {
+			fail("list interest in %s: %v", pid, err)
+			continue
+		}
+		fails = append(fails, sameOnce("interest in "+pid, members, seen)...)
+	}
+	rep.Checked["interests present exactly once"] = len(w.interests)
+
+	// Connections: both sides see each accepted connection and each
+	// pending request.
+	wantConn := map[string]map[string]bool{} // member|status -> other
+	add := func(member, status, other string) {
+		k := member + "|" + status
+		if wantConn[k] == nil {
+			wantConn[k] = map[string]bool{}
+		}
+		wantConn[k][other] = true
+	}
+	for p := range w.accepted {
+		add(p[0], "accepted", p[1])
+		add(p[1], "accepted", p[0])
+	}
+	for _, p := range w.pending {
+		add(p[0], "pending", p[1])
+		add(p[1], "pending", p[0])
+	}
+	for _, c := range clients {
+		for _, status := range []string{"accepted", "pending"} {
+			seen := map[string]int{}
+			err := c.pages("/connections?status="+status, func(items json.RawMessage) error {
+				var cs []struct {
+					RequesterID string `json:"requester_id"`
+					RecipientID string `json:"recipient_id"`
+				}
+				if err := json.Unmarshal(items, &cs); err != nil {
+					return err
+				}
+				for _, x := range cs {
+					other := x.RequesterID
+					if other == c.id {
+						other = x.RecipientID
+					}
+					seen[other]++
+				}
+				return nil
+			})
+			if err != nil {
+				fail("list %s's %s connections: %v", c.id, status, err)
+				continue
+			}
+			fails = append(fails, sameOnce(status+" connections of "+c.id, wantConn[c.id+"|"+status], seen)...)
+		}
+	}
+	rep.Checked["connections as acknowledged"] = len(w.accepted) + len(w.pending)
+
+	expected := expectedNotifications(w, poster)
+	deadline := time.Now().Add(settle)
+	for {
+		got, err := readInboxes(clients)
+		if err != nil {
+			return append(fails, err.Error())
+		}
+		missing := 0
+		for k := range expected {
+			if got[k] == 0 {
+				missing++
+			}
+		}
+		if missing == 0 || time.Now().After(deadline) || ctx.Err() != nil {
+			if missing > 0 {
+				fail("%d of %d expected notifications missing after waiting %s", missing, len(expected), settle)
+			}
+			fails = append(fails, compareNotifications(w, expected, got)...)
+			rep.Checked["notifications delivered exactly once"] = len(expected)
+			return fails
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// sameOnce reports ids missing from seen, extra in seen, or seen twice.
+func sameOnce(what string, want map[string]bool, seen map[string]int) []string {
+	var out []string
+	for id := range want {
+		if seen[id] == 0 {
+			out = append(out, fmt.Sprintf("%s: acknowledged %s missing", what, id))
+		}
+	}
+	for id, n := range seen {
+		switch {
+		case !want[id]:
+			out = append(out, fmt.Sprintf("%s: %s was never acknowledged", what, id))
+		case n > 1:
+			out = append(out, fmt.Sprintf("%s: %s listed %d times", what, id, n))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// notif identifies a notification by what a member would notice.
+type notif struct{ recipient, typ, posting, actor string }
+
+// expectedNotifications is every notification the acknowledged writes call
+// for, each exactly once.
+func expectedNotifications(w *world, poster map[string]string) map[notif]bool {
+	exp := map[notif]bool{}
+	for _, p := range w.requested {
+		exp[notif{p[1], "connection_request", "", p[0]}] = true
+	}
+	for p := range w.accepted {
+		exp[notif{p[0], "connection_accepted", "", p[1]}] = true
+	}
+	for _, in := range w.interests {
+		exp[notif{poster[in.posting], "interest", in.posting, in.member}] = true
+		for _, m := range in.chain {
+			if m != poster[in.posting] && m != in.member {
+				exp[notif{m, "referral_credit", in.posting, in.member}] = true
+			}
+		}
+	}
+	for _, p := range w.postings {
+		for other := range w.ring {
+			if other[0] == p.poster {
+				exp[notif{other[1], "new_lead", p.id, p.poster}] = true
+			}
+		}
+	}
+	return exp
+}
+
+func readInboxes(clients []*client) (map[notif]int, error) {
+	got := map[notif]int{}
+	for _, c := range clients {
+		err := c.pages("/me/notifications", func(items json.RawMessage) error {
+			var ns []struct {
+				Type      string `json:"type"`
+				PostingID string `json:"posting_id"`
+				ActorID   string `json:"actor_id"`
+			}
+			if err := json.Unmarshal(items, &ns); err != nil {
+				return err
+			}
+			for _, n := range ns {
+				got[notif{c.id, n.Type, n.PostingID, n.ActorID}]++
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read %s's inbox: %v", c.id, err)
+		}
+	}
+	return got, nil
+}
+
+// compareNotifications: every expected one exactly once; nothing twice;
+// nothing unexpected, except new leads reaching connections made during
+// the run (whether they arrive depends on when the stream was read).
+func compareNotifications(w *world, expected map[notif]bool, got map[notif]int) []string {
+	var out []string
+	for k := range expected {
+		if got[k] != 1 {
+			out = append(out, fmt.Sprintf("notification %+v delivered %d times", k, got[k]))
+		}
+	}
+	for k, n := range got {
+		if expected[k] {
+			continue
+		}
+		lateConnection := k.typ == "new_lead" && (w.accepted[pair{k.recipient, k.actor}] || w.accepted[pair{k.actor, k.recipient}])
+		if !lateConnection || n > 1 {
+			out = append(out, fmt.Sprintf("unexpected notification %+v (%d)", k, n))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
