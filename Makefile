@@ -2,7 +2,9 @@
 # against DynamoDB Local. See README.md.
 
 GO        ?= go
-GOFLAGS_BUILD := -tags lambda.norpc -trimpath -ldflags="-s -w"
+# nethttpomithttp2: the functions speak HTTP/1.1 only (Runtime API, DynamoDB);
+# leaving net/http's HTTP/2 out saves ~0.4 MB per binary.
+GOFLAGS_BUILD := -tags lambda.norpc,nethttpomithttp2 -trimpath -ldflags="-s -w"
 FUNCTIONS := api notifier
 HOSTARCH  := $(shell $(GO) env GOARCH)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -13,8 +13,9 @@ import (
 // RunLocal starts a fresh local stack (its own in-memory DynamoDB Local,
 // unless DYNAMODB_ENDPOINT names one; a new table either way; the stream
 // pump; the API on a loopback port), runs the load against it, prints the
-// report to out, and stops everything.
-func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out io.Writer) error {
+// report to out, and stops everything. The stack's own JSON log goes to
+// stackLog.
+func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out, stackLog io.Writer) error {
 	endpoint := getenv("DYNAMODB_ENDPOINT")
 	if endpoint == "" {
 		db, err := ddblocal.Start(ctx, ddblocal.Options{})
@@ -35,7 +36,7 @@ func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out i
 	ready := make(chan localstack.Stack, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- localstack.Serve(stackCtx, func(k string) string { return env[k] }, io.Discard, func(s localstack.Stack) { ready <- s })
+		done <- localstack.Serve(stackCtx, func(k string) string { return env[k] }, stackLog, func(s localstack.Stack) { ready <- s })
 	}()
 	select {
 	case s := <-ready:

@@ -19,7 +19,7 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 		}
 		res, err := c.call("POST", "/postings", map[string]any{
 			"title": fmt.Sprintf("Lead by %s #%d", c.id, rng.IntN(1e6)), "description": "Load test lead.",
-			"kind": []string{"job", "internship", "informal_internship", "self_created_internship"}[rng.IntN(4)],
+			"kind":         []string{"job", "internship", "informal_internship", "self_created_internship"}[rng.IntN(4)],
 			"compensation": "unpaid", "workplace": "remote", "field": "data", "visibility": vis,
 			"valid_through": time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339),
 		})

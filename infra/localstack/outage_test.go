@@ -188,4 +188,3 @@ func newLeadCounts(t *testing.T, base, token string) map[string]int {
 		cursor = inbox.NextCursor
 	}
 }
-

@@ -62,8 +62,10 @@ func (s *sealer) open(query, cursor string) (map[string]types.AttributeValue, er
 	if cursor == "" {
 		return nil, nil
 	}
+	// The decoder skips CR and LF and ignores the last character's spare
+	// bits, so only the canonical encoding (what seal issued) is accepted.
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
-	if err != nil || len(raw) < s.aead.NonceSize() {
+	if err != nil || len(raw) < s.aead.NonceSize() || base64.RawURLEncoding.EncodeToString(raw) != cursor {
 		return nil, badCursor()
 	}
 	nonce, box := raw[:s.aead.NonceSize()], raw[s.aead.NonceSize():]

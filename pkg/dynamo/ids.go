@@ -43,11 +43,13 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// validToken reports whether s looks like a token newToken made.
+// validToken reports whether s looks like a token newToken made. The
+// decoder skips CR and LF, so the decoded length is what proves all 24
+// characters are base64url.
 func validToken(s string) bool {
 	if len(s) != 24 {
 		return false
 	}
-	_, err := base64.RawURLEncoding.DecodeString(s)
-	return err == nil
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 18
 }

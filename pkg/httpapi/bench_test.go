@@ -133,3 +133,32 @@ func storedItem(b *testing.B, env *testenv.Env, pk string) map[string]types.Attr
 	}
 	return res.Item
 }
+
+func BenchmarkLandingAPIvsSDK(b *testing.B) {
+	api, env := newAPI(b, samtemplate.WithoutStream())
+	putProfile(b, api, "dana", "Dana Ortiz")
+	p := createLead(b, api, "alice", nil)
+	link, _ := share(b, api, "dana", p.ID, "")
+	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/r/" + link.Token,
+		Headers: map[string]string{"Accept": "text/html"}}))
+	ctx := context.Background()
+	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+	// The raw calls: count the click and read the link, then read the lead.
+	sdk := func() {
+		if _, err := env.Client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+			TableName: aws.String(env.Table), Key: map[string]types.AttributeValue{"PK": s("REF#" + link.Token), "SK": s("REF")},
+			UpdateExpression: aws.String("ADD Clicks :one"), ConditionExpression: aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}},
+			ReturnValues:              types.ReturnValueAllNew,
+		}); err != nil {
+			b.Fatal(err)
+		}
+		storedItem(b, env, "POSTING#"+p.ID)
+	}
+	viaAPI := func() {
+		if status := invokeJSON(b, api, event); status != 200 {
+			b.Fatalf("landing = %d", status)
+		}
+	}
+	sideBySide(b, viaAPI, sdk)
+}

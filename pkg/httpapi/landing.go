@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"embed"
 	"encoding/json"
 	"github.com/danielgtaylor/huma/v2"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"reflect"
@@ -15,11 +12,6 @@ import (
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
-
-//go:embed pages/*.html
-var pageFiles embed.FS
-
-var pages = template.Must(template.ParseFS(pageFiles, "pages/*.html"))
 
 type landingInput struct {
 	Token  string `path:"token" maxLength:"64" doc:"The link's token."`
@@ -59,8 +51,8 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		code := warmlead.ErrorCode(err)
 		switch {
 		case html && code == warmlead.ENOTFOUND:
-			return renderPage(http.StatusNotFound, "notfound.html", pageData{PageTitle: "Link not found · Warmlead",
-				Summary: "This referral link is unknown.", BaseURL: cfg.PublicBaseURL})
+			return renderPage(http.StatusNotFound, "notfound.html", map[string]string{"title": "Link not found · Warmlead",
+				"summary": "This referral link is unknown.", "url": "", "base_url": cfg.PublicBaseURL})
 		case err != nil && (code != warmlead.EGONE || landing == nil || landing.Posting == nil || !html):
 			return nil, fail(ctx, logger, err)
 		}
@@ -114,45 +106,38 @@ func chainMember(r *warmlead.Referral, i int) chainMemberJSON {
 	return m
 }
 
-// pageData is what the page templates show.
-type pageData struct {
-	PageTitle, Summary, URL, BaseURL, Token string
-	SharedBy, Via                           string
-	Kind, Workplace, Place, Compensation    string
-	Hours, Closed                           string
-	Posting                                 *warmlead.Posting
-}
-
-func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed string) pageData {
-	d := pageData{
-		PageTitle: p.Title + " · Warmlead", URL: cfg.linkURL(r.Token), BaseURL: cfg.PublicBaseURL, Token: r.Token,
-		Kind: label(string(p.Kind)), Workplace: label(string(p.Workplace)), Compensation: label(string(p.Compensation)),
-		Posting: p, Closed: closed,
-	}
+// landingPage is what the landing page shows.
+func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed string) map[string]string {
 	shared, via := chainMember(r, len(r.Chain)-1), chainMemberJSON{}
 	if parent := len(r.Chain) - 2; parent >= 0 && r.ParentToken != "" {
 		via = chainMember(r, parent)
 	}
-	d.SharedBy, d.Via = displayName(shared), displayName(via)
+	v := map[string]string{
+		"title": p.Title + " · Warmlead", "url": cfg.linkURL(r.Token), "base_url": cfg.PublicBaseURL, "token": r.Token,
+		"shared_by": displayName(shared), "via": displayName(via), "posting_title": p.Title,
+		"organization": p.Organization, "kind": label(string(p.Kind)), "workplace": label(string(p.Workplace)),
+		"compensation": label(string(p.Compensation)), "place": "", "hours": "", "closed": closed,
+		"description": p.Description, "how_to_apply": p.HowToApply,
+	}
 	if p.Location != nil {
-		d.Place = strings.Trim(strings.Join([]string{p.Location.City, p.Location.Country}, ", "), ", ")
+		v["place"] = strings.Trim(strings.Join([]string{p.Location.City, p.Location.Country}, ", "), ", ")
 	}
 	if p.Pay != nil {
 		amount := strconv.FormatFloat(p.Pay.Min, 'f', -1, 64)
 		if p.Pay.Max > p.Pay.Min {
 			amount += "–" + strconv.FormatFloat(p.Pay.Max, 'f', -1, 64)
 		}
-		d.Compensation += " · " + amount + " " + p.Pay.Currency + "/" + string(p.Pay.Unit)
+		v["compensation"] += " · " + amount + " " + p.Pay.Currency + "/" + string(p.Pay.Unit)
 	}
 	if p.HoursPerWeek != nil {
-		d.Hours = strconv.Itoa(*p.HoursPerWeek) + " h/week"
+		v["hours"] = strconv.Itoa(*p.HoursPerWeek) + " h/week"
 	}
-	summary := d.Kind
+	summary := v["kind"]
 	if p.Organization != "" {
 		summary += " at " + p.Organization
 	}
-	d.Summary = summary + ", shared by " + d.SharedBy + " on Warmlead."
-	return d
+	v["summary"] = summary + ", shared by " + v["shared_by"] + " on Warmlead."
+	return v
 }
 
 func displayName(m chainMemberJSON) string {
@@ -171,12 +156,12 @@ func label(v string) string {
 	return strings.ToUpper(v[:1]) + v[1:]
 }
 
-func renderPage(status int, name string, data pageData) (*rawOutput, error) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+func renderPage(status int, name string, values map[string]string) (*rawOutput, error) {
+	page, err := executePage(name, values)
+	if err != nil {
 		return nil, err
 	}
-	return &rawOutput{Status: status, ContentType: "text/html; charset=utf-8", CacheControl: "no-store", Vary: "Accept", Body: buf.Bytes()}, nil
+	return &rawOutput{Status: status, ContentType: "text/html; charset=utf-8", CacheControl: "no-store", Vary: "Accept", Body: []byte(page)}, nil
 }
 
 func jsonOutput(v any) (*rawOutput, error) {

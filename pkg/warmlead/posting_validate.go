@@ -22,6 +22,14 @@ const (
 	MaxPlaceLen       = 100
 )
 
+// Bounds on a non-zero pay amount. Besides being sane for any currency,
+// they keep amounts within what a DynamoDB number can hold (magnitudes
+// 1e-130 to 9.99e125), which would otherwise refuse the write (a 500).
+const (
+	MinPayAmount = 0.01
+	MaxPayAmount = 1e12
+)
+
 var (
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
@@ -92,6 +100,14 @@ func (p *Posting) Validate(now time.Time) error {
 	if p.Pay != nil {
 		if p.Pay.Min < 0 || p.Pay.Max < 0 {
 			v.add("body.pay", "amounts must not be negative")
+		}
+		for _, a := range []struct {
+			loc    string
+			amount float64
+		}{{"body.pay.min", p.Pay.Min}, {"body.pay.max", p.Pay.Max}} {
+			if (a.amount > 0 && a.amount < MinPayAmount) || a.amount > MaxPayAmount {
+				v.add(a.loc, "must be 0 or between 0.01 and 1000000000000")
+			}
 		}
 		if p.Pay.Max != 0 && p.Pay.Max < p.Pay.Min {
 			v.add("body.pay.max", "must not be below min")

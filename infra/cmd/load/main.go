@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"time"
@@ -20,12 +21,23 @@ func main() {
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the operation mix")
 	flag.DurationVar(&cfg.Settle, "settle", time.Minute, "how long to wait for notifications to arrive")
 	timeout := flag.Duration("timeout", 20*time.Minute, "bound on the whole run")
+	logPath := flag.String("log", "", "write the stack's JSON log to this file")
 	flag.Parse()
+	stackLog := io.Discard
+	if *logPath != "" {
+		f, err := os.Create(*logPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		stackLog = f
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	if err := loadtest.RunLocal(ctx, cfg, os.Getenv, os.Stdout); err != nil {
+	if err := loadtest.RunLocal(ctx, cfg, os.Getenv, os.Stdout, stackLog); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}

@@ -1,0 +1,109 @@
+package localstack_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warmlead/warmlead/infra/localgw"
+	"github.com/warmlead/warmlead/infra/testenv"
+)
+
+// BenchmarkPeakRSS100 measures the peak resident memory of the process that
+// serves the API (make run's binary: gateway, API handler, stream pump)
+// while 100 clients call it at once: creates, browses and landing pages.
+// Lambda runs one request per instance, so this bounds the API function's
+// memory from above (goal ≤ 64 MiB, CONTRACT §5).
+func BenchmarkPeakRSS100(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "local")
+	if out, err := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "../cmd/local").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	cache := b.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "ADDR=127.0.0.1:0", "TABLE_NAME=rss", "DYNAMODB_ENDPOINT="+testenv.Endpoint(), "WARMLEAD_CACHE_DIR="+cache)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	base, link := "", ""
+	lines := bufio.NewScanner(stdout)
+	running, referral := regexp.MustCompile(`running on (http://\S+)`), regexp.MustCompile(`referral: (\S+)`)
+	for lines.Scan() && link == "" {
+		if m := running.FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+		}
+		if m := referral.FindStringSubmatch(lines.Text()); m != nil {
+			link = m[1]
+		}
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	if link == "" {
+		b.Fatal("the stack did not start")
+	}
+	secret, err := localgw.LoadOrCreateSecret(filepath.Join(cache, "local-jwt-secret"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tokens := make([]string, 100)
+	for i := range tokens {
+		tokens[i], _ = localgw.Mint(secret, fmt.Sprintf("rss%03d", i), time.Hour)
+	}
+	idle := rssKiB(b, cmd.Process.Pid, "VmRSS")
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		var wg sync.WaitGroup
+		for i := 0; i < 100; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				for j := 0; j < 10; j++ {
+					switch j % 3 {
+					case 0:
+						post(base+"/postings", tokens[i], fmt.Sprintf(`{"title":"RSS %d-%d","description":"%s","kind":"job","compensation":"paid",`+
+							`"workplace":"remote","field":"data","valid_through":"%s"}`, i, j, strings.Repeat("x", 2000),
+							time.Now().UTC().Add(48*time.Hour).Format(time.RFC3339)))
+					case 1:
+						get(base+"/postings?field=data&limit=50", tokens[i])
+					case 2:
+						get(link, "")
+					}
+				}
+			}(i)
+		}
+		wg.Wait()
+	}
+	b.StopTimer()
+	peak := rssKiB(b, cmd.Process.Pid, "VmHWM")
+	b.ReportMetric(float64(idle)/1024, "idle-MiB")
+	b.ReportMetric(float64(peak)/1024, "peak-MiB")
+}
+
+// rssKiB reads a memory line (VmRSS, VmHWM) of /proc/<pid>/status.
+func rssKiB(b *testing.B, pid int, field string) int {
+	b.Helper()
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			return n
+		}
+	}
+	b.Fatalf("no %s in /proc/%d/status", field, pid)
+	return 0
+}

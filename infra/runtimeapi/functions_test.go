@@ -1,0 +1,354 @@
+package runtimeapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/infra/apigwtest"
+	"github.com/warmlead/warmlead/infra/runtimeapi"
+	"github.com/warmlead/warmlead/infra/testenv"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// invoker is a function behind a Lambda invoke: ours, or AWS's emulator.
+type invoker interface {
+	Invoke(ctx context.Context, payload []byte) ([]byte, error)
+}
+
+// The shipped bootstraps (host arch, the Makefile's flags), run as Lambda
+// runs them against the test's DynamoDB Local. They are built once, for
+// all subtests, into the parent's temporary directory.
+func TestBootstraps(t *testing.T) {
+	bins := buildBootstraps(t, t.TempDir(), "")
+
+	t.Run("api serves a posting's whole path", func(t *testing.T) {
+		t.Parallel()
+		env := testenv.New(t)
+		f := startFunction(t, bins.api, apiEnv(env))
+		apiSequence(t, f, env)
+	})
+
+	t.Run("notifier fans out a lead and names a poison record", func(t *testing.T) {
+		t.Parallel()
+		env := testenv.New(t)
+		f := startFunction(t, bins.notifier, []string{"TABLE_NAME=" + env.Table, "DYNAMODB_ENDPOINT=" + env.Endpoint})
+		notifierSequence(t, f, env)
+	})
+
+	t.Run("api init failure is surfaced", func(t *testing.T) {
+		t.Parallel()
+		env := testenv.New(t)
+		var noTable []string
+		for _, kv := range apiEnv(env) {
+			if !strings.HasPrefix(kv, "TABLE_NAME=") {
+				noTable = append(noTable, kv)
+			}
+		}
+		_, err := runtimeapi.Start(t.Context(), bins.api, runtimeapi.Options{Env: noTable})
+		var ie *runtimeapi.InvokeError
+		if !errors.As(err, &ie) {
+			t.Fatalf("Start without TABLE_NAME = %v, want an *InvokeError", err)
+		}
+		if !strings.Contains(err.Error(), "TABLE_NAME is not set") || !strings.Contains(err.Error(), "exit status 1") {
+			t.Errorf("error does not carry the function's message and exit: %v", err)
+		}
+	})
+
+	t.Run("api invocation error is surfaced", func(t *testing.T) {
+		t.Parallel()
+		env := testenv.New(t)
+		f := startFunction(t, bins.api, apiEnv(env))
+		_, err := f.Invoke(t.Context(), []byte(`[1,2]`))
+		var ie *runtimeapi.InvokeError
+		if !errors.As(err, &ie) || ie.Type != "UnmarshalTypeError" ||
+			!strings.Contains(ie.Message, "cannot unmarshal array into Go value of type events.APIGatewayV2HTTPRequest") {
+			t.Fatalf("invoke with [1,2] = %#v, want the runtime's UnmarshalTypeError", err)
+		}
+		if !strings.Contains(ie.Output, "UnmarshalTypeError") {
+			t.Errorf("the runtime's log of the error is not in the output: %q", ie.Output)
+		}
+		if res := invokeHTTP(t, f, apigwtest.Request{Method: "GET", Path: "/healthz"}); res.StatusCode != http.StatusOK {
+			t.Errorf("after a function error, /healthz = %d %s", res.StatusCode, res.Body)
+		}
+	})
+
+	// Only that cold starts work and are measured; comparing them is
+	// `make bench` (BenchmarkColdStart), never a timed test.
+	t.Run("cold starts", func(t *testing.T) {
+		t.Parallel()
+		env := testenv.New(t)
+		for name, c := range map[string]struct {
+			bin string
+			env []string
+		}{"empty": {bins.empty, nil}, "api": {bins.api, apiEnv(env)}} {
+			ds, err := runtimeapi.ColdStarts(t.Context(), c.bin, runtimeapi.Options{Env: c.env}, 3)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, d := range ds {
+				if d <= 0 || d > runtimeapi.DefaultInitTimeout {
+					t.Errorf("%s: init durations %v", name, ds)
+				}
+			}
+			t.Logf("%s: init %v", name, ds)
+		}
+	})
+
+	t.Run("api under aws-lambda-rie", func(t *testing.T) {
+		t.Parallel()
+		rie := rieBinary(t) // skips without aws-lambda-rie
+		env := testenv.New(t)
+		apiSequence(t, startRIE(t, rie, bins.api, apiEnv(env)), env)
+	})
+}
+
+// apiEnv is the API function's configuration against env's table.
+func apiEnv(env *testenv.Env) []string {
+	return []string{"TABLE_NAME=" + env.Table, "DYNAMODB_ENDPOINT=" + env.Endpoint,
+		"CURSOR_SECRET=runtimeapi-test-cursor-secret-0123456789", "PUBLIC_BASE_URL=https://warmlead.test"}
+}
+
+// startFunction starts a bootstrap with the template's settings (256 MB,
+// 10 s) and stops it when the test ends.
+func startFunction(t *testing.T, bin string, env []string) *runtimeapi.Function {
+	t.Helper()
+	f, err := runtimeapi.Start(t.Context(), bin, runtimeapi.Options{Env: env, MemoryMB: 256, InvokeTimeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		f.Stop()
+		if t.Failed() {
+			t.Logf("function output:\n%s", f.Output())
+		}
+	})
+	return f
+}
+
+// invokeHTTP sends req as API Gateway does: the JSON of its v2 event.
+func invokeHTTP(t *testing.T, f invoker, req apigwtest.Request) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	payload, err := json.Marshal(apigwtest.Event(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := f.Invoke(t.Context(), payload)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.Path, err)
+	}
+	var res events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &res); err != nil || res.StatusCode == 0 {
+		t.Fatalf("%s %s: not an API Gateway response (%v): %s", req.Method, req.Path, err, out)
+	}
+	if res.IsBase64Encoded {
+		b, err := base64.StdEncoding.DecodeString(res.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body = string(b)
+	}
+	return res
+}
+
+func header(res events.APIGatewayV2HTTPResponse, name string) string {
+	for k, v := range res.Headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
+}
+
+// apiSequence walks one posting through the API function: profiles, create,
+// browse, share, open the shared link in a browser; then checks the table.
+func apiSequence(t *testing.T, f invoker, env *testenv.Env) {
+	const title = "Data internship at the alumni office"
+	expect := func(req apigwtest.Request, status int) events.APIGatewayV2HTTPResponse {
+		t.Helper()
+		res := invokeHTTP(t, f, req)
+		if res.StatusCode != status {
+			t.Fatalf("%s %s = %d, want %d: %s", req.Method, req.Path, res.StatusCode, status, res.Body)
+		}
+		return res
+	}
+	for _, m := range []string{"alice", "bob"} {
+		res := invokeHTTP(t, f, apigwtest.Request{Method: "PUT", Path: "/me", Member: m,
+			Body: `{"name":"` + strings.ToUpper(m[:1]) + m[1:] + `","stage":"career_changer","interests":["data"]}`})
+		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusCreated {
+			t.Fatalf("PUT /me as %s = %d %s", m, res.StatusCode, res.Body)
+		}
+	}
+
+	body, _ := json.Marshal(map[string]any{
+		"title": title, "description": "Two afternoons a week with the survey data.", "organization": "Lyon Alumni",
+		"kind": "internship", "compensation": "stipend", "audience": []string{"career_changers"}, "field": "data",
+		"workplace": "hybrid", "location": map[string]any{"city": "Lyon", "country": "FR"}, "visibility": "public",
+		"valid_through": time.Now().UTC().Add(30 * 24 * time.Hour).Format(time.RFC3339),
+	})
+	created := expect(apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: string(body)}, http.StatusCreated)
+	var posting struct {
+		ID    string `json:"id"`
+		Title string `json:"title"`
+	}
+	if err := json.Unmarshal([]byte(created.Body), &posting); err != nil || posting.ID == "" {
+		t.Fatalf("created posting %s: %v", created.Body, err)
+	}
+	if loc := header(created, "Location"); loc != "/postings/"+posting.ID {
+		t.Errorf("Location = %q, want /postings/%s", loc, posting.ID)
+	}
+
+	browse := expect(apigwtest.Request{Method: "GET", Path: "/postings?limit=10", Member: "bob"}, http.StatusOK)
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(browse.Body), &page); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 1 || page.Items[0].ID != posting.ID {
+		t.Errorf("browse = %s, want the new posting", browse.Body)
+	}
+
+	shared := expect(apigwtest.Request{Method: "POST", Path: "/postings/" + posting.ID + "/referrals", Member: "bob", Body: `{}`}, http.StatusCreated)
+	var link struct {
+		Token string `json:"token"`
+		URL   string `json:"url"`
+	}
+	if err := json.Unmarshal([]byte(shared.Body), &link); err != nil || link.Token == "" {
+		t.Fatalf("referral %s: %v", shared.Body, err)
+	}
+	if !strings.HasPrefix(link.URL, "https://warmlead.test/") {
+		t.Errorf("referral url = %q, want it on PUBLIC_BASE_URL", link.URL)
+	}
+
+	page2 := expect(apigwtest.Request{Method: "GET", Path: "/r/" + link.Token,
+		Headers: map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}}, http.StatusOK)
+	if ct := header(page2, "Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("landing page Content-Type = %q", ct)
+	}
+	if !strings.Contains(page2.Body, title) || !strings.Contains(page2.Body, "Bob") {
+		t.Errorf("landing page lacks the title or who shared it:\n%s", page2.Body)
+	}
+
+	item, err := env.Client.GetItem(t.Context(), &dynamodb.GetItemInput{TableName: &env.Table, Key: map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: "POSTING#" + posting.ID}, "SK": &types.AttributeValueMemberS{Value: "POSTING"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := item.Item["Title"].(*types.AttributeValueMemberS); !ok || got.Value != title {
+		t.Errorf("stored posting = %v, want Title %q", item.Item, title)
+	}
+}
+
+// notifierSequence gives bob one accepted connection (alice) and a pending
+// one (carmen), then delivers stream batches as Lambda does.
+func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
+	ctx := t.Context()
+	store := env.Store(t)
+	for _, m := range []warmlead.Member{
+		{ID: "alice", Name: "Alice", Stage: warmlead.StageProfessional},
+		{ID: "bob", Name: "Bob", Stage: warmlead.StageCareerChanger},
+		{ID: "carmen", Name: "Carmen", Stage: warmlead.StageReturner},
+	} {
+		if _, _, err := store.PutMember(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, other := range []string{"alice", "carmen"} {
+		c, _, err := store.RequestConnection(ctx, other, &warmlead.Connection{RecipientID: "bob"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other == "alice" {
+			if _, err := store.AcceptConnection(ctx, "bob", c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	newLeads := func(member string) int {
+		t.Helper()
+		inbox, err := store.ListNotifications(ctx, member, warmlead.PageRequest{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, x := range inbox.Items {
+			if x.Type == warmlead.NotifyNewLead {
+				n++
+			}
+		}
+		return n
+	}
+	deliver := func(ev events.DynamoDBEvent) events.DynamoDBEventResponse {
+		t.Helper()
+		payload, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := f.Invoke(ctx, payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp events.DynamoDBEventResponse
+		if err := json.Unmarshal(out, &resp); err != nil {
+			t.Fatalf("response %s: %v", out, err)
+		}
+		return resp
+	}
+
+	now := time.Now()
+	lead := leadRecord("01JRUNTIMEAPITESTLEAD00001", "bob", now, "100000000000000000011")
+	if resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{lead}}); len(resp.BatchItemFailures) != 0 {
+		t.Fatalf("failures = %+v, want none", resp.BatchItemFailures)
+	}
+	if n := newLeads("alice"); n != 1 {
+		t.Errorf("alice has %d new_lead, want 1", n)
+	}
+	if n, m := newLeads("bob"), newLeads("carmen"); n+m != 0 {
+		t.Errorf("the poster has %d new_lead and a pending connection %d, want none", n, m)
+	}
+
+	poison := leadRecord("01JRUNTIMEAPITESTPOISON001", "bob", now, "100000000000000000012")
+	poison.Change.NewImage["Version"] = events.NewStringAttribute("not a number")
+	second := leadRecord("01JRUNTIMEAPITESTLEAD00002", "bob", now.Add(time.Second), "100000000000000000013")
+	resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{lead, poison, second}})
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "100000000000000000012" {
+		t.Fatalf("failures = %+v, want exactly the poison record", resp.BatchItemFailures)
+	}
+	if n := newLeads("alice"); n != 2 {
+		t.Errorf("after a replayed lead, a poison record and a second lead alice has %d new_lead, want 2", n)
+	}
+}
+
+// leadRecord is the stream record of a new open lead by poster, as Lambda
+// delivers it (pkg/notify's leadEvent).
+func leadRecord(id, poster string, created time.Time, seq string) events.DynamoDBEventRecord {
+	ts := created.UTC().Format("2006-01-02T15:04:05.000000000Z")
+	s := events.NewStringAttribute
+	img := map[string]events.DynamoDBAttributeValue{
+		"PK": s("POSTING#" + id), "SK": s("POSTING"), "Type": s("Posting"), "ID": s(id),
+		"Title": s("A lead"), "Kind": s("job"), "Field": s("data"), "PosterID": s(poster),
+		"Status": s("open"), "Visibility": s("network"),
+		"ValidThrough": s(created.Add(24 * time.Hour).UTC().Format("2006-01-02T15:04:05.000000000Z")),
+		"CreatedAt":    s(ts), "UpdatedAt": s(ts), "Version": events.NewNumberAttribute("1"),
+	}
+	return events.DynamoDBEventRecord{
+		EventID: fmt.Sprintf("%x", seq), EventName: "INSERT", EventVersion: "1.1", EventSource: "aws:dynamodb", AWSRegion: "us-east-1",
+		EventSourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/warmlead/stream/2026-11-21T00:00:00.000",
+		Change: events.DynamoDBStreamRecord{
+			Keys:     map[string]events.DynamoDBAttributeValue{"PK": s("POSTING#" + id), "SK": s("POSTING")},
+			NewImage: img, SequenceNumber: seq, StreamViewType: "NEW_IMAGE",
+		},
+	}
+}

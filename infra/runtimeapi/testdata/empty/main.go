@@ -1,0 +1,16 @@
+// Command empty is an aws-lambda-go function that does nothing: the
+// baseline a bootstrap's cold start is compared with (CONTRACT §5: init
+// ≤ 1.5 × this one's). Build it like the functions, with the Makefile's
+// flags; runtimeapi's tests and benchmark do.
+package main
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/aws/aws-lambda-go/lambda"
+)
+
+func main() {
+	lambda.Start(func(context.Context, json.RawMessage) (string, error) { return "ok", nil })
+}
