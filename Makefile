@@ -53,6 +53,19 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
 
+## fuzz: each fuzz target for FUZZTIME (one run per target: -fuzz takes
+## one target in one package); the corpus it grows stays in GOCACHE
+FUZZTIME ?= 60s
+.PHONY: fuzz
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzCreatePosting$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzCreatePostingValues$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzPutMe$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzOpenCursor$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
+	$(GO) test -run '^$$' -fuzz '^FuzzReferralToken$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
+	$(GO) test -run '^$$' -fuzz '^FuzzPostingNormalize$$' -fuzztime $(FUZZTIME) ./pkg/warmlead
+
 ## load: 50 concurrent members x 40 operations (2,000 in all) against a fresh
 ## local stack with the stream pump, then verify nothing was lost or doubled
 LOADFLAGS ?= -clients 50 -ops 40

@@ -539,7 +539,7 @@ func Median(ds []time.Duration) time.Duration {
 }
 
 // Build compiles pkg (relative to repoRoot, e.g. "./functions/api") as the
-// Makefile does for Lambda (CGO_ENABLED=0 GOOS=linux, -tags lambda.norpc,
+// Makefile does for Lambda (CGO_ENABLED=0 GOOS=linux, -tags lambda.norpc,nethttpomithttp2,
 // -trimpath, -ldflags "-s -w") into outDir/bootstrap, so what is measured is
 // what ships. goarch "" is the host's.
 func Build(ctx context.Context, repoRoot, pkg, goarch, outDir string) (string, error) {
@@ -547,7 +547,7 @@ func Build(ctx context.Context, repoRoot, pkg, goarch, outDir string) (string, e
 	if err != nil {
 		return "", err
 	}
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
+	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc,nethttpomithttp2", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
 	cmd.Dir = repoRoot
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	if goarch != "" {
