@@ -1,6 +1,7 @@
 # Warmlead. `make run` starts the local stack, `make test` runs every test
 # against DynamoDB Local. See README.md.
 
+SHELL     := /bin/bash
 GO        ?= go
 # nethttpomithttp2: the functions speak HTTP/1.1 only (Runtime API, DynamoDB);
 # leaving net/http's HTTP/2 out saves ~0.4 MB per binary.
@@ -49,9 +50,16 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: benchmarks against DynamoDB Local
+## bench: every CONTRACT §5 number in one table (also written to .cache/bench.txt)
+BENCH := -run '^$$' -benchmem -count=1 -timeout 30m
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count=1 -timeout 30m ./...
+	@mkdir -p .cache
+	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
+	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
+	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/runtimeapi && \
+	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt
+	@echo
+	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
 
 ## fuzz: each fuzz target for FUZZTIME (one run per target: -fuzz takes
 ## one target in one package); the corpus it grows stays in GOCACHE

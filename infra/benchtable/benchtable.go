@@ -1,0 +1,100 @@
+// Package benchtable reads `go test -bench` output and prints Warmlead's
+// benchmark table (make bench): each row a measurement, its baseline from
+// the same run, their ratio and the goal from CONTRACT §5.
+package benchtable
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Results maps a benchmark name (without the -N suffix) to its metrics by
+// unit.
+type Results map[string]map[string]float64
+
+var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(?:-\d+)?\s+\d+\s+(.*)$`)
+
+// Parse reads benchmark lines; other lines are ignored.
+func Parse(r io.Reader) (Results, error) {
+	out := Results{}
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		m := benchLine.FindStringSubmatch(strings.TrimSpace(sc.Text()))
+		if m == nil {
+			continue
+		}
+		fields := strings.Fields(m[2])
+		metrics := map[string]float64{}
+		for i := 0; i+1 < len(fields); i += 2 {
+			v, err := strconv.ParseFloat(fields[i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %q is not a number", m[1], fields[i])
+			}
+			metrics[fields[i+1]] = v
+		}
+		out[m[1]] = metrics
+	}
+	return out, sc.Err()
+}
+
+// row is one line of the table.
+type row struct {
+	measure        string
+	bench          string
+	value, base    string  // units of the metrics
+	scale          float64 // multiplies both for display
+	unit           string
+	goal           float64
+	goalIsAbsolute bool // the goal bounds value itself, not value/base
+	goalText       string
+}
+
+var rows = []row{
+	{"create posting: API path vs raw SDK (p50)", "BenchmarkCreatePostingAPIvsSDK", "api-µs/op", "sdk-µs/op", 0.001, "ms", 1.3, false, "ratio ≤ 1.3"},
+	{"browse, one filter: API path vs raw SDK (p50)", "BenchmarkBrowseAPIvsSDK", "api-µs/op", "sdk-µs/op", 0.001, "ms", 1.3, false, "ratio ≤ 1.3"},
+	{"landing page: API path vs raw SDK (p50)", "BenchmarkLandingAPIvsSDK", "api-µs/op", "sdk-µs/op", 0.001, "ms", 1.3, false, "ratio ≤ 1.3"},
+	{"fan-out to 10,000: notifier vs bare BatchWriteItem loop", "BenchmarkFanout10k", "fanout-ms/op", "bare-ms/op", 1, "ms", 1.2, false, "ratio ≤ 1.2"},
+	{"cold init, api bootstrap vs empty handler (median)", "BenchmarkColdStart", "api-init-ms", "empty-init-ms", 1, "ms", 1.5, false, "ratio ≤ 1.5"},
+	{"cold init, notifier bootstrap vs empty handler (median)", "BenchmarkColdStart", "notifier-init-ms", "empty-init-ms", 1, "ms", 1.5, false, "ratio ≤ 1.5"},
+	{"binary size, api bootstrap (arm64, stripped)", "BenchmarkColdStart", "api-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
+	{"binary size, notifier bootstrap (arm64, stripped)", "BenchmarkColdStart", "notifier-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
+	{"peak RSS of the API process, 100 concurrent requests", "BenchmarkPeakRSS100", "peak-MiB", "idle-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
+}
+
+// Print writes the table as Markdown. A row whose benchmark did not run
+// says so rather than disappear.
+func Print(w io.Writer, res Results) error {
+	fmt.Fprintln(w, "| measure | value | baseline | ratio | goal | met |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---|---|")
+	for _, r := range rows {
+		m, ok := res[r.bench]
+		v, okV := m[r.value]
+		b, okB := m[r.base]
+		if !ok || !okV || !okB {
+			fmt.Fprintf(w, "| %s | not run | | | %s | |\n", r.measure, r.goalText)
+			continue
+		}
+		ratio := v / b
+		met := ratio <= r.goal
+		if r.goalIsAbsolute {
+			met = v*r.scale <= r.goal
+		}
+		fmt.Fprintf(w, "| %s | %.2f %s | %.2f %s | %.2f | %s | %s |\n", r.measure, v*r.scale, r.unit, b*r.scale, r.unit, ratio, r.goalText, yesNo(met))
+	}
+	if m, ok := res["BenchmarkFanout10k"]; ok {
+		fmt.Fprintf(w, "\nFan-out calls per 10,000 recipients: %.0f BatchWriteItem (ceil(N/25) = 400), %.0f Query, %.0f BatchGetItem (interests, 100 a call).\n",
+			m["BatchWriteItem/op"], m["Query/op"], m["BatchGetItem/op"])
+	}
+	return nil
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}

@@ -1,0 +1,38 @@
+package benchtable
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseAndPrint(t *testing.T) {
+	in := `goos: linux
+BenchmarkCreatePostingAPIvsSDK-2   	     300	   4483465 ns/op	      2098 api-µs/op	         1.204 ratio	      1743 sdk-µs/op
+BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio
+PASS`
+	res, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res["BenchmarkCreatePostingAPIvsSDK"]["sdk-µs/op"]; got != 1743 {
+		t.Errorf("sdk-µs/op = %v", got)
+	}
+	var out strings.Builder
+	if err := Print(&out, res); err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()
+	for _, want := range []string{
+		"| create posting: API path vs raw SDK (p50) | 2.10 ms | 1.74 ms | 1.20 | ratio ≤ 1.3 | yes |",
+		"| cold init, api bootstrap vs empty handler (median) | 8.25 ms | 3.20 ms | 2.58 | ratio ≤ 1.5 | **no** |",
+		"| binary size, api bootstrap (arm64, stripped) | 9.83 MB | 5.83 MB | 1.69 | ≤ 12 MB | yes |",
+		"| browse, one filter: API path vs raw SDK (p50) | not run |",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
+		}
+	}
+	if _, err := Parse(strings.NewReader("BenchmarkX-2 1 abc ns/op")); err == nil {
+		t.Error("a malformed metric parsed")
+	}
+}
