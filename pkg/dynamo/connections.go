@@ -164,15 +164,7 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 	if err != nil {
 		return nil, err
 	}
-	out := &warmlead.Page[*warmlead.Connection]{Items: make([]*warmlead.Connection, 0, len(items)), Next: next}
-	for _, av := range items {
-		var it connectionItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, it.connection())
-	}
-	return out, nil
+	return decodePage(items, next, (*connectionItem).connection)
 }
 
 // ConnectedMembers calls fn with the ids of memberID's connections that

@@ -19,58 +19,20 @@ var _ warmlead.InterestService = (*Store)(nil)
 // interests stored. The notifier turns the stored interest into
 // notifications for the poster and everyone credited.
 func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, message, token string) (*warmlead.Interest, bool, error) {
-	if !validID(postingID) {
-		return nil, false, postingNotFound()
-	}
 	if err := warmlead.ValidateInterestMessage(message); err != nil {
 		return nil, false, err
 	}
-	if token != "" && !validToken(token) {
-		return nil, false, invalidToken("is not a referral token")
-	}
-	postingPK, postingSK := postingKey(postingID)
 	interestPK, interestSK := interestKey(postingID, callerID)
-	profilePK, profileSK := memberKey(callerID)
-	keys := []map[string]types.AttributeValue{key(postingPK, postingSK), key(interestPK, interestSK), key(profilePK, profileSK)}
-	if token != "" {
-		keys = append(keys, key(referralKey(token)))
-	}
-	got, err := s.batchGetByKey(ctx, keys)
-	if err != nil {
-		return nil, false, storageError("express interest", err)
-	}
 	var earlier interestItem
-	if ok, err := got.decode(interestPK, interestSK, &earlier); err != nil || ok {
-		return earlier.interest(), false, err
+	lead, err := s.readLead(ctx, callerID, postingID, token, "body.referral_token", interestPK, interestSK, &earlier)
+	if err != nil {
+		return nil, false, err
 	}
-	var pit postingItem
-	if ok, err := got.decode(postingPK, postingSK, &pit); err != nil || !ok {
-		return nil, false, orNotFound(err)
+	if lead.earlier {
+		return earlier.interest(), false, nil
 	}
+	pit, link, profile := lead.posting, lead.link, lead.profile
 	p := pit.posting()
-	var link *referralItem
-	if token != "" {
-		link = &referralItem{}
-		linkPK, linkSK := referralKey(token)
-		ok, err := got.decode(linkPK, linkSK, link)
-		switch {
-		case err != nil:
-			return nil, false, err
-		case !ok:
-			return nil, false, invalidToken("no such referral link")
-		case link.PostingID != postingID:
-			return nil, false, invalidToken("is a link to another posting")
-		}
-	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
-		return nil, false, orNotFound(err)
-	}
-	if err := s.stillOpen(p); err != nil {
-		return nil, false, err
-	}
-	var profile memberItem
-	if _, err := got.decode(profilePK, profileSK, &profile); err != nil {
-		return nil, false, err
-	}
 
 	it := &interestItem{PK: interestPK, SK: interestSK, Type: typeInterest, PostingID: postingID, MemberID: callerID,
 		MemberName: profile.Name, Message: message, PosterID: p.PosterID, OrgID: p.OrgID,
@@ -109,10 +71,6 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 	return it.interest(), true, nil
 }
 
-func invalidToken(msg string) error {
-	return warmlead.Invalid(warmlead.FieldError{Location: "body.referral_token", Message: msg})
-}
-
 // ListInterests pages through a lead's interests (one Query under the
 // lead's key), for its poster and its organisation's admins.
 func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Interest], error) {
@@ -145,13 +103,5 @@ func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, p
 	if err != nil {
 		return nil, err
 	}
-	out := &warmlead.Page[*warmlead.Interest]{Items: make([]*warmlead.Interest, 0, len(items)), Next: next}
-	for _, av := range items {
-		var it interestItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, it.interest())
-	}
-	return out, nil
+	return decodePage(items, next, (*interestItem).interest)
 }

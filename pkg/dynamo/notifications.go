@@ -45,14 +45,11 @@ func (s *Store) ListNotifications(ctx context.Context, callerID string, page war
 	if err != nil {
 		return nil, err
 	}
-	inbox := &warmlead.Inbox{Page: warmlead.Page[*warmlead.Notification]{Items: make([]*warmlead.Notification, 0, len(items)), Next: next}}
-	for _, av := range items {
-		var it notificationItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
-		}
-		inbox.Items = append(inbox.Items, it.notification(wm))
+	pg, err := decodePage(items, next, func(it *notificationItem) *warmlead.Notification { return it.notification(wm) })
+	if err != nil {
+		return nil, err
 	}
+	inbox := &warmlead.Inbox{Page: *pg}
 	inbox.Unread, err = s.countUnread(ctx, callerID, wm)
 	return inbox, err
 }

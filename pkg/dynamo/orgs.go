@@ -241,15 +241,7 @@ func (s *Store) ListOrgMembers(ctx context.Context, callerID, orgID string, page
 	if err != nil {
 		return nil, err
 	}
-	out := &warmlead.Page[*warmlead.OrgMember]{Items: make([]*warmlead.OrgMember, 0, len(items)), Next: next}
-	for _, av := range items {
-		var it orgMemberItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, it.member())
-	}
-	return out, nil
+	return decodePage(items, next, (*orgMemberItem).member)
 }
 
 // OrgMemberIDs calls fn with the ids of an organisation's members, one

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -82,4 +83,18 @@ func (s *Store) eachValue(ctx context.Context, op string, q *dynamodb.QueryInput
 		}
 	}
 	return nil
+}
+
+// decodePage unmarshals a page of items into their item struct I and turns
+// each into its domain value.
+func decodePage[I, T any](items []map[string]types.AttributeValue, next string, conv func(*I) T) (*warmlead.Page[T], error) {
+	out := &warmlead.Page[T]{Items: make([]T, 0, len(items)), Next: next}
+	for _, av := range items {
+		var it I
+		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, conv(&it))
+	}
+	return out, nil
 }

@@ -20,55 +20,17 @@ var _ warmlead.ReferralService = (*Store)(nil)
 // that is not public and reached without a link costs one more read to
 // check the caller may see it.
 func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via string) (*warmlead.Referral, bool, error) {
-	if !validID(postingID) {
-		return nil, false, postingNotFound()
-	}
-	if via != "" && !validToken(via) {
-		return nil, false, invalidVia("is not a referral token")
-	}
-	postingPK, postingSK := postingKey(postingID)
 	minePK, mineSK := referralByMemberKey(postingID, callerID)
-	profilePK, profileSK := memberKey(callerID)
-	keys := []map[string]types.AttributeValue{key(postingPK, postingSK), key(minePK, mineSK), key(profilePK, profileSK)}
-	if via != "" {
-		keys = append(keys, key(referralKey(via)))
-	}
-	got, err := s.batchGetByKey(ctx, keys)
-	if err != nil {
-		return nil, false, storageError("create referral", err)
-	}
 	var mine referralItem
-	if ok, err := got.decode(minePK, mineSK, &mine); err != nil || ok {
-		return mine.referral(), false, err
+	lead, err := s.readLead(ctx, callerID, postingID, via, "body.via", minePK, mineSK, &mine)
+	if err != nil {
+		return nil, false, err
 	}
-	var pit postingItem
-	if ok, err := got.decode(postingPK, postingSK, &pit); err != nil || !ok {
-		return nil, false, orNotFound(err)
+	if lead.earlier {
+		return mine.referral(), false, nil
 	}
+	pit, parent, profile := lead.posting, lead.link, lead.profile
 	p := pit.posting()
-	var parent *referralItem
-	if via != "" {
-		parent = &referralItem{}
-		viaPK, viaSK := referralKey(via)
-		ok, err := got.decode(viaPK, viaSK, parent)
-		switch {
-		case err != nil:
-			return nil, false, err
-		case !ok:
-			return nil, false, invalidVia("no such referral link")
-		case parent.PostingID != postingID:
-			return nil, false, invalidVia("is a link to another posting")
-		}
-	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
-		return nil, false, orNotFound(err)
-	}
-	if err := s.stillOpen(p); err != nil {
-		return nil, false, err
-	}
-	var profile memberItem
-	if _, err := got.decode(profilePK, profileSK, &profile); err != nil {
-		return nil, false, err
-	}
 
 	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: p.PosterID,
 		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt, ChainTokens: []string{}}
@@ -126,10 +88,6 @@ func (s *Store) stillOpen(p *warmlead.Posting) error {
 		return warmlead.Errorf(warmlead.EGONE, "This lead expired on %s.", p.ValidThrough.Format("2 January 2006"))
 	}
 	return nil
-}
-
-func invalidVia(msg string) error {
-	return warmlead.Invalid(warmlead.FieldError{Location: "body.via", Message: msg})
 }
 
 // orNotFound passes a storage error on, or reports the lead as not found.
@@ -210,15 +168,7 @@ func (s *Store) ListReferrals(ctx context.Context, callerID string, page warmlea
 	if err != nil {
 		return nil, err
 	}
-	out := &warmlead.Page[*warmlead.Referral]{Items: make([]*warmlead.Referral, 0, len(items)), Next: next}
-	for _, av := range items {
-		var it referralItem
-		if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, it.referral())
-	}
-	return out, nil
+	return decodePage(items, next, (*referralItem).referral)
 }
 
 // itemsByKey holds a BatchGetItem's results by PK and SK.

@@ -1,0 +1,77 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// leadRead is what sharing a lead and expressing interest in it both start
+// from, read in one BatchGetItem: the lead, the caller's earlier record for
+// it (their link, or their interest), the link they came through, and their
+// profile.
+type leadRead struct {
+	posting *postingItem
+	link    *referralItem // the link given, nil without one
+	profile memberItem
+	earlier bool // the caller's earlier record was there (decoded into earlier)
+}
+
+// readLead reads a lead for callerID and applies the rules both operations
+// share: the lead exists; a link, if given, is a link to it; the caller may
+// see the lead, through the link or directly (one more read for a lead that
+// is not public); it is open and unexpired. An earlier record short-cuts
+// everything: repeats return what was made the first time. tokenField names
+// the request field that carried the link, for errors.
+func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenField, earlierPK, earlierSK string, earlier any) (*leadRead, error) {
+	if !validID(postingID) {
+		return nil, postingNotFound()
+	}
+	badLink := func(msg string) error {
+		return warmlead.Invalid(warmlead.FieldError{Location: tokenField, Message: msg})
+	}
+	if token != "" && !validToken(token) {
+		return nil, badLink("is not a referral token")
+	}
+	postingPK, postingSK := postingKey(postingID)
+	profilePK, profileSK := memberKey(callerID)
+	keys := []map[string]types.AttributeValue{key(postingPK, postingSK), key(earlierPK, earlierSK), key(profilePK, profileSK)}
+	if token != "" {
+		keys = append(keys, key(referralKey(token)))
+	}
+	got, err := s.batchGetByKey(ctx, keys)
+	if err != nil {
+		return nil, storageError("read lead", err)
+	}
+	r := &leadRead{posting: &postingItem{}}
+	if r.earlier, err = got.decode(earlierPK, earlierSK, earlier); err != nil || r.earlier {
+		return r, err
+	}
+	if ok, err := got.decode(postingPK, postingSK, r.posting); err != nil || !ok {
+		return nil, orNotFound(err)
+	}
+	p := r.posting.posting()
+	if token != "" {
+		r.link = &referralItem{}
+		linkPK, linkSK := referralKey(token)
+		ok, err := got.decode(linkPK, linkSK, r.link)
+		switch {
+		case err != nil:
+			return nil, err
+		case !ok:
+			return nil, badLink("no such referral link")
+		case r.link.PostingID != postingID:
+			return nil, badLink("is a link to another posting")
+		}
+	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
+		return nil, orNotFound(err)
+	}
+	if err := s.stillOpen(p); err != nil {
+		return nil, err
+	}
+	if _, err := got.decode(profilePK, profileSK, &r.profile); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
