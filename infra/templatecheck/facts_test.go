@@ -1,10 +1,8 @@
 package templatecheck
 
 import (
-	"errors"
 	"fmt"
 	"go/ast"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -182,26 +180,16 @@ func compactStrings(s []string) []string {
 	return out
 }
 
-// findRoot returns the module root: the nearest folder above the working
-// directory holding go.mod.
+// findRoot returns the repository root: the folder of template.yaml,
+// found the way every local tool finds it.
 func findRoot() (string, error) {
-	dir, err := os.Getwd()
+	path, err := samtemplate.Find()
 	if err != nil {
 		return "", err
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return filepath.Dir(path), nil
 }
 
-// repoRoot is findRoot for tests.
 func repoRoot(t testing.TB) string {
 	t.Helper()
 	root, err := findRoot()

@@ -8,8 +8,8 @@ import (
 
 // payBody is a pay range (schema.org baseSalary).
 type payBody struct {
-	Min      float64 `json:"min" minimum:"0" example:"1800"`
-	Max      float64 `json:"max,omitempty" minimum:"0" example:"2200"`
+	Min      float64 `json:"min" minimum:"0" maximum:"1000000000000" example:"1800"`
+	Max      float64 `json:"max,omitempty" minimum:"0" maximum:"1000000000000" example:"2200"`
 	Currency string  `json:"currency" pattern:"^[A-Z]{3}$" example:"EUR" doc:"ISO 4217 code."`
 	Unit     payUnit `json:"unit" example:"month"`
 }
