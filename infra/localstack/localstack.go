@@ -92,6 +92,11 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 			return cfg.Table
 		case "CURSOR_SECRET":
 			return "cursor:" + string(secret)
+		case "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN":
+			// The stack is local: every client (API, pump) uses DynamoDB
+			// Local's static keys, whatever AWS keys the shell holds, or
+			// they would see different databases.
+			return ""
 		}
 		return getenv(k)
 	}
