@@ -64,6 +64,11 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
 				o.MaxBackoff = maxBackoff
+				// A write that lost a race with a transaction on the same
+				// item is safe to send again.
+				o.Retryables = append(o.Retryables, retry.RetryableErrorCode{
+					Codes: map[string]struct{}{"TransactionConflictException": {}},
+				})
 			})
 		},
 	}

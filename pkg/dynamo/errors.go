@@ -27,6 +27,9 @@ func storageError(op string, err error) error {
 		api       smithy.APIError
 		resp      *smithyhttp.ResponseError
 	)
+	if conflicted(err) {
+		return unavailable(op, err)
+	}
 	switch {
 	case errors.As(err, &throttled), errors.As(err, &limit), errors.As(err, &internal),
 		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
@@ -44,4 +47,23 @@ func storageError(op string, err error) error {
 // (for the logs).
 func unavailable(op string, err error) error {
 	return fmt.Errorf("%w: %s: %w", warmlead.Errorf(warmlead.EUNAVAILABLE, "Storage is temporarily unavailable; retry shortly."), op, err)
+}
+
+// conflicted reports whether a transaction lost a race with another one
+// touching the same item (DynamoDB cancels one of them): retryable, so a
+// 503 with Retry-After, never a 500.
+func conflicted(err error) bool {
+	var conflict *types.TransactionConflictException
+	if errors.As(err, &conflict) {
+		return true
+	}
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for _, r := range canceled.CancellationReasons {
+			if r.Code != nil && *r.Code == "TransactionConflict" {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -36,7 +37,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 
 	it := &interestItem{PK: interestPK, SK: interestSK, Type: typeInterest, PostingID: postingID, MemberID: callerID,
 		MemberName: profile.Name, Message: message, PosterID: p.PosterID, OrgID: p.OrgID,
-		Chain: []string{p.PosterID}, ChainNames: []string{""}, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt}
+		Chain: []string{p.PosterID}, ChainNames: []string{""}, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second)}
 	var counted []string
 	if link != nil {
 		it.ReferralToken, it.Chain, it.ChainNames = link.Token, link.Chain, link.ChainNames
@@ -72,13 +73,14 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 }
 
 // ListInterests pages through a lead's interests (one Query under the
-// lead's key), for its poster and its organisation's admins.
+// lead's key), for the poster of a member's lead and for the current admins
+// of an organisation's lead.
 func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Interest], error) {
 	p, err := s.FindPostingByID(ctx, callerID, postingID)
 	if err != nil {
 		return nil, err
 	}
-	if p.PosterID != callerID {
+	if p.OrgID != "" || p.PosterID != callerID {
 		admin := false
 		if p.OrgID != "" {
 			pk, sk := orgMemberKey(p.OrgID, callerID)

@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"sync"
@@ -92,19 +91,22 @@ func (s *Store) countUnread(ctx context.Context, memberID, wm string) (int, erro
 	return n, nil
 }
 
-// MarkNotificationsRead moves the watermark forward, never back, with one
-// conditional UpdateItem.
+// MarkNotificationsRead moves the watermark forward, never back, to a
+// notification the member has: the one named, or the newest they have. The
+// watermark is an id that was delivered, not the clock, so a notification
+// the notifier writes after this call (late, for an older fact) is not
+// silently marked read unless it sorts before one the member saw. A read
+// and one conditional UpdateItem.
 func (s *Store) MarkNotificationsRead(ctx context.Context, callerID, upTo string) error {
-	wm := upTo
-	switch {
-	case upTo == "":
-		// Everything so far: every id of this nanosecond or before.
-		wm = fmt.Sprintf("%019d-~", s.now().UnixNano())
-	case !notificationIDRE.MatchString(upTo):
+	if upTo != "" && !notificationIDRE.MatchString(upTo) {
 		return warmlead.Invalid(warmlead.FieldError{Location: "body.up_to", Message: "is not a notification id"})
 	}
+	wm, err := s.readUpToTarget(ctx, callerID, upTo)
+	if err != nil || wm == "" {
+		return err
+	}
 	pk, sk := inboxStateKey(callerID)
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(pk, sk),
 		UpdateExpression:          aws.String("SET ReadUpTo = :wm, #type = :type"),
 		ConditionExpression:       aws.String("attribute_not_exists(ReadUpTo) OR ReadUpTo < :wm"),
@@ -115,6 +117,43 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, callerID, upTo string
 		return nil // already read further
 	}
 	return storageError("mark read", err)
+}
+
+// readUpToTarget checks that upTo is one of the member's notifications, or
+// finds their newest when upTo is "" ("" back: an empty inbox).
+func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (string, error) {
+	if upTo != "" {
+		pk, sk := inboxKey(memberID, upTo)
+		var it notificationItem
+		found, err := s.get(ctx, pk, sk, &it)
+		if err != nil {
+			return "", storageError("read notification", err)
+		}
+		if !found {
+			return "", warmlead.Invalid(warmlead.FieldError{Location: "body.up_to", Message: "is not one of your notifications"})
+		}
+		return upTo, nil
+	}
+	pk, _ := inboxKey(memberID, "")
+	out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+		TableName:                 aws.String(s.table),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":prefix": attrS(notifPrefix)},
+		ScanIndexForward:          aws.Bool(false),
+		Limit:                     aws.Int32(1),
+		ConsistentRead:            aws.Bool(true),
+	})
+	if err != nil {
+		return "", storageError("read newest notification", err)
+	}
+	if len(out.Items) == 0 {
+		return "", nil
+	}
+	var it notificationItem
+	if err := attributevalue.UnmarshalMap(out.Items[0], &it); err != nil {
+		return "", err
+	}
+	return it.ID, nil
 }
 
 // OrgAdminIDs reads an organisation's admins (one Query of its members,

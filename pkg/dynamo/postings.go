@@ -23,6 +23,10 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	if err := p.Validate(now); err != nil {
 		return nil, false, err
 	}
+	if p.OrgID != "" && !validID(p.OrgID) {
+		return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
+			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+	}
 	if idem != nil {
 		if err := validateIdempotencyKey(idem.Key); err != nil {
 			return nil, false, err
@@ -324,12 +328,13 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 	return p, nil
 }
 
-// writeAsEditor writes put or update. The poster writes directly; anyone
-// else must be an admin of the lead's organisation, checked in the same
-// transaction so a demoted admin cannot slip an edit in.
+// writeAsEditor writes put or update. The poster of a member's lead writes
+// directly; an organisation's lead is edited by its current admins only —
+// its poster too, who loses it on leaving the organisation — checked in the
+// same transaction so a demoted admin cannot slip an edit in.
 func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update) error {
 	var err error
-	if p.PosterID == callerID {
+	if p.OrgID == "" {
 		if put != nil {
 			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
 				ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames,
@@ -349,10 +354,12 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
 	}})
 	if failed, ok := failedConditions(err); ok {
-		if failed[1] {
-			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster or an admin of the organisation can change this posting.")
+		switch {
+		case failed[1]:
+			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the organisation's admins can change this posting.")
+		case failed[0]:
+			return staleVersion()
 		}
-		return staleVersion()
 	}
 	return storageError("write posting", err)
 }

@@ -22,7 +22,7 @@ type referralItem struct {
 	Clicks      int      `dynamodbav:"Clicks"`
 	Interests   int      `dynamodbav:"Interests"`
 	CreatedAt   string   `dynamodbav:"CreatedAt"`
-	ExpiresAt   int64    `dynamodbav:"ExpiresAt,omitempty"` // TTL: with its posting
+	ExpiresAt   int64    `dynamodbav:"ExpiresAt,omitempty"` // TTL: a year after its posting's, so extending the posting keeps its links
 }
 
 func (it *referralItem) referral() *warmlead.Referral {

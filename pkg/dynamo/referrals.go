@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -33,7 +34,7 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	p := pit.posting()
 
 	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: p.PosterID,
-		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt, ChainTokens: []string{}}
+		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second), ChainTokens: []string{}}
 	switch {
 	case callerID == p.PosterID:
 		// The poster's own link starts every chain, whatever they followed.

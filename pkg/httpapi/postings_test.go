@@ -146,6 +146,8 @@ func TestCreatePostingBadInput(t *testing.T) {
 		{"server-set field", map[string]any{"status": "filled"}, 422, "body.status"},
 		{"org visibility without org", map[string]any{"visibility": "org"}, 422, "body.visibility"},
 		{"org that does not exist", map[string]any{"org_id": "aaaaaaaaaaaaaaaaaaaaaaaaaa"}, 404, "body.org_id"},
+		{"org id that cannot exist", map[string]any{"org_id": strings.Repeat("a", 3000)}, 422, "body.org_id"},
+		{"org lead visible to a network", map[string]any{"org_id": "aaaaaaaaaaaaaaaaaaaaaaaaaa", "visibility": "network"}, 422, "body.visibility"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

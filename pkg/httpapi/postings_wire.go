@@ -25,7 +25,7 @@ type postingBody struct {
 	Title         string        `json:"title" minLength:"1" maxLength:"200" example:"Junior data analyst (6-month contract)"`
 	Description   string        `json:"description" minLength:"1" maxLength:"10000" example:"Our alumni-run analytics team needs help cleaning survey data."`
 	Organization  string        `json:"organization,omitempty" maxLength:"200" example:"Lyon Business School Alumni"`
-	OrgID         string        `json:"org_id,omitempty" doc:"Post on behalf of this organisation (its admins only). Not editable." example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
+	OrgID         string        `json:"org_id,omitempty" maxLength:"64" doc:"Post on behalf of this organisation (its admins only). Not editable." example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
 	Kind          postingKind   `json:"kind" example:"informal_internship"`
 	Compensation  compensation  `json:"compensation" example:"stipend"`
 	Pay           *payBody      `json:"pay,omitempty"`

@@ -108,3 +108,25 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 		}
 	}
 }
+
+// An organisation's lead belongs to the organisation: its poster loses it
+// on leaving, and the remaining admins keep it.
+func TestOrgLeadStaysWithTheOrganisation(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	putProfilesVia(t, api, "alice", "erin")
+	org := createOrgVia(t, api, "alice")
+	wantStatus(t, "add erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "admin"), 201)
+	lead := createLead(t, api, "erin", map[string]any{"org_id": org.ID})
+	wantStatus(t, "remove erin", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/orgs/" + org.ID + "/members/erin", Member: "alice"}), 204)
+
+	patch := func(member, ifMatch string) apigwtest.Response {
+		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + lead.ID, Member: member, Body: `{"title":"Edited by ` + member + `"}`,
+			Headers: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}})
+	}
+	wantProblem(t, patch("erin", `"1"`), 403, "")
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + lead.ID + "/interest", Member: "erin"}), 403, "")
+	if res := patch("alice", `"1"`); res.Status != 200 {
+		t.Errorf("the remaining admin edits the org's lead = %d %s", res.Status, res.Body)
+	}
+}

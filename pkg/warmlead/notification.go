@@ -46,10 +46,11 @@ type NotificationService interface {
 	// first, with the unread count. Returns EBADREQUEST (cursor).
 	ListNotifications(ctx context.Context, callerID string, page PageRequest) (*Inbox, error)
 
-	// MarkNotificationsRead marks everything up to and including upTo (a
-	// notification id; "" = everything so far) as read. Read state is a
-	// watermark that only moves forward, so a replayed notification never
-	// turns unread. Returns EINVALID (upTo is not a notification id).
+	// MarkNotificationsRead marks everything up to and including upTo (one
+	// of the caller's notification ids; "" = up to their newest) as read.
+	// Read state is a watermark that only moves forward, so a replayed
+	// notification never turns unread. Returns EINVALID (upTo is not one of
+	// the caller's notifications).
 	MarkNotificationsRead(ctx context.Context, callerID, upTo string) error
 }
 

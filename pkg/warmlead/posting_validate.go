@@ -71,6 +71,11 @@ func (p *Posting) Validate(now time.Time) error {
 	if p.Visibility == VisibilityOrg && p.OrgID == "" {
 		v.add("body.visibility", "org visibility needs an org_id")
 	}
+	if p.Visibility == VisibilityNetwork && p.OrgID != "" {
+		// An organisation's lead reaches its members, not one admin's
+		// connections: the notifier tells the members, who must see it.
+		v.add("body.visibility", "an organisation's lead is public or org")
+	}
 	seenAud := map[Audience]bool{}
 	for i, a := range p.Audience {
 		loc := "body.audience[" + strconv.Itoa(i) + "]"
