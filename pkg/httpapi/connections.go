@@ -48,7 +48,7 @@ func toConnectionJSON(c *warmlead.Connection) connectionJSON {
 // connectionPageJSON is one page of the caller's connections.
 type connectionPageJSON struct {
 	Items      []connectionJSON `json:"items"`
-	NextCursor string           `json:"next_cursor,omitempty" doc:"Pass as cursor to read the next page; absent on the last page."`
+	NextCursor *string          `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 }
 
 type requestConnectionInput struct {
@@ -118,7 +118,7 @@ func handleListConnections(logger *slog.Logger, conns warmlead.ConnectionService
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		out := &connectionPageOutput{Body: connectionPageJSON{Items: make([]connectionJSON, len(pg.Items)), NextCursor: pg.Next}}
+		out := &connectionPageOutput{Body: connectionPageJSON{Items: make([]connectionJSON, len(pg.Items)), NextCursor: nextCursor(pg.Next)}}
 		for i, c := range pg.Items {
 			out.Body.Items[i] = toConnectionJSON(c)
 		}

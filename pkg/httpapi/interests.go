@@ -71,7 +71,7 @@ type listInterestsInput struct {
 type interestPageOutput struct {
 	Body struct {
 		Items      []interestJSON `json:"items"`
-		NextCursor string         `json:"next_cursor,omitempty"`
+		NextCursor *string        `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 	}
 }
 
@@ -82,7 +82,7 @@ func handleListInterests(logger *slog.Logger, interests warmlead.InterestService
 			return nil, fail(ctx, logger, err)
 		}
 		out := &interestPageOutput{}
-		out.Body.Items, out.Body.NextCursor = make([]interestJSON, len(pg.Items)), pg.Next
+		out.Body.Items, out.Body.NextCursor = make([]interestJSON, len(pg.Items)), nextCursor(pg.Next)
 		for i, it := range pg.Items {
 			out.Body.Items[i] = toInterestJSON(it)
 		}

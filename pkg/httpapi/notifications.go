@@ -27,7 +27,7 @@ type notificationJSON struct {
 type inboxOutput struct {
 	Body struct {
 		Items      []notificationJSON `json:"items"`
-		NextCursor string             `json:"next_cursor,omitempty"`
+		NextCursor *string            `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 		Unread     int                `json:"unread" doc:"How many notifications are unread." example:"3"`
 	}
 }
@@ -39,7 +39,7 @@ func handleListNotifications(logger *slog.Logger, inbox warmlead.NotificationSer
 			return nil, fail(ctx, logger, err)
 		}
 		out := &inboxOutput{}
-		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), got.Next, got.Unread
+		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), nextCursor(got.Next), got.Unread
 		for i, n := range got.Items {
 			out.Body.Items[i] = notificationJSON{ID: n.ID, Type: notificationType(n.Type), PostingID: n.PostingID,
 				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read}

@@ -62,7 +62,7 @@ func toOrgMemberJSON(m *warmlead.OrgMember) orgMemberJSON {
 // orgMemberPageJSON is one page of an organisation's members.
 type orgMemberPageJSON struct {
 	Items      []orgMemberJSON `json:"items"`
-	NextCursor string          `json:"next_cursor,omitempty" doc:"Pass as cursor to read the next page; absent on the last page."`
+	NextCursor *string         `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 }
 
 type createOrgInput struct {
@@ -156,7 +156,7 @@ func handleListOrgMembers(logger *slog.Logger, orgs warmlead.OrgService) func(co
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		out := &orgMemberPageOutput{Body: orgMemberPageJSON{Items: make([]orgMemberJSON, len(pg.Items)), NextCursor: pg.Next}}
+		out := &orgMemberPageOutput{Body: orgMemberPageJSON{Items: make([]orgMemberJSON, len(pg.Items)), NextCursor: nextCursor(pg.Next)}}
 		for i, m := range pg.Items {
 			out.Body.Items[i] = toOrgMemberJSON(m)
 		}

@@ -57,7 +57,7 @@ type postingJSON struct {
 // postingPageJSON is one page of leads.
 type postingPageJSON struct {
 	Items      []postingJSON `json:"items"`
-	NextCursor string        `json:"next_cursor,omitempty" doc:"Pass as cursor to read the next page; absent on the last page."`
+	NextCursor *string       `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 }
 
 func (b *postingBody) posting() *warmlead.Posting {
@@ -106,9 +106,17 @@ func toPostingJSON(p *warmlead.Posting) postingJSON {
 }
 
 func toPostingPage(pg *warmlead.Page[*warmlead.Posting]) postingPageJSON {
-	out := postingPageJSON{Items: make([]postingJSON, len(pg.Items)), NextCursor: pg.Next}
+	out := postingPageJSON{Items: make([]postingJSON, len(pg.Items)), NextCursor: nextCursor(pg.Next)}
 	for i, p := range pg.Items {
 		out.Items[i] = toPostingJSON(p)
 	}
 	return out
+}
+
+// nextCursor is a page's next_cursor on the wire: null on the last page.
+func nextCursor(next string) *string {
+	if next == "" {
+		return nil
+	}
+	return &next
 }

@@ -86,7 +86,7 @@ func handleGetReferral(logger *slog.Logger, a *Config, referrals warmlead.Referr
 type referralPageOutput struct {
 	Body struct {
 		Items      []referralStatsJSON `json:"items"`
-		NextCursor string              `json:"next_cursor,omitempty"`
+		NextCursor *string             `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
 	}
 }
 
@@ -97,7 +97,7 @@ func handleListMyReferrals(logger *slog.Logger, a *Config, referrals warmlead.Re
 			return nil, fail(ctx, logger, err)
 		}
 		out := &referralPageOutput{}
-		out.Body.Items, out.Body.NextCursor = make([]referralStatsJSON, len(pg.Items)), pg.Next
+		out.Body.Items, out.Body.NextCursor = make([]referralStatsJSON, len(pg.Items)), nextCursor(pg.Next)
 		for i, r := range pg.Items {
 			out.Body.Items[i] = a.referralStatsJSON(r)
 		}
