@@ -26,6 +26,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/warmlead/warmlead/pkg/dynamo"
 )
 
 const (
@@ -52,9 +53,9 @@ const (
 // so a client with other credentials would see none of the tables; all code
 // talking to a local server must therefore use exactly these values.
 const (
-	AccessKey = "local"
-	SecretKey = "local"
-	Region    = "us-east-1"
+	AccessKey = dynamo.LocalAccessKey
+	SecretKey = dynamo.LocalSecretKey
+	Region    = dynamo.LocalRegion
 )
 
 // DefaultCacheDir returns where downloaded tools are kept: $WARMLEAD_CACHE_DIR

@@ -59,7 +59,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		}})
 	}
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
-	if failed, ok := failedConditions(err); ok && failed[0] {
+	if r, ok := refused(err); ok && r.failed(0) {
 		// A concurrent request recorded it first: return that one.
 		if found, err := s.get(ctx, interestPK, interestSK, &earlier); err != nil || !found {
 			return nil, false, orNotFound(err)

@@ -75,11 +75,11 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		}})
 	}
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
-	if failed, ok := failedConditions(err); ok {
+	if r, ok := refused(err); ok {
 		switch {
-		case adminAt >= 0 && failed[adminAt]:
+		case r.failed(adminAt):
 			return nil, false, s.notAdminError(ctx, p.OrgID)
-		case idemAt >= 0 && failed[idemAt]:
+		case r.failed(idemAt):
 			// Another request with the same key won the race: answer as it did.
 			prior, err := s.findIdempotent(ctx, callerID, idem, now)
 			if err == nil && prior == nil {
@@ -353,11 +353,11 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		{Put: put, Update: update},
 		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
 	}})
-	if failed, ok := failedConditions(err); ok {
+	if r, ok := refused(err); ok {
 		switch {
-		case failed[1]:
+		case r.failed(1):
 			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the organisation's admins can change this posting.")
-		case failed[0]:
+		case r.failed(0):
 			return staleVersion()
 		}
 	}

@@ -67,7 +67,7 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
 	}})
-	if failed, ok := failedConditions(err); ok && failed[1] {
+	if r, ok := refused(err); ok && r.failed(1) {
 		// A concurrent request made the caller's link first: return it.
 		if found, err := s.get(ctx, minePK, mineSK, &mine); err != nil || !found {
 			return nil, false, orNotFound(err)

@@ -93,3 +93,10 @@ func (s *Store) mustExist(pk, sk string) types.TransactWriteItem {
 		ConditionExpression: aws.String("attribute_exists(PK)"),
 	}}
 }
+
+// isConditionFailed reports whether a single-item write was refused by its
+// condition.
+func isConditionFailed(err error) bool {
+	var ccf *types.ConditionalCheckFailedException
+	return errors.As(err, &ccf)
+}
