@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -49,6 +50,32 @@ func fail(ctx context.Context, logger *slog.Logger, err error) error {
 		logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx), "code", code, "err", err.Error())
 	}
 	return newProblem(status, warmlead.ErrorMessage(err), fieldsOf(err)...)
+}
+
+// translate is fail with the request's logger; problems already translated
+// (and huma's own status errors) pass through unchanged.
+func translate(ctx context.Context, err error) error {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return err
+	}
+	return fail(ctx, loggerFrom(ctx), err)
+}
+
+type loggerKey struct{}
+
+// withLogger puts the API's logger in every request's context, for translate.
+func withLogger(logger *slog.Logger) func(huma.Context, func(huma.Context)) {
+	return func(ctx huma.Context, next func(huma.Context)) {
+		next(huma.WithValue(ctx, loggerKey{}, logger))
+	}
+}
+
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey{}).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
 }
 
 // newProblem builds a problem with a status-specific title and headers.

@@ -130,10 +130,19 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		Summary: "A public lead (no token)", Tags: []string{"Postings"}}, anonymously(handleGetPosting(logger, svc.Postings)))
 }
 
-// register adds an operation with the settings every operation shares.
+// register adds an operation with the settings every operation shares. It
+// is also the one place errors are translated: a handler returns the domain
+// error as it is, and register turns it into the problem a client sees
+// (errors.go), so no handler has to remember to.
 func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	op.MaxBodyBytes = MaxBodyBytes
-	huma.Register(api, op, h)
+	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
+		out, err := h(ctx, in)
+		if err != nil {
+			return nil, translate(ctx, err)
+		}
+		return out, nil
+	})
 }
 
 // anonymously runs h as if the caller carried no token.

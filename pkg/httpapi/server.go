@@ -44,7 +44,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	cfg.PublicBaseURL = strings.TrimRight(cfg.PublicBaseURL, "/")
 	mux := http.NewServeMux()
 	api := humago.New(mux, humaConfig())
-	api.UseMiddleware(requireIdentity(api))
+	api.UseMiddleware(withLogger(logger), requireIdentity(api))
 	addRoutes(api, logger, &cfg, svc)
 
 	var h http.Handler = mux
