@@ -77,6 +77,8 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 		c := f.Connection
 		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
 			New(warmlead.NotifyConnectionAccepted, c.RequesterID, c.RecipientID, "", "connection:"+c.ID, c.AcceptedAt)})
+	case warmlead.FactOrgInvitation: // organisations and consent (org_invitation.go)
+		return h.orgInvitation(ctx, f.Invitation)
 	}
 	return 0, nil
 }

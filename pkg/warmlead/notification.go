@@ -15,10 +15,13 @@ const (
 	NotifyReferralCredit     NotificationType = "referral_credit"
 	NotifyConnectionRequest  NotificationType = "connection_request"
 	NotifyConnectionAccepted NotificationType = "connection_accepted"
+	// Organisations and consent (org_consent.go).
+	NotifyOrgInvitation NotificationType = "org_invitation"
 )
 
 // NotificationTypes lists every NotificationType.
-var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted}
+var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
+	NotifyOrgInvitation}
 
 // Notification tells a member that something happened in their network.
 // Its ID derives from the fact and the recipient, so delivering the same
@@ -32,6 +35,11 @@ type Notification struct {
 	ActorID     string
 	CreatedAt   time.Time
 	Read        bool // CreatedAt/ID at or before the member's read watermark
+	// OrgID and Summary: the organisation it concerns, if any, and the
+	// text a person reads ("Dana Reyes invited you to join Lyon Alumni as
+	// admin"), written by the notifier.
+	OrgID   string
+	Summary string
 }
 
 // Inbox is one page of a member's notifications and how many are unread.
@@ -63,15 +71,18 @@ const (
 	FactInterest           FactKind = "interest"
 	FactConnectionRequest  FactKind = "connection_request"
 	FactConnectionAccepted FactKind = "connection_accepted"
+	// Organisations and consent (org_consent.go).
+	FactOrgInvitation FactKind = "org_invitation"
 )
 
 // Fact is one thing the API wrote that someone should hear about, as read
 // back from the table's stream.
 type Fact struct {
 	Kind       FactKind
-	Posting    *Posting    // FactNewPosting
-	Interest   *Interest   // FactInterest
-	Connection *Connection // FactConnectionRequest, FactConnectionAccepted
+	Posting    *Posting       // FactNewPosting
+	Interest   *Interest      // FactInterest
+	Connection *Connection    // FactConnectionRequest, FactConnectionAccepted
+	Invitation *OrgInvitation // FactOrgInvitation
 }
 
 // FanoutStore is what the notifier needs from storage: who is in a
