@@ -158,10 +158,12 @@ func (s *Store) InviteOrgMember(ctx context.Context, callerID, orgID, memberID s
 		t.add(s.roleCheck(orgID, memberID, invitee.Role))
 		t.add(s.mustExist(memberKey(memberID)))
 		t.add(s.putNew(av))
-		if retry, err := s.transactOrRetry(ctx, t, "invite org member", attempt); err == nil {
-			return inv, true, nil
-		} else if !retry {
+		retry, err := s.transactOrRetry(ctx, t, "invite org member", attempt)
+		if err != nil {
 			return nil, false, err
+		}
+		if !retry {
+			return inv, true, nil
 		}
 	}
 	return nil, false, membershipBusy()
@@ -214,10 +216,12 @@ func (s *Store) AcceptOrgInvitation(ctx context.Context, callerID, orgID string)
 			t.add(s.roleCheck(orgID, callerID, st.Role))
 			m = v.members[callerID].member()
 		}
-		if retry, err := s.transactOrRetry(ctx, t, "accept org invitation", attempt); err == nil {
-			return m, nil
-		} else if !retry {
+		retry, err := s.transactOrRetry(ctx, t, "accept org invitation", attempt)
+		if err != nil {
 			return nil, err
+		}
+		if !retry {
+			return m, nil
 		}
 	}
 	return nil, membershipBusy()
@@ -271,11 +275,13 @@ func (s *Store) StepDown(ctx context.Context, callerID, orgID string) (*warmlead
 		t := &txn{}
 		t.add(s.adminCountDown(orgID))
 		t.add(s.setRole(orgID, callerID, warmlead.RoleAdmin, warmlead.RoleMember))
-		if retry, err := s.transactOrRetry(ctx, t, "step down", attempt); err == nil {
+		retry, err := s.transactOrRetry(ctx, t, "step down", attempt)
+		if err != nil {
+			return nil, err
+		}
+		if !retry {
 			m.Role = warmlead.RoleMember
 			return m, nil
-		} else if !retry {
-			return nil, err
 		}
 	}
 	return nil, membershipBusy()
@@ -317,10 +323,12 @@ func (s *Store) RemoveOrgMember(ctx context.Context, callerID, orgID, memberID s
 		t.add(s.deleteWithRole(orgID, memberID, target))
 		ipk, isk := orgInvitationKey(orgID, memberID)
 		t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(ipk, isk)}})
-		if retry, err := s.transactOrRetry(ctx, t, "remove org member", attempt); err == nil {
-			return nil
-		} else if !retry {
+		retry, err := s.transactOrRetry(ctx, t, "remove org member", attempt)
+		if err != nil {
 			return err
+		}
+		if !retry {
+			return nil
 		}
 	}
 	return membershipBusy()
