@@ -160,8 +160,6 @@ func (s *Store) deleteWithRole(orgID, memberID string, role warmlead.OrgRole) ty
 	}}
 }
 
-const errManageMembers = "Only the organisation's admins can add members or change roles."
-
 func orgNotFound() error {
 	return warmlead.Errorf(warmlead.ENOTFOUND, "No organisation with this id.")
 }
