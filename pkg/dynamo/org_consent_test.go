@@ -186,7 +186,6 @@ func TestPromotionAndSteppingDownNeedNoTrap(t *testing.T) {
 	putProfiles(t, store, env, "alice", "bob")
 	o := newOrg(t, store, "alice")
 	join(t, store, "alice", o.ID, "bob", warmlead.RoleMember)
-	before := roles(t, store, "bob", o.ID)
 
 	_, err := store.StepDown(ctx, "alice", o.ID)
 	wantCode(t, "the last admin steps down", err, warmlead.ECONFLICT)
@@ -211,7 +210,6 @@ func TestPromotionAndSteppingDownNeedNoTrap(t *testing.T) {
 			t.Errorf("bob after accepting = %+v", mm)
 		}
 	}
-	_ = before
 	env.Calls.Reset()
 
 	// Either admin may now step down, but not both.
