@@ -1,4 +1,4 @@
-package runtimeapi
+package lambdarie
 
 import (
 	"io"
@@ -20,7 +20,7 @@ type output struct {
 }
 
 func newOutput(tee io.Writer) (*output, error) {
-	tmp, err := os.CreateTemp("", "runtimeapi-output-*")
+	tmp, err := os.CreateTemp("", "lambdarie-output-*")
 	if err != nil {
 		return nil, err
 	}
