@@ -29,6 +29,12 @@ token:
 ddblocal:
 	$(GO) run ./infra/cmd/ddblocal install
 
+## rie: build AWS's Lambda Runtime Interface Emulator, pinned, into .cache
+## (tests and make bench do it on demand)
+.PHONY: rie
+rie:
+	$(GO) run ./infra/cmd/lambdarie install
+
 ## build: bootstrap binaries, arm64 (deploy) and host arch (local runs)
 build:
 	@for f in $(FUNCTIONS); do \
@@ -56,7 +62,7 @@ bench:
 	@mkdir -p .cache
 	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
-	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/runtimeapi && \
+	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/lambdarie && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt
 	@echo
 	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
