@@ -20,7 +20,7 @@
 // an init failure surfaces there, as an *Error of phase "init" carrying the
 // function's output. One [Function] is one execution environment: it runs one
 // invocation at a time (concurrent Invoke calls queue). Start another for a
-// fresh cold start, as [ColdStart] does.
+// fresh cold start, as [Cold] does.
 package lambdarie
 
 import (
@@ -172,7 +172,7 @@ func start(ctx context.Context, rie, bootstrap string, opts Options) (*Function,
 	if err != nil {
 		return nil, err
 	}
-	out, err := newOutput(nil)
+	out, err := newOutput()
 	if err != nil {
 		return nil, err
 	}
