@@ -29,12 +29,6 @@ token:
 ddblocal:
 	$(GO) run ./infra/cmd/ddblocal install
 
-## rie: build AWS's Lambda Runtime Interface Emulator, pinned, into .cache
-## (tests and make bench do it on demand)
-.PHONY: rie
-rie:
-	$(GO) run ./infra/cmd/lambdarie install
-
 ## build: bootstrap binaries, arm64 (deploy) and host arch (local runs)
 build:
 	@for f in $(FUNCTIONS); do \
