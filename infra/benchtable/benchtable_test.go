@@ -8,7 +8,7 @@ import (
 func TestParseAndPrint(t *testing.T) {
 	in := `goos: linux
 BenchmarkCreatePostingAPIvsSDK-2   	     300	   4483465 ns/op	      2098 api-µs/op	         1.204 ratio	      1743 sdk-µs/op
-BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio
+BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio	         9.100 api-first-ms	         3.500 empty-first-ms	         6.000 notifier-first-ms	         4.100 scheduler-init-ms	         7.000 scheduler-arm64-MB
 PASS`
 	res, err := Parse(strings.NewReader(in))
 	if err != nil {
@@ -27,10 +27,27 @@ PASS`
 		"| cold init, api bootstrap vs empty handler (median) | 8.25 ms | 3.20 ms | 2.58 | ratio ≤ 1.5 | **no** |",
 		"| binary size, api bootstrap (arm64, stripped) | 9.83 MB | 5.83 MB | 1.69 | ≤ 12 MB | yes |",
 		"| browse, one filter: API path vs raw SDK (p50) | not run |",
+		// Every function the benchmark measured gets its rows, in name order.
+		"| cold init, notifier bootstrap vs empty handler (median) | 5.45 ms | 3.20 ms | 1.70 | ratio ≤ 1.5 | **no** |",
+		"| cold init, scheduler bootstrap vs empty handler (median) | 4.10 ms | 3.20 ms | 1.28 | ratio ≤ 1.5 | yes |",
+		"| first response (init + first request), api vs empty handler (median) | 9.10 ms | 3.50 ms | 2.60 | reported |  |",
+		"| first response (init + first request), scheduler vs empty handler (median) | not run |",
+		"| binary size, scheduler bootstrap (arm64, stripped) | 7.00 MB | 5.83 MB | 1.20 | ≤ 12 MB | yes |",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
+	}
+	if i, j := strings.Index(table, "cold init, api"), strings.Index(table, "cold init, notifier"); i < 0 || j < i {
+		t.Errorf("per-function rows out of name order:\n%s", table)
+	}
+
+	var none strings.Builder
+	if err := Print(&none, Results{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(none.String(), "| cold init, each bootstrap vs empty handler (median) | not run |") {
+		t.Errorf("without a cold-start run the table lacks its not-run row:\n%s", none.String())
 	}
 	if _, err := Parse(strings.NewReader("BenchmarkX-2 1 abc ns/op")); err == nil {
 		t.Error("a malformed metric parsed")

@@ -1,4 +1,4 @@
-package runtimeapi_test
+package lambdarie_test
 
 import (
 	"context"
@@ -15,37 +15,38 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/infra/apigwtest"
-	"github.com/warmlead/warmlead/infra/runtimeapi"
+	"github.com/warmlead/warmlead/infra/lambdarie"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// invoker is a function behind a Lambda invoke: ours, or AWS's emulator.
+// invoker is a function behind a Lambda invoke.
 type invoker interface {
 	Invoke(ctx context.Context, payload []byte) ([]byte, error)
 }
 
-// The shipped bootstraps (host arch, the Makefile's flags), run as Lambda
-// runs them against the test's DynamoDB Local. They are built once, for
-// all subtests, into the parent's temporary directory.
+// The shipped bootstraps (host arch, the Makefile's flags), run by AWS's
+// Runtime Interface Emulator as Lambda runs them, against the test's
+// DynamoDB Local. They are built once, for all subtests, into the parent's
+// temporary directory.
 func TestBootstraps(t *testing.T) {
 	bins := buildBootstraps(t, t.TempDir(), "")
+	api, notifier := find(t, bins, "api"), find(t, bins, "notifier")
 
 	t.Run("api serves a posting's whole path", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
-		f := startFunction(t, bins.api, apiEnv(env))
-		apiSequence(t, f, env)
+		apiSequence(t, startFunction(t, api, apiEnv(env)), env)
 	})
 
 	t.Run("notifier fans out a lead and names a poison record", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
-		f := startFunction(t, bins.notifier, []string{"TABLE_NAME=" + env.Table, "DYNAMODB_ENDPOINT=" + env.Endpoint})
+		f := startFunction(t, notifier, []string{"TABLE_NAME=" + env.Table, "DYNAMODB_ENDPOINT=" + env.Endpoint})
 		notifierSequence(t, f, env)
 	})
 
-	t.Run("api init failure is surfaced", func(t *testing.T) {
+	t.Run("api init failure is surfaced with its output", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
 		var noTable []string
@@ -54,82 +55,91 @@ func TestBootstraps(t *testing.T) {
 				noTable = append(noTable, kv)
 			}
 		}
-		_, err := runtimeapi.Start(t.Context(), bins.api, runtimeapi.Options{Env: noTable})
-		var ie *runtimeapi.InvokeError
-		if !errors.As(err, &ie) {
-			t.Fatalf("Start without TABLE_NAME = %v, want an *InvokeError", err)
+		f := startFunction(t, api, noTable)
+		_, err := f.Invoke(t.Context(), []byte(`{}`))
+		var fe *lambdarie.Error
+		if !errors.As(err, &fe) || fe.Phase != "init" || fe.Type != "Runtime.ExitError" {
+			t.Fatalf("first invoke without TABLE_NAME = %#v, want an init Runtime.ExitError", err)
 		}
 		if !strings.Contains(err.Error(), "TABLE_NAME is not set") || !strings.Contains(err.Error(), "exit status 1") {
 			t.Errorf("error does not carry the function's message and exit: %v", err)
 		}
 	})
 
-	t.Run("api invocation error is surfaced", func(t *testing.T) {
+	t.Run("api invocation error is surfaced with its output", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
-		f := startFunction(t, bins.api, apiEnv(env))
+		f := startFunction(t, api, apiEnv(env))
 		_, err := f.Invoke(t.Context(), []byte(`[1,2]`))
-		var ie *runtimeapi.InvokeError
-		if !errors.As(err, &ie) || ie.Type != "UnmarshalTypeError" ||
-			!strings.Contains(ie.Message, "cannot unmarshal array into Go value of type events.APIGatewayV2HTTPRequest") {
+		var fe *lambdarie.Error
+		if !errors.As(err, &fe) || fe.Type != "UnmarshalTypeError" ||
+			!strings.Contains(fe.Message, "cannot unmarshal array into Go value of type events.APIGatewayV2HTTPRequest") {
 			t.Fatalf("invoke with [1,2] = %#v, want the runtime's UnmarshalTypeError", err)
 		}
-		if !strings.Contains(ie.Output, "UnmarshalTypeError") {
-			t.Errorf("the runtime's log of the error is not in the output: %q", ie.Output)
+		if !strings.Contains(fe.Output, "UnmarshalTypeError") {
+			t.Errorf("the runtime's log of the error is not in the output: %q", fe.Output)
 		}
 		if res := invokeHTTP(t, f, apigwtest.Request{Method: "GET", Path: "/healthz"}); res.StatusCode != http.StatusOK {
 			t.Errorf("after a function error, /healthz = %d %s", res.StatusCode, res.Body)
 		}
 	})
 
-	// Only that cold starts work and are measured; comparing them is
-	// `make bench` (BenchmarkColdStart), never a timed test.
-	t.Run("cold starts", func(t *testing.T) {
+	// Only that every function cold-starts and its INIT REPORT is read;
+	// comparing them is `make bench` (BenchmarkColdStart), never a timed test.
+	t.Run("every function cold-starts", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
-		for name, c := range map[string]struct {
-			bin string
-			env []string
-		}{"empty": {bins.empty, nil}, "api": {bins.api, apiEnv(env)}} {
-			ds, err := runtimeapi.ColdStarts(t.Context(), c.bin, runtimeapi.Options{Env: c.env}, 3)
+		for _, b := range bins {
+			c, err := lambdarie.Cold(t.Context(), rieBinary(t), b.path, lambdarie.Options{Env: functionEnv(env.Table, env.Endpoint)}, firstRequest(b.name))
 			if err != nil {
-				t.Fatalf("%s: %v", name, err)
+				t.Fatalf("%s: %v", b.name, err)
 			}
-			for _, d := range ds {
-				if d <= 0 || d > runtimeapi.DefaultInitTimeout {
-					t.Errorf("%s: init durations %v", name, ds)
-				}
+			if c.Init <= 0 || c.Init > lambdarie.DefaultTimeout || c.FirstResponse < c.Init {
+				t.Errorf("%s: init %v, first response %v", b.name, c.Init, c.FirstResponse)
 			}
-			t.Logf("%s: init %v", name, ds)
+			t.Logf("%s: init %v, first response %v (%v)", b.name, c.Init, c.FirstResponse, c.Err)
 		}
-	})
-
-	t.Run("api under aws-lambda-rie", func(t *testing.T) {
-		t.Parallel()
-		rie := rieBinary(t) // skips without aws-lambda-rie
-		env := testenv.New(t)
-		apiSequence(t, startRIE(t, rie, bins.api, apiEnv(env)), env)
 	})
 }
 
 // apiEnv is the API function's configuration against env's table.
 func apiEnv(env *testenv.Env) []string {
-	return []string{"TABLE_NAME=" + env.Table, "DYNAMODB_ENDPOINT=" + env.Endpoint,
-		"CURSOR_SECRET=runtimeapi-test-cursor-secret-0123456789", "PUBLIC_BASE_URL=https://warmlead.test"}
+	return functionEnv(env.Table, env.Endpoint)
 }
 
-// startFunction starts a bootstrap with the template's settings (256 MB,
-// 10 s) and stops it when the test ends.
-func startFunction(t *testing.T, bin string, env []string) *runtimeapi.Function {
+// functionEnv is a configuration every function accepts: the template's
+// variables, on a local table.
+func functionEnv(table, endpoint string) []string {
+	return []string{"TABLE_NAME=" + table, "DYNAMODB_ENDPOINT=" + endpoint, "LOG_LEVEL=info",
+		"CURSOR_SECRET=lambdarie-test-cursor-secret-0123456789", "PUBLIC_BASE_URL=https://warmlead.test"}
+}
+
+// firstRequest is the payload a function's first (measured) invocation
+// gets: a health check for the API, an empty stream batch for the
+// notifier, and for any other function an empty JSON object.
+func firstRequest(name string) []byte {
+	switch name {
+	case "api":
+		b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
+		return b
+	case "notifier":
+		return []byte(`{"Records":[]}`)
+	}
+	return []byte(`{}`)
+}
+
+// startFunction starts a bootstrap under the emulator with the template's
+// settings (256 MB, 10 s) and stops it when the test ends.
+func startFunction(t *testing.T, bin string, env []string) *lambdarie.Function {
 	t.Helper()
-	f, err := runtimeapi.Start(t.Context(), bin, runtimeapi.Options{Env: env, MemoryMB: 256, InvokeTimeout: 10 * time.Second})
+	f, err := lambdarie.Start(t.Context(), rieBinary(t), bin, lambdarie.Options{Env: env, MemoryMB: 256, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		f.Stop()
 		if t.Failed() {
-			t.Logf("function output:\n%s", f.Output())
+			t.Logf("emulator output:\n%s", f.Output())
 		}
 	})
 	return f

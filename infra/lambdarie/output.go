@@ -1,26 +1,22 @@
-package runtimeapi
+package lambdarie
 
 import (
-	"io"
 	"os"
 	"sync"
 )
 
-// output is where the process's stdout and stderr go: a temporary file,
-// not a pipe, so that whatever the process wrote before it calls the
-// Runtime API is already readable when the call arrives. An error's Output
-// is then exactly that invocation's output, with no race against a pipe
+// output is where the emulator's stdout and stderr go: a temporary file,
+// not a pipe, so that whatever it wrote before it answers an invocation is
+// already readable when the answer arrives, with no race against a pipe
 // reader. At close the text is kept in memory and the file removed.
 type output struct {
 	mu   sync.Mutex
-	file *os.File  // O_APPEND, shared by the process's stdout and stderr
-	tee  io.Writer // optional copy, written up to teed at each flush
-	teed int64
-	kept string // the whole output once closed
+	file *os.File // O_APPEND, shared by the process's stdout and stderr
+	kept string   // the whole output once closed
 }
 
-func newOutput(tee io.Writer) (*output, error) {
-	tmp, err := os.CreateTemp("", "runtimeapi-output-*")
+func newOutput() (*output, error) {
+	tmp, err := os.CreateTemp("", "lambdarie-output-*")
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +27,7 @@ func newOutput(tee io.Writer) (*output, error) {
 		os.Remove(name)
 		return nil, err
 	}
-	return &output{file: file, tee: tee}, nil
+	return &output{file: file}, nil
 }
 
 // Len is how many bytes were written so far.
@@ -74,30 +70,13 @@ func (o *output) read(off int64) string {
 	return string(buf[:n2])
 }
 
-// flush copies what tee has not seen yet.
-func (o *output) flush() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.flushLocked()
-}
-
-func (o *output) flushLocked() {
-	if o.tee == nil {
-		return
-	}
-	s := o.read(o.teed)
-	o.teed += int64(len(s))
-	io.WriteString(o.tee, s) // a failing copy must not fail the function
-}
-
-// close keeps the text, removes the file and flushes a last time.
+// close keeps the text and removes the file.
 func (o *output) close() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.file == nil {
 		return nil
 	}
-	o.flushLocked()
 	o.kept = o.read(0)
 	name := o.file.Name()
 	err := o.file.Close()

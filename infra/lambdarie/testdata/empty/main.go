@@ -1,7 +1,7 @@
 // Command empty is an aws-lambda-go function that does nothing: the
-// baseline a bootstrap's cold start is compared with (CONTRACT §5: init
+// baseline a bootstrap's cold start is compared with (BENCHMARKS.md: init
 // ≤ 1.5 × this one's). Build it like the functions, with the Makefile's
-// flags; runtimeapi's tests and benchmark do.
+// flags; infra/lambdarie's tests and benchmark do.
 package main
 
 import (
