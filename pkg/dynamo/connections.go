@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -41,6 +42,7 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		profileAt := t.add(s.mustExist(memberKey(req.RecipientID)))
 		mineAt := t.add(s.putNew(mine))
 		theirsAt := t.add(s.putNew(theirs))
+		cooldownAt := t.add(s.noCooldown(callerID, req.RecipientID))
 		err := s.transact(ctx, t)
 		if err == nil {
 			return req, true, nil
@@ -61,6 +63,14 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		case r.failed(profileAt):
 			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
 				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+		case r.failed(cooldownAt):
+			var cd cooldownItem
+			if _, err := r.old(cooldownAt, &cd); err != nil {
+				return nil, false, err
+			}
+			if err := warmlead.CheckCooldown(parseTime(cd.Until), s.now()); err != nil {
+				return nil, false, err
+			}
 		case r.throttled():
 			return nil, false, unavailable("request connection", err)
 		}
@@ -118,23 +128,46 @@ func (s *Store) AcceptConnection(ctx context.Context, callerID, id string) (*war
 	return nil, connectionBusy()
 }
 
-// DeleteConnection deletes both edges in one TransactWriteItems, each on
-// the condition that it exists.
+// DeleteConnection reads the caller's edge (one GetItem) and deletes both
+// edges in one TransactWriteItems, each on the condition that it is as
+// read. Declining or withdrawing a pending request also starts the
+// requester's cooldown on asking again (warmlead.ConnectionCooldown), in
+// the same transaction.
 func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error {
 	other, ok := counterpart(callerID, id)
 	if !ok {
 		return connectionNotFound()
 	}
 	for range txnAttempts {
+		mpk, msk := connectionEdgeKey(callerID, other)
+		var edge connectionItem
+		found, err := s.get(ctx, mpk, msk, &edge)
+		if err != nil {
+			return storageError("get connection", err)
+		}
+		if !found {
+			return connectionNotFound()
+		}
 		t := &txn{}
-		for _, edge := range [][2]string{{callerID, other}, {other, callerID}} {
-			pk, sk := connectionEdgeKey(edge[0], edge[1])
+		asRead := condition(exists().And(expression.Name("Status").Equal(expression.Value(edge.Status))))
+		for _, e := range [][2]string{{callerID, other}, {other, callerID}} {
+			pk, sk := connectionEdgeKey(e[0], e[1])
 			t.add(types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, sk),
-				ConditionExpression: aws.String("attribute_exists(PK)"),
+				ConditionExpression: asRead.Condition(), ExpressionAttributeNames: asRead.Names(), ExpressionAttributeValues: asRead.Values(),
 			}})
 		}
-		err := s.transact(ctx, t)
+		if edge.Status == string(warmlead.ConnectionPending) {
+			now := s.now()
+			until := warmlead.CooldownUntil(now)
+			pk, sk := cooldownKey(edge.RequesterID, edge.RecipientID)
+			av, err := attributevalue.MarshalMap(cooldownItem{PK: pk, SK: sk, Type: typeCooldown, Until: formatTime(until), ExpiresAt: until.Unix()})
+			if err != nil {
+				return err
+			}
+			t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
+		}
+		err = s.transact(ctx, t)
 		if err == nil {
 			return nil
 		}
@@ -142,14 +175,23 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 		if !ok {
 			return storageError("delete connection", err)
 		}
-		switch {
-		case r.failed(0) || r.failed(1):
-			return connectionNotFound()
-		case r.throttled():
+		if r.throttled() {
 			return unavailable("delete connection", err)
 		}
+		// Deleted or accepted since it was read: read it again.
 	}
 	return connectionBusy()
+}
+
+// noCooldown is a condition: from may ask to now (no cooldown running).
+func (s *Store) noCooldown(from, to string) types.TransactWriteItem {
+	pk, sk := cooldownKey(from, to)
+	e := condition(notExists().Or(expression.Name("Until").LessThanEqual(expression.Value(formatTime(s.now())))))
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValuesOnConditionCheckFailure: allOld,
+	}}
 }
 
 // ListConnections reads a page of the caller's edges with a status from
@@ -175,18 +217,18 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 // It stops at fn's first error and returns it. The index is eventually
 // consistent: a connection accepted a moment ago may be missing.
 func (s *Store) ConnectedMembers(ctx context.Context, memberID string, status warmlead.ConnectionStatus, pageSize int, fn func(ids []string) error) error {
-	return s.eachValue(ctx, "list connected members", s.connectionsQuery(memberID, status), "GSI1SK", pageSize, fn)
+	return s.eachValue(ctx, "list connected members", indexByOwner, connectionsExpr(memberID, status), "GSI1SK", pageSize, fn)
 }
 
 // connectionsQuery reads owner's edges with a status from GSI1.
 func (s *Store) connectionsQuery(owner string, status warmlead.ConnectionStatus) *dynamodb.QueryInput {
+	return s.mustQuery(indexByOwner, connectionsExpr(owner, status))
+}
+
+// connectionsExpr is the key condition of owner's edges with a status.
+func connectionsExpr(owner string, status warmlead.ConnectionStatus) expression.Builder {
 	gpk, _ := connectionsGSI1(owner, string(status), "")
-	return &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-	}
+	return expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk))
 }
 
 // acceptEdge moves owner's edge of c to accepted, if it is still a pending

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -160,11 +161,8 @@ func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (stri
 // filtered to admins).
 func (s *Store) OrgAdminIDs(ctx context.Context, orgID string) ([]string, error) {
 	var ids []string
-	q := s.orgMembersQuery(orgID)
-	q.FilterExpression = aws.String("#role = :admin")
-	q.ExpressionAttributeNames = map[string]string{"#role": "Role"}
-	q.ExpressionAttributeValues[":admin"] = attrS(string(warmlead.RoleAdmin))
-	err := s.eachValue(ctx, "list org admins", q, "MemberID", 0, func(page []string) error {
+	b := orgMembersExpr(orgID).WithFilter(expression.Name("Role").Equal(expression.Value(string(warmlead.RoleAdmin))))
+	err := s.eachValue(ctx, "list org admins", "", b, "MemberID", 0, func(page []string) error {
 		ids = append(ids, page...)
 		return nil
 	})

@@ -252,19 +252,12 @@ func (s *Store) OrgMemberIDs(ctx context.Context, orgID string, pageSize int, fn
 	if !validID(orgID) {
 		return orgNotFound()
 	}
-	return s.eachValue(ctx, "list org member ids", s.orgMembersQuery(orgID), "MemberID", pageSize, fn)
+	return s.eachValue(ctx, "list org member ids", "", orgMembersExpr(orgID), "MemberID", pageSize, fn)
 }
 
 // orgMembersQuery reads an organisation's memberships.
 func (s *Store) orgMembersQuery(orgID string) *dynamodb.QueryInput {
-	pk, _ := orgKey(orgID)
-	return &dynamodb.QueryInput{
-		TableName:              aws.String(s.table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": attrS(pk), ":prefix": attrS(orgMembersPrefix),
-		},
-	}
+	return s.mustQuery("", orgMembersExpr(orgID))
 }
 
 // readMembership reads one membership (consistently: a member sees their
