@@ -128,46 +128,41 @@ func (s *Store) AcceptConnection(ctx context.Context, callerID, id string) (*war
 	return nil, connectionBusy()
 }
 
-// DeleteConnection reads the caller's edge (one GetItem) and deletes both
-// edges in one TransactWriteItems, each on the condition that it is as
-// read. Declining or withdrawing a pending request also starts the
-// requester's cooldown on asking again (warmlead.ConnectionCooldown), in
-// the same transaction.
+// DeleteConnection deletes both edges in one TransactWriteItems, each on
+// the condition that it is as guessed. Declining or withdrawing a pending
+// request also starts the requester's cooldown on asking again
+// (warmlead.ConnectionCooldown), in the same transaction. The first guess
+// is a decline (a pending request to the caller); a refusal returns the
+// caller's edge as it is (ALL_OLD), and the second attempt is exact: one
+// call to decline, two to withdraw or to remove an accepted connection.
 func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error {
 	other, ok := counterpart(callerID, id)
 	if !ok {
 		return connectionNotFound()
 	}
+	guess := connectionItem{Status: string(warmlead.ConnectionPending), RequesterID: other, RecipientID: callerID}
 	for range txnAttempts {
-		mpk, msk := connectionEdgeKey(callerID, other)
-		var edge connectionItem
-		found, err := s.get(ctx, mpk, msk, &edge)
-		if err != nil {
-			return storageError("get connection", err)
-		}
-		if !found {
-			return connectionNotFound()
-		}
 		t := &txn{}
-		asRead := condition(exists().And(expression.Name("Status").Equal(expression.Value(edge.Status))))
+		asGuessed := condition(exists().And(expression.Name("Status").Equal(expression.Value(guess.Status)),
+			expression.Name("RequesterID").Equal(expression.Value(guess.RequesterID))))
 		for _, e := range [][2]string{{callerID, other}, {other, callerID}} {
 			pk, sk := connectionEdgeKey(e[0], e[1])
 			t.add(types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, sk),
-				ConditionExpression: asRead.Condition(), ExpressionAttributeNames: asRead.Names(), ExpressionAttributeValues: asRead.Values(),
+				ConditionExpression: asGuessed.Condition(), ExpressionAttributeNames: asGuessed.Names(), ExpressionAttributeValues: asGuessed.Values(),
+				ReturnValuesOnConditionCheckFailure: allOld,
 			}})
 		}
-		if edge.Status == string(warmlead.ConnectionPending) {
-			now := s.now()
-			until := warmlead.CooldownUntil(now)
-			pk, sk := cooldownKey(edge.RequesterID, edge.RecipientID)
+		if guess.Status == string(warmlead.ConnectionPending) {
+			until := warmlead.CooldownUntil(s.now())
+			pk, sk := cooldownKey(guess.RequesterID, guess.RecipientID)
 			av, err := attributevalue.MarshalMap(cooldownItem{PK: pk, SK: sk, Type: typeCooldown, Until: formatTime(until), ExpiresAt: until.Unix()})
 			if err != nil {
 				return err
 			}
 			t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
 		}
-		err = s.transact(ctx, t)
+		err := s.transact(ctx, t)
 		if err == nil {
 			return nil
 		}
@@ -178,7 +173,18 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 		if r.throttled() {
 			return unavailable("delete connection", err)
 		}
-		// Deleted or accepted since it was read: read it again.
+		var mine connectionItem
+		found, err := r.old(0, &mine)
+		if err != nil {
+			return err
+		}
+		if !found && r.failed(0) {
+			return connectionNotFound()
+		}
+		if found {
+			guess = mine
+		}
+		// Otherwise the other edge was changing: try again.
 	}
 	return connectionBusy()
 }
