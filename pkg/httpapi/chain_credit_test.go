@@ -303,7 +303,7 @@ func TestClicksCountDistinctVisitors(t *testing.T) {
 		t.Errorf("clicks = %d after one visitor, a HEAD and previews; want 1", got)
 	}
 	open("GET", "", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1") // another visitor
-	open("GET", "bob", browser)                                                             // a signed-in member
+	open("GET", "bob", browser)                                                            // a signed-in member
 	open("GET", "bob", "Mozilla/5.0 (Android 14) Firefox/125.0")                           // the same member on another device
 	if got := stats(t, api, "a", link.Token).Clicks; got != 3 {
 		t.Errorf("clicks = %d, want 3 distinct visitors", got)
