@@ -21,8 +21,8 @@ var _ warmlead.InterestService = (*Store)(nil)
 // it on every link warmlead.Credit credits, so the counts never disagree
 // with the interests stored. A link of the chain found revoked when the
 // transaction runs (its condition says so) is left out and the write tried
-// again. A repeat updates the earlier interest's message and share choice
-// (one UpdateItem when they changed). The notifier turns the stored
+// again. A repeat updates the earlier interest's message (one UpdateItem
+// when it changed). The notifier turns the stored
 // interest into notifications for the poster and everyone credited.
 func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, message, token string, share bool) (*warmlead.Interest, bool, error) {
 	if err := warmlead.ValidateInterestMessage(message); err != nil {
@@ -35,7 +35,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		return nil, false, err
 	}
 	if lead.earlier {
-		in, err := s.updateInterest(ctx, &earlier, message, share)
+		in, err := s.updateInterest(ctx, &earlier, message)
 		return in, false, err
 	}
 	pit, link, profile := lead.posting, lead.link, lead.profile
@@ -114,15 +114,15 @@ func (s *Store) countInterest(token string, delta int) types.TransactWriteItem {
 	}}
 }
 
-// updateInterest stores a repeated interest's message and share choice
-// (one conditional UpdateItem, only when they changed).
-func (s *Store) updateInterest(ctx context.Context, it *interestItem, message string, share bool) (*warmlead.Interest, error) {
-	if it.Message == message && it.ShareWithChain == share {
+// updateInterest stores a repeated interest's message (one conditional
+// UpdateItem, only when it changed). The share choice stays the first one:
+// the chain was told (or not) when the interest was made.
+func (s *Store) updateInterest(ctx context.Context, it *interestItem, message string) (*warmlead.Interest, error) {
+	if it.Message == message {
 		return it.interest(), nil
 	}
 	cond := exists()
-	e := update(expression.Set(expression.Name("Message"), expression.Value(message)).
-		Set(expression.Name("ShareWithChain"), expression.Value(share)), &cond)
+	e := update(expression.Set(expression.Name("Message"), expression.Value(message)), &cond)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(it.PK, it.SK),
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),

@@ -111,8 +111,8 @@ type InterestService interface {
 	// is the link's and every link on it counts the interest. Returns
 	// ENOTFOUND (lead not visible), ECONFLICT (closed), EGONE (expired),
 	// EINVALID (message, or a token for another lead).
-	// A repeat returns the first with its message (and share choice)
-	// updated. The poster cannot (ECONFLICT).
+	// A repeat returns the first with its message updated (its share
+	// choice stays: the chain was told when it was made). The poster cannot (ECONFLICT).
 	ExpressInterest(ctx context.Context, callerID, postingID, message, referralToken string, shareWithChain bool) (in *Interest, created bool, err error)
 
 	// WithdrawInterest removes callerID's interest in a lead and takes back
