@@ -242,15 +242,15 @@ func connectionsExpr(owner string, status warmlead.ConnectionStatus) expression.
 func (s *Store) acceptEdge(owner, other string, c *warmlead.Connection) types.TransactWriteItem {
 	pk, sk := connectionEdgeKey(owner, other)
 	gpk, _ := connectionsGSI1(owner, string(warmlead.ConnectionAccepted), other)
+	pending := expression.Name("Status").Equal(expression.Value(string(warmlead.ConnectionPending))).
+		And(expression.Name("RecipientID").Equal(expression.Value(c.RecipientID)))
+	e := update(expression.Set(expression.Name("Status"), expression.Value(string(warmlead.ConnectionAccepted))).
+		Set(expression.Name("GSI1PK"), expression.Value(gpk)).
+		Set(expression.Name("AcceptedAt"), expression.Value(formatTime(c.AcceptedAt))), &pending)
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:         aws.String("SET #status = :accepted, GSI1PK = :gpk, AcceptedAt = :at"),
-		ConditionExpression:      aws.String("#status = :pending AND RecipientID = :recipient"),
-		ExpressionAttributeNames: map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":accepted": attrS(string(warmlead.ConnectionAccepted)), ":pending": attrS(string(warmlead.ConnectionPending)),
-			":gpk": attrS(gpk), ":at": attrS(formatTime(c.AcceptedAt)), ":recipient": attrS(c.RecipientID),
-		},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}}
 }
 

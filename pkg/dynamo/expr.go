@@ -7,7 +7,7 @@ import (
 )
 
 // Every expression of the store is built with the SDK's expression package
-// (docs/table.md, "Expressions"): a builder only ever adds names and
+// (docs/rules.md, "Expressions"): a builder only ever adds names and
 // values, so no helper can drop what another put in, as the paging helper
 // once dropped the org-admin query's #role and every interest in an
 // organisation's lead went unannounced.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -314,16 +315,16 @@ func (s *Store) adminCount(orgID string, delta int) types.TransactWriteItem {
 	if delta == 0 {
 		return s.mustExist(pk, sk)
 	}
-	expr, cond := "SET AdminCount = AdminCount + :n", "attribute_exists(PK)"
-	n := delta
+	count := expression.Name("AdminCount")
+	u, cond := expression.Set(count, count.Plus(expression.Value(delta))), exists()
 	if delta < 0 {
-		expr, cond, n = "SET AdminCount = AdminCount - :n", "AdminCount > :n", -delta
+		u, cond = expression.Set(count, count.Minus(expression.Value(-delta))), count.GreaterThan(expression.Value(-delta))
 	}
+	e := update(u, &cond)
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:                    aws.String(expr),
-		ConditionExpression:                 aws.String(cond),
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":n": attrN(n)},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }
@@ -332,14 +333,12 @@ func (s *Store) adminCount(orgID string, delta int) types.TransactWriteItem {
 // JoinedAt is untouched.
 func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types.TransactWriteItem {
 	pk, sk := orgMemberKey(orgID, memberID)
+	was := expression.Name("Role").Equal(expression.Value(string(from)))
+	e := update(expression.Set(expression.Name("Role"), expression.Value(string(to))), &was)
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:         aws.String("SET #role = :to"),
-		ConditionExpression:      aws.String("#role = :from"),
-		ExpressionAttributeNames: map[string]string{"#role": "Role"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":to": attrS(string(to)), ":from": attrS(string(from)),
-		},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }
@@ -347,11 +346,10 @@ func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types
 // deleteWithRole deletes a membership if it has the role expected.
 func (s *Store) deleteWithRole(orgID, memberID string, role warmlead.OrgRole) types.TransactWriteItem {
 	pk, sk := orgMemberKey(orgID, memberID)
+	e := condition(expression.Name("Role").Equal(expression.Value(string(role))))
 	return types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression:                 aws.String("#role = :role"),
-		ExpressionAttributeNames:            map[string]string{"#role": "Role"},
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":role": attrS(string(role))},
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }
