@@ -131,7 +131,7 @@ func setup(clients []*client, w *world, rep *Report) error {
 		w.addConnection(c.id, next.id, true)
 		rep.record(opSetup, res, nil)
 	}
-	return nil
+	return setupOrg(clients, w, rep)
 }
 
 // Report is what a run measured and found.

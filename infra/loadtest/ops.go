@@ -17,12 +17,18 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 		if public {
 			vis = "public"
 		}
-		res, err := c.call("POST", "/postings", map[string]any{
+		body := map[string]any{
 			"title": fmt.Sprintf("Lead by %s #%d", c.id, rng.IntN(1e6)), "description": "Load test lead.",
 			"kind":         []string{"job", "internship", "informal_internship", "self_created_internship"}[rng.IntN(4)],
 			"compensation": "unpaid", "workplace": "remote", "field": "data", "visibility": vis,
 			"valid_through": time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339),
-		})
+		}
+		onBehalf := w.org.isAdmin(c.id) && rng.IntN(2) == 0
+		if onBehalf {
+			// An organisation's lead, public so anyone may take interest.
+			body["org_id"], body["visibility"], public = w.org.id, "public", true
+		}
+		res, err := c.call("POST", "/postings", body)
 		if err != nil || res.status != 201 {
 			return res, expect(err, res, 201)
 		}
@@ -31,7 +37,7 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 			return res, err
 		}
 		w.mu.Lock()
-		w.postings = append(w.postings, &posting{id: p.ID, poster: c.id, public: public})
+		w.postings = append(w.postings, &posting{id: p.ID, poster: c.id, public: public, org: onBehalf})
 		w.mu.Unlock()
 		return res, nil
 
@@ -76,7 +82,8 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 		if p == nil {
 			return response{}, nil
 		}
-		body := map[string]any{"message": "Load test interest."}
+		shared := rng.IntN(2) == 0
+		body := map[string]any{"message": "Load test interest.", "share_with_chain": shared}
 		if l := w.randomLink(p.id, rng); l != nil && rng.IntN(5) < 3 {
 			body["referral_token"] = l.token
 		}
@@ -106,7 +113,7 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 			for i, m := range in.Chain {
 				chain[i] = m.ID
 			}
-			w.interests[key] = &interest{posting: p.id, member: c.id, token: in.ReferralToken, chain: chain}
+			w.interests[key] = &interest{posting: p.id, member: c.id, token: in.ReferralToken, chain: chain, shared: shared}
 		}
 		return res, nil
 

@@ -10,6 +10,7 @@ import (
 type posting struct {
 	id, poster string
 	public     bool
+	org        bool // posted on behalf of the organisation (org.go)
 }
 
 type link struct {
@@ -20,6 +21,7 @@ type link struct {
 type interest struct {
 	posting, member, token string
 	chain                  []string
+	shared                 bool // share_with_chain
 }
 
 type pair [2]string // requester, recipient
@@ -36,12 +38,13 @@ type world struct {
 	requested []pair                  // 201s of POST /connections
 	accepted  map[pair]bool           // accepted (ring and during the run)
 	pending   map[[2]string]pair      // unordered pair -> request, while pending
+	org       *orgInfo                // the run's organisation (org.go)
 }
 
 func newWorld(members int) *world {
 	return &world{members: members, links: map[string]*link{}, linkOf: map[[2]string]string{},
 		linksFor: map[string][]*link{}, interests: map[[2]string]*interest{}, ring: map[[2]string]bool{},
-		accepted: map[pair]bool{}, pending: map[[2]string]pair{}}
+		accepted: map[pair]bool{}, pending: map[[2]string]pair{}, org: &orgInfo{}}
 }
 
 func unordered(a, b string) [2]string {

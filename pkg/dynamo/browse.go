@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -44,16 +45,12 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, f warmlead.
 		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
 	}
 
-	names := map[string]string{"#pk": pkAttr}
-	values := map[string]types.AttributeValue{":pk": attrS(pkValue), ":now": attrS(formatTime(s.now()))}
-	conds := []string{"ValidThrough > :now"}
+	cond := expression.Name("ValidThrough").GreaterThan(expression.Value(formatTime(s.now())))
 	eq := func(name, attr, value string) {
 		if value == "" || name == skipKey {
 			return
 		}
-		names["#"+name] = attr
-		values[":"+name] = attrS(value)
-		conds = append(conds, "#"+name+" = :"+name)
+		cond = cond.And(expression.Name(attr).Equal(expression.Value(value)))
 	}
 	eq("poster", "PosterID", f.PosterID)
 	eq("org", "OrgID", f.OrgID)
@@ -66,21 +63,17 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, f warmlead.
 	}
 	if f.Audience != "" {
 		// A lead for "anyone" suits every audience.
-		values[":aud"], values[":anyone"] = attrS(string(f.Audience)), attrS(string(warmlead.AudienceAnyone))
-		conds = append(conds, "(contains(Audience, :aud) OR contains(Audience, :anyone))")
+		cond = cond.And(expression.Contains(expression.Name("Audience"), string(f.Audience)).
+			Or(expression.Contains(expression.Name("Audience"), string(warmlead.AudienceAnyone))))
 	}
 	if callerID == "" {
-		values[":public"] = attrS(string(warmlead.VisibilityPublic))
-		conds = append(conds, "Visibility = :public")
+		cond = cond.And(expression.Name("Visibility").Equal(expression.Value(string(warmlead.VisibilityPublic))))
 	}
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(index),
-		KeyConditionExpression:    aws.String("#pk = :pk"),
-		FilterExpression:          aws.String(strings.Join(conds, " AND ")),
-		ExpressionAttributeNames:  names,
-		ExpressionAttributeValues: values,
-		ScanIndexForward:          aws.Bool(false),
+	q, err := s.newQuery(index, expression.NewBuilder().WithKeyCondition(keyIs(pkAttr, pkValue)).WithFilter(cond))
+	if err != nil {
+		return nil, storageError("browse", err)
 	}
+	q.ScanIndexForward = aws.Bool(false)
 	return s.postingPage(ctx, q, index, browseBinding(callerID, f), callerID, page)
 }
 
@@ -245,19 +238,28 @@ func keyString(k map[string]types.AttributeValue) string {
 
 // batchGet reads keys with BatchGetItem, 100 a call.
 func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	return s.batchGetProjected(ctx, keys, "")
+	return s.batchGetProjected(ctx, keys)
 }
 
 // batchGetProjected reads keys (consistently), 100 a call, with only the
-// attributes of projection ("" = all), retrying unprocessed keys with
+// attributes named (none named: all), retrying unprocessed keys with
 // jittered backoff.
-func (s *Store) batchGetProjected(ctx context.Context, keys []map[string]types.AttributeValue, projection string) ([]map[string]types.AttributeValue, error) {
+func (s *Store) batchGetProjected(ctx context.Context, keys []map[string]types.AttributeValue, attrs ...string) ([]map[string]types.AttributeValue, error) {
 	var out []map[string]types.AttributeValue
-	for start := 0; start < len(keys); start += 100 {
-		ka := types.KeysAndAttributes{Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true)}
-		if projection != "" {
-			ka.ProjectionExpression = aws.String(projection)
+	var projection expression.Expression
+	if len(attrs) > 0 {
+		names := expression.NamesList(expression.Name(attrs[0]))
+		for _, a := range attrs[1:] {
+			names = names.AddNames(expression.Name(a))
 		}
+		var err error
+		if projection, err = expression.NewBuilder().WithProjection(names).Build(); err != nil {
+			return nil, err
+		}
+	}
+	for start := 0; start < len(keys); start += 100 {
+		ka := types.KeysAndAttributes{Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true),
+			ProjectionExpression: projection.Projection(), ExpressionAttributeNames: projection.Names()}
 		req := map[string]types.KeysAndAttributes{s.table: ka}
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt == batchWriteAttempts {

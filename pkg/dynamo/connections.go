@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -41,6 +42,7 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		profileAt := t.add(s.mustExist(memberKey(req.RecipientID)))
 		mineAt := t.add(s.putNew(mine))
 		theirsAt := t.add(s.putNew(theirs))
+		cooldownAt := t.add(s.noCooldown(callerID, req.RecipientID))
 		err := s.transact(ctx, t)
 		if err == nil {
 			return req, true, nil
@@ -61,6 +63,14 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		case r.failed(profileAt):
 			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
 				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+		case r.failed(cooldownAt):
+			var cd cooldownItem
+			if _, err := r.old(cooldownAt, &cd); err != nil {
+				return nil, false, err
+			}
+			if err := warmlead.CheckCooldown(parseTime(cd.Until), s.now()); err != nil {
+				return nil, false, err
+			}
 		case r.throttled():
 			return nil, false, unavailable("request connection", err)
 		}
@@ -119,20 +129,38 @@ func (s *Store) AcceptConnection(ctx context.Context, callerID, id string) (*war
 }
 
 // DeleteConnection deletes both edges in one TransactWriteItems, each on
-// the condition that it exists.
+// the condition that it is as guessed. Declining or withdrawing a pending
+// request also starts the requester's cooldown on asking again
+// (warmlead.ConnectionCooldown), in the same transaction. The first guess
+// is a decline (a pending request to the caller); a refusal returns the
+// caller's edge as it is (ALL_OLD), and the second attempt is exact: one
+// call to decline, two to withdraw or to remove an accepted connection.
 func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error {
 	other, ok := counterpart(callerID, id)
 	if !ok {
 		return connectionNotFound()
 	}
+	guess := connectionItem{Status: string(warmlead.ConnectionPending), RequesterID: other, RecipientID: callerID}
 	for range txnAttempts {
 		t := &txn{}
-		for _, edge := range [][2]string{{callerID, other}, {other, callerID}} {
-			pk, sk := connectionEdgeKey(edge[0], edge[1])
+		asGuessed := condition(exists().And(expression.Name("Status").Equal(expression.Value(guess.Status)),
+			expression.Name("RequesterID").Equal(expression.Value(guess.RequesterID))))
+		for _, e := range [][2]string{{callerID, other}, {other, callerID}} {
+			pk, sk := connectionEdgeKey(e[0], e[1])
 			t.add(types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, sk),
-				ConditionExpression: aws.String("attribute_exists(PK)"),
+				ConditionExpression: asGuessed.Condition(), ExpressionAttributeNames: asGuessed.Names(), ExpressionAttributeValues: asGuessed.Values(),
+				ReturnValuesOnConditionCheckFailure: allOld,
 			}})
+		}
+		if guess.Status == string(warmlead.ConnectionPending) {
+			until := warmlead.CooldownUntil(s.now())
+			pk, sk := cooldownKey(guess.RequesterID, guess.RecipientID)
+			av, err := attributevalue.MarshalMap(cooldownItem{PK: pk, SK: sk, Type: typeCooldown, Until: formatTime(until), ExpiresAt: until.Unix()})
+			if err != nil {
+				return err
+			}
+			t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
 		}
 		err := s.transact(ctx, t)
 		if err == nil {
@@ -142,14 +170,34 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 		if !ok {
 			return storageError("delete connection", err)
 		}
-		switch {
-		case r.failed(0) || r.failed(1):
-			return connectionNotFound()
-		case r.throttled():
+		if r.throttled() {
 			return unavailable("delete connection", err)
 		}
+		var mine connectionItem
+		found, err := r.old(0, &mine)
+		if err != nil {
+			return err
+		}
+		if !found && r.failed(0) {
+			return connectionNotFound()
+		}
+		if found {
+			guess = mine
+		}
+		// Otherwise the other edge was changing: try again.
 	}
 	return connectionBusy()
+}
+
+// noCooldown is a condition: from may ask to now (no cooldown running).
+func (s *Store) noCooldown(from, to string) types.TransactWriteItem {
+	pk, sk := cooldownKey(from, to)
+	e := condition(notExists().Or(expression.Name("Until").LessThanEqual(expression.Value(formatTime(s.now())))))
+	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValuesOnConditionCheckFailure: allOld,
+	}}
 }
 
 // ListConnections reads a page of the caller's edges with a status from
@@ -175,18 +223,18 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 // It stops at fn's first error and returns it. The index is eventually
 // consistent: a connection accepted a moment ago may be missing.
 func (s *Store) ConnectedMembers(ctx context.Context, memberID string, status warmlead.ConnectionStatus, pageSize int, fn func(ids []string) error) error {
-	return s.eachValue(ctx, "list connected members", s.connectionsQuery(memberID, status), "GSI1SK", pageSize, fn)
+	return s.eachValue(ctx, "list connected members", indexByOwner, connectionsExpr(memberID, status), "GSI1SK", pageSize, fn)
 }
 
 // connectionsQuery reads owner's edges with a status from GSI1.
 func (s *Store) connectionsQuery(owner string, status warmlead.ConnectionStatus) *dynamodb.QueryInput {
+	return s.mustQuery(indexByOwner, connectionsExpr(owner, status))
+}
+
+// connectionsExpr is the key condition of owner's edges with a status.
+func connectionsExpr(owner string, status warmlead.ConnectionStatus) expression.Builder {
 	gpk, _ := connectionsGSI1(owner, string(status), "")
-	return &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		IndexName:                 aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-	}
+	return expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk))
 }
 
 // acceptEdge moves owner's edge of c to accepted, if it is still a pending
@@ -194,15 +242,15 @@ func (s *Store) connectionsQuery(owner string, status warmlead.ConnectionStatus)
 func (s *Store) acceptEdge(owner, other string, c *warmlead.Connection) types.TransactWriteItem {
 	pk, sk := connectionEdgeKey(owner, other)
 	gpk, _ := connectionsGSI1(owner, string(warmlead.ConnectionAccepted), other)
+	pending := expression.Name("Status").Equal(expression.Value(string(warmlead.ConnectionPending))).
+		And(expression.Name("RecipientID").Equal(expression.Value(c.RecipientID)))
+	e := update(expression.Set(expression.Name("Status"), expression.Value(string(warmlead.ConnectionAccepted))).
+		Set(expression.Name("GSI1PK"), expression.Value(gpk)).
+		Set(expression.Name("AcceptedAt"), expression.Value(formatTime(c.AcceptedAt))), &pending)
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:         aws.String("SET #status = :accepted, GSI1PK = :gpk, AcceptedAt = :at"),
-		ConditionExpression:      aws.String("#status = :pending AND RecipientID = :recipient"),
-		ExpressionAttributeNames: map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":accepted": attrS(string(warmlead.ConnectionAccepted)), ":pending": attrS(string(warmlead.ConnectionPending)),
-			":gpk": attrS(gpk), ":at": attrS(formatTime(c.AcceptedAt)), ":recipient": attrS(c.RecipientID),
-		},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}}
 }
 

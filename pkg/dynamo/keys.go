@@ -170,3 +170,26 @@ func orgInvitationKey(orgID, memberID string) (pk, sk string) {
 func memberInvitesGSI1(memberID, created, orgID string) (pk, sk string) {
 	return "INVITES#" + memberID, created + "#" + orgID
 }
+// Withdrawal, revocation, abuse limits (issue 9).
+//
+//	item                  PK                       SK          GSI1PK / GSI1SK
+//	interest (as above)   POSTING#<p>              INTEREST#<m> INTERESTS#<m> / <created>#<p>
+//	connection cooldown   COOLDOWN#<from>#<to>     COOLDOWN    (TTL: ExpiresAt)
+//
+// A link's distinct visitors of a day are a string set on the link itself,
+// attribute V<yyyymmdd> (clickDayAttr), so counting a click and reading the
+// link stay one UpdateItem; earlier days' sets are removed as it is written.
+const (
+	typeCooldown = "ConnectionCooldown"
+	cooldownSK   = "COOLDOWN"
+)
+
+// memberInterestsGSI1 lists a member's interests, newest first.
+func memberInterestsGSI1(memberID string) string { return "INTERESTS#" + memberID }
+
+// cooldownKey addresses the cooldown on from asking to again.
+func cooldownKey(from, to string) (pk, sk string) { return "COOLDOWN#" + from + "#" + to, cooldownSK }
+
+// clickDayAttr names the attribute holding a link's visitors of day
+// (warmlead.ClickDay).
+func clickDayAttr(day string) string { return "V" + day }

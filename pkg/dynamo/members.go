@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -24,20 +25,25 @@ func (s *Store) PutMember(ctx context.Context, m *warmlead.Member) (*warmlead.Me
 	if interests == nil {
 		interests = []string{}
 	}
-	values, err := attributevalue.MarshalMap(map[string]any{
-		":type": typeMember, ":id": m.ID, ":name": m.Name, ":headline": m.Headline,
-		":stage": string(m.Stage), ":interests": interests, ":location": m.Location, ":now": now,
-	})
-	if err != nil {
-		return nil, false, err
+	set := func(u expression.UpdateBuilder, attr string, v any) expression.UpdateBuilder {
+		return u.Set(expression.Name(attr), expression.Value(v))
 	}
+	u := set(expression.UpdateBuilder{}, "Type", typeMember)
+	u = set(u, "ID", m.ID)
+	u = set(u, "Name", m.Name)
+	u = set(u, "Headline", m.Headline)
+	u = set(u, "Stage", string(m.Stage))
+	u = set(u, "Interests", interests)
+	u = set(u, "Location", m.Location)
+	u = set(u, "UpdatedAt", now)
+	u = u.Set(expression.Name("CreatedAt"), expression.IfNotExists(expression.Name("CreatedAt"), expression.Value(now)))
+	e := update(u, nil)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table),
-		Key:       key(pk, sk),
-		UpdateExpression: aws.String("SET #type = :type, ID = :id, #name = :name, Headline = :headline, Stage = :stage, " +
-			"Interests = :interests, #location = :location, UpdatedAt = :now, CreatedAt = if_not_exists(CreatedAt, :now)"),
-		ExpressionAttributeNames:  map[string]string{"#type": "Type", "#name": "Name", "#location": "Location"},
-		ExpressionAttributeValues: values,
+		TableName:                 aws.String(s.table),
+		Key:                       key(pk, sk),
+		UpdateExpression:          e.Update(),
+		ExpressionAttributeNames:  e.Names(),
+		ExpressionAttributeValues: e.Values(),
 		ReturnValues:              types.ReturnValueAllNew,
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -34,12 +35,8 @@ func (s *Store) ListNotifications(ctx context.Context, callerID string, page war
 		return nil, err
 	}
 	pk, _ := inboxKey(callerID, "")
-	q := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":prefix": attrS(notifPrefix)},
-		ScanIndexForward:          aws.Bool(false),
-	}
+	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", notifPrefix)))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list notifications", q, "inbox|"+callerID, page, tableKeyAttrs)
 	if err != nil {
 		return nil, err
@@ -70,12 +67,9 @@ func (s *Store) countUnread(ctx context.Context, memberID, wm string) (int, erro
 	if wm != "" {
 		lo = notifPrefix + wm + "~"
 	}
-	q := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":lo": attrS(lo), ":hi": attrS(notifPrefix + "~")},
-		Select:                    types.SelectCount,
-	}
+	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(
+		keyIs("PK", pk).And(expression.Key("SK").Between(expression.Value(lo), expression.Value(notifPrefix+"~")))))
+	q.Select = types.SelectCount
 	n := 0
 	for i := 0; i < maxUnreadPages; i++ {
 		out, err := s.client.Query(ctx, q)
@@ -106,12 +100,12 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, callerID, upTo string
 		return err
 	}
 	pk, sk := inboxStateKey(callerID)
+	forward := expression.AttributeNotExists(expression.Name("ReadUpTo")).Or(expression.Name("ReadUpTo").LessThan(expression.Value(wm)))
+	e := update(expression.Set(expression.Name("ReadUpTo"), expression.Value(wm)).Set(expression.Name("Type"), expression.Value(typeInboxState)), &forward)
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("SET ReadUpTo = :wm, #type = :type"),
-		ConditionExpression:       aws.String("attribute_not_exists(ReadUpTo) OR ReadUpTo < :wm"),
-		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":wm": attrS(wm), ":type": attrS(typeInboxState)},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	})
 	if isConditionFailed(err) {
 		return nil // already read further
@@ -135,14 +129,9 @@ func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (stri
 		return upTo, nil
 	}
 	pk, _ := inboxKey(memberID, "")
-	out, err := s.client.Query(ctx, &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":prefix": attrS(notifPrefix)},
-		ScanIndexForward:          aws.Bool(false),
-		Limit:                     aws.Int32(1),
-		ConsistentRead:            aws.Bool(true),
-	})
+	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", notifPrefix)))
+	q.ScanIndexForward, q.Limit, q.ConsistentRead = aws.Bool(false), aws.Int32(1), aws.Bool(true)
+	out, err := s.client.Query(ctx, q)
 	if err != nil {
 		return "", storageError("read newest notification", err)
 	}
@@ -160,11 +149,8 @@ func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (stri
 // filtered to admins).
 func (s *Store) OrgAdminIDs(ctx context.Context, orgID string) ([]string, error) {
 	var ids []string
-	q := s.orgMembersQuery(orgID)
-	q.FilterExpression = aws.String("#role = :admin")
-	q.ExpressionAttributeNames = map[string]string{"#role": "Role"}
-	q.ExpressionAttributeValues[":admin"] = attrS(string(warmlead.RoleAdmin))
-	err := s.eachValue(ctx, "list org admins", q, "MemberID", 0, func(page []string) error {
+	b := orgMembersExpr(orgID).WithFilter(expression.Name("Role").Equal(expression.Value(string(warmlead.RoleAdmin))))
+	err := s.eachValue(ctx, "list org admins", "", b, "MemberID", 0, func(page []string) error {
 		ids = append(ids, page...)
 		return nil
 	})
@@ -181,7 +167,7 @@ func (s *Store) MemberInterests(ctx context.Context, ids []string) (map[string][
 		for i, id := range chunk {
 			keys[i] = key(memberKey(id))
 		}
-		items, err := s.batchGetProjected(ctx, keys, "ID, Interests")
+		items, err := s.batchGetProjected(ctx, keys, "ID", "Interests")
 		if err != nil {
 			return nil, storageError("read interests", err)
 		}

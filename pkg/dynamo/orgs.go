@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -86,19 +87,12 @@ func (s *Store) OrgMemberIDs(ctx context.Context, orgID string, pageSize int, fn
 	if !validID(orgID) {
 		return orgNotFound()
 	}
-	return s.eachValue(ctx, "list org member ids", s.orgMembersQuery(orgID), "MemberID", pageSize, fn)
+	return s.eachValue(ctx, "list org member ids", "", orgMembersExpr(orgID), "MemberID", pageSize, fn)
 }
 
 // orgMembersQuery reads an organisation's memberships.
 func (s *Store) orgMembersQuery(orgID string) *dynamodb.QueryInput {
-	pk, _ := orgKey(orgID)
-	return &dynamodb.QueryInput{
-		TableName:              aws.String(s.table),
-		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": attrS(pk), ":prefix": attrS(orgMembersPrefix),
-		},
-	}
+	return s.mustQuery("", orgMembersExpr(orgID))
 }
 
 // readMembership reads one membership (consistently: a member sees their
@@ -136,14 +130,12 @@ func (s *Store) orgAccessError(ctx context.Context, orgID, msg string) error {
 // JoinedAt is untouched.
 func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types.TransactWriteItem {
 	pk, sk := orgMemberKey(orgID, memberID)
+	was := expression.Name("Role").Equal(expression.Value(string(from)))
+	e := update(expression.Set(expression.Name("Role"), expression.Value(string(to))), &was)
 	return types.TransactWriteItem{Update: &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:         aws.String("SET #role = :to"),
-		ConditionExpression:      aws.String("#role = :from"),
-		ExpressionAttributeNames: map[string]string{"#role": "Role"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":to": attrS(string(to)), ":from": attrS(string(from)),
-		},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }
@@ -151,11 +143,10 @@ func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types
 // deleteWithRole deletes a membership if it has the role expected.
 func (s *Store) deleteWithRole(orgID, memberID string, role warmlead.OrgRole) types.TransactWriteItem {
 	pk, sk := orgMemberKey(orgID, memberID)
+	e := condition(expression.Name("Role").Equal(expression.Value(string(role))))
 	return types.TransactWriteItem{Delete: &types.Delete{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression:                 aws.String("#role = :role"),
-		ExpressionAttributeNames:            map[string]string{"#role": "Role"},
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":role": attrS(string(role))},
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -51,15 +52,18 @@ func (s *Store) queryPage(ctx context.Context, op string, q *dynamodb.QueryInput
 	return items, next, nil
 }
 
-// eachValue runs q one page at a time, projecting the string attribute
-// attr, and calls fn with each page's values; it stops at fn's first error
+// eachValue runs the Query b describes (on index, "" for the table) one
+// page at a time, projecting the string attribute attr (added to b, next to
+// whatever names and values b holds), and calls fn with each page's values; it stops at fn's first error
 // and returns it. With pageSize 0 a page is whatever one Query returns (up
 // to 1 MB read: thousands of small items), so walking a long list costs a
 // handful of calls. It serves the notifier's fan-out, which needs ids, not
 // resources, and no cursor.
-func (s *Store) eachValue(ctx context.Context, op string, q *dynamodb.QueryInput, attr string, pageSize int, fn func([]string) error) error {
-	q.ProjectionExpression = aws.String("#v")
-	q.ExpressionAttributeNames = map[string]string{"#v": attr}
+func (s *Store) eachValue(ctx context.Context, op, index string, b expression.Builder, attr string, pageSize int, fn func([]string) error) error {
+	q, err := s.newQuery(index, b.WithProjection(expression.NamesList(expression.Name(attr))))
+	if err != nil {
+		return storageError(op, err)
+	}
 	if pageSize > 0 {
 		q.Limit = aws.Int32(int32(min(pageSize, 1<<20)))
 	}

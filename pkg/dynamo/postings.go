@@ -2,11 +2,11 @@ package dynamo
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -43,10 +43,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	if err != nil {
 		return nil, false, err
 	}
-	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+	fresh := condition(notExists())
+	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}
 
 	if p.OrgID == "" && idem == nil {
-		_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
+		_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
+			ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames})
 		if err != nil {
 			return nil, false, storageError("create posting", err)
 		}
@@ -71,9 +73,9 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		}
 		idemAt = len(tx)
 		// An expired record that TTL has not deleted yet may be replaced.
+		replaceable := condition(notExists().Or(expression.Name("CreatedAt").LessThan(expression.Value(formatTime(now.Add(-warmlead.IdempotencyWindow))))))
 		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR CreatedAt < :windowStart"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":windowStart": attrS(formatTime(now.Add(-warmlead.IdempotencyWindow)))},
+			ConditionExpression: replaceable.Condition(), ExpressionAttributeNames: replaceable.Names(), ExpressionAttributeValues: replaceable.Values(),
 		}})
 	}
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
@@ -134,11 +136,10 @@ func validateIdempotencyKey(key string) error {
 // adminCheck is a transaction condition: memberID administers orgID.
 func (s *Store) adminCheck(orgID, memberID string) *types.ConditionCheck {
 	pk, sk := orgMemberKey(orgID, memberID)
+	e := condition(expression.Name("Role").Equal(expression.Value(string(warmlead.RoleAdmin))))
 	return &types.ConditionCheck{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression:       aws.String("#role = :admin"),
-		ExpressionAttributeNames:  map[string]string{"#role": "Role"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":admin": attrS(string(warmlead.RoleAdmin))},
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}
 }
 
@@ -271,11 +272,11 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	if err != nil {
 		return nil, err
 	}
+	unchanged := condition(expression.Name("Version").Equal(expression.Value(current.Version)).
+		And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen)))))
 	err = s.writeAsEditor(ctx, callerID, current, &types.Put{
 		TableName: aws.String(s.table), Item: av,
-		ConditionExpression:       aws.String("Version = :v AND #status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":v": attrN(current.Version), ":open": attrS(string(warmlead.StatusOpen))},
+		ConditionExpression: unchanged.Condition(), ExpressionAttributeNames: unchanged.Names(), ExpressionAttributeValues: unchanged.Values(),
 	}, nil)
 	if err != nil {
 		return nil, err
@@ -299,16 +300,20 @@ func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason wa
 	}
 	now := s.now()
 	pk, sk := postingKey(id)
+	u := expression.Set(expression.Name("Status"), expression.Value(string(status))).
+		Set(expression.Name("CloseReason"), expression.Value(string(reason))).
+		Set(expression.Name("UpdatedAt"), expression.Value(formatTime(now))).
+		Set(expression.Name("Version"), expression.Name("Version").Plus(expression.Value(1)))
+	for _, attr := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
+		u = u.Remove(expression.Name(attr))
+	}
+	stillOpen := expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))).
+		And(expression.Name("Version").Equal(expression.Value(current.Version)))
+	e := update(u, &stillOpen)
 	update := &types.Update{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: aws.String("SET #status = :status, CloseReason = :reason, UpdatedAt = :now, Version = Version + :one " +
-			"REMOVE GSI2PK, GSI2SK, GSI3PK, GSI3SK, GSI4PK, GSI4SK, GSI5PK, GSI5SK"),
-		ConditionExpression:      aws.String("#status = :open AND Version = :v"),
-		ExpressionAttributeNames: map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":status": attrS(string(status)), ":reason": attrS(string(reason)), ":now": attrS(formatTime(now)),
-			":one": attrN(1), ":open": attrS(string(warmlead.StatusOpen)), ":v": attrN(current.Version),
-		},
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}
 	if err := s.writeAsEditor(ctx, callerID, current, nil, update); err != nil {
 		return nil, err
@@ -375,17 +380,9 @@ func staleVersion() error {
 
 // ListPostingsByPoster pages through the caller's own leads on GSI1.
 func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(posterGSI1(callerID))},
-		ScanIndexForward:          aws.Bool(false),
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", posterGSI1(callerID))))
+	q.ScanIndexForward = aws.Bool(false)
 	return s.postingPage(ctx, q, indexByOwner, "mine|"+callerID, callerID, page)
 }
 
 func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func attrN(v int) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
-}

@@ -23,13 +23,15 @@ type referralItem struct {
 	Interests   int      `dynamodbav:"Interests"`
 	CreatedAt   string   `dynamodbav:"CreatedAt"`
 	ExpiresAt   int64    `dynamodbav:"ExpiresAt,omitempty"` // TTL: a year after its posting's, so extending the posting keeps its links
+	Revoked     bool     `dynamodbav:"Revoked,omitempty"`
+	RevokedAt   string   `dynamodbav:"RevokedAt,omitempty"`
 }
 
 func (it *referralItem) referral() *warmlead.Referral {
 	return &warmlead.Referral{
 		Token: it.Token, PostingID: it.PostingID, PosterID: it.PosterID, ReferrerID: it.ReferrerID,
 		ParentToken: it.ParentToken, Chain: it.Chain, ChainNames: it.ChainNames, ChainTokens: it.ChainTokens,
-		Clicks: it.Clicks, Interests: it.Interests, CreatedAt: parseTime(it.CreatedAt),
+		Clicks: it.Clicks, Interests: it.Interests, CreatedAt: parseTime(it.CreatedAt), Revoked: it.Revoked,
 	}
 }
 
@@ -39,6 +41,8 @@ type interestItem struct {
 	PK            string   `dynamodbav:"PK"`
 	SK            string   `dynamodbav:"SK"`
 	Type          string   `dynamodbav:"Type"`
+	GSI1PK        string   `dynamodbav:"GSI1PK,omitempty"` // the member's interests, newest first
+	GSI1SK        string   `dynamodbav:"GSI1SK,omitempty"`
 	PostingID     string   `dynamodbav:"PostingID"`
 	MemberID      string   `dynamodbav:"MemberID"`
 	MemberName    string   `dynamodbav:"MemberName"`
@@ -50,6 +54,10 @@ type interestItem struct {
 	OrgID         string   `dynamodbav:"OrgID"`
 	CreatedAt     string   `dynamodbav:"CreatedAt"`
 	ExpiresAt     int64    `dynamodbav:"ExpiresAt,omitempty"`
+
+	ShareWithChain bool     `dynamodbav:"ShareWithChain,omitempty"`
+	CreditedTokens []string `dynamodbav:"CreditedTokens,omitempty"` // the links counted, so withdrawing takes back exactly these
+	CreditedIDs    []string `dynamodbav:"CreditedIDs,omitempty"`
 }
 
 func (it *interestItem) interest() *warmlead.Interest {
@@ -57,5 +65,16 @@ func (it *interestItem) interest() *warmlead.Interest {
 		PostingID: it.PostingID, MemberID: it.MemberID, MemberName: it.MemberName, Message: it.Message,
 		ReferralToken: it.ReferralToken, Chain: it.Chain, ChainNames: it.ChainNames, PosterID: it.PosterID,
 		OrgID: it.OrgID, CreatedAt: parseTime(it.CreatedAt),
+		ShareWithChain: it.ShareWithChain, CreditedTokens: it.CreditedTokens, CreditedIDs: it.CreditedIDs,
 	}
+}
+
+// cooldownItem keeps a member from asking the same member to connect again
+// until Until; the table's TTL removes it later.
+type cooldownItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"Type"`
+	Until     string `dynamodbav:"Until"`
+	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
 }

@@ -2,11 +2,13 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -32,6 +34,10 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	}
 	pit, parent, profile := lead.posting, lead.link, lead.profile
 	p := pit.posting()
+	if parent != nil && parent.Revoked {
+		return nil, false, &warmlead.Error{Code: warmlead.EGONE, Message: "This link is no longer shared.",
+			Fields: []warmlead.FieldError{{Location: "body.via", Message: "is no longer shared"}}}
+	}
 
 	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: p.PosterID,
 		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second), ChainTokens: []string{}}
@@ -63,9 +69,10 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	if err != nil {
 		return nil, false, err
 	}
+	fresh := condition(notExists())
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: aws.String("attribute_not_exists(PK)")}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
 	}})
 	if r, ok := refused(err); ok && r.failed(1) {
 		// A concurrent request made the caller's link first: return it.
@@ -99,31 +106,28 @@ func orNotFound(err error) error {
 	return postingNotFound()
 }
 
-// OpenReferral counts the click and reads the link in one UpdateItem, then
-// reads its lead: 2 calls.
-func (s *Store) OpenReferral(ctx context.Context, token string) (*warmlead.Landing, error) {
+// OpenReferral reads the link and, when the visit counts, counts it in the
+// same UpdateItem; then reads its lead: 2 calls. The link holds the day's
+// visitors (hashed, clickDayAttr) as a string set: the update adds the
+// visitor and one click on the condition that they are not in it yet, and
+// removes the sets of the previous days; a refused condition still returns
+// the link (ALL_OLD). docs/rules.md, "Clicks".
+func (s *Store) OpenReferral(ctx context.Context, token string, visit warmlead.Visit) (*warmlead.Landing, error) {
 	if !validToken(token) {
 		return nil, referralNotFound()
 	}
-	pk, sk := referralKey(token)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("ADD Clicks :one"),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1)},
-		ReturnValues:              types.ReturnValueAllNew,
-	})
-	if isConditionFailed(err) {
-		return nil, referralNotFound()
-	}
-	if err != nil {
-		return nil, storageError("open referral", err)
-	}
 	var link referralItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &link); err != nil {
+	found, err := s.countVisit(ctx, token, visit, &link)
+	if err != nil {
 		return nil, err
 	}
+	if !found {
+		return nil, referralNotFound()
+	}
 	landing := &warmlead.Landing{Referral: link.referral()}
+	if link.Revoked {
+		return landing, warmlead.Errorf(warmlead.EGONE, "This link is no longer shared.")
+	}
 	it, err := s.readPosting(ctx, link.PostingID)
 	if warmlead.ErrorCode(err) == warmlead.ENOTFOUND {
 		return landing, warmlead.Errorf(warmlead.EGONE, "The lead behind this link has been removed.")
@@ -134,6 +138,85 @@ func (s *Store) OpenReferral(ctx context.Context, token string) (*warmlead.Landi
 	landing.Posting = it.posting()
 	landing.Open = landing.Posting.Open(s.now())
 	return landing, nil
+}
+
+// clickDaysKept is how many earlier days' visitor sets each counted visit
+// removes from a link.
+const clickDaysKept = 31
+
+// countVisit reads a link into link with one call, counting the visit as a
+// click when it counts and the visitor is new today.
+func (s *Store) countVisit(ctx context.Context, token string, visit warmlead.Visit, link *referralItem) (bool, error) {
+	pk, sk := referralKey(token)
+	if !visit.Counts() || visit.VisitorID == "" {
+		found, err := s.get(ctx, pk, sk, link)
+		if err != nil {
+			return false, storageError("open referral", err)
+		}
+		return found, nil
+	}
+	now := s.now()
+	today := clickDayAttr(warmlead.ClickDay(now))
+	vid := s.visitorHash(warmlead.ClickDay(now), visit.VisitorID)
+	u := expression.Add(expression.Name("Clicks"), expression.Value(1)).
+		Add(expression.Name(today), expression.Value(types.AttributeValueMemberSS{Value: []string{vid}}))
+	for d := 1; d <= clickDaysKept; d++ {
+		u = u.Remove(expression.Name(clickDayAttr(warmlead.ClickDay(now.AddDate(0, 0, -d)))))
+	}
+	cond := exists().And(expression.AttributeNotExists(expression.Name("Revoked")),
+		expression.Not(expression.Contains(expression.Name(today), vid)))
+	e := update(u, &cond)
+	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValues:                        types.ReturnValueAllNew,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	switch {
+	case errors.As(err, &ccf):
+		// Counted already today, revoked, or no such link.
+		if len(ccf.Item) == 0 {
+			return false, nil
+		}
+		return true, attributevalue.UnmarshalMap(ccf.Item, link)
+	case err != nil:
+		return false, storageError("open referral", err)
+	}
+	return true, attributevalue.UnmarshalMap(out.Attributes, link)
+}
+
+// RevokeReferral marks the caller's link revoked with one conditional
+// UpdateItem (it must be theirs); a refusal returns the link, which says
+// whether it is someone else's or revoked already.
+func (s *Store) RevokeReferral(ctx context.Context, callerID, token string) error {
+	if !validToken(token) {
+		return referralNotFound()
+	}
+	pk, sk := referralKey(token)
+	cond := exists().And(expression.Name("ReferrerID").Equal(expression.Value(callerID)),
+		expression.AttributeNotExists(expression.Name("Revoked")))
+	e := update(expression.Set(expression.Name("Revoked"), expression.Value(true)).
+		Set(expression.Name("RevokedAt"), expression.Value(formatTime(s.now()))), &cond)
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: aws.String(s.table), Key: key(pk, sk),
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		var link referralItem
+		if len(ccf.Item) == 0 {
+			return referralNotFound()
+		}
+		if err := attributevalue.UnmarshalMap(ccf.Item, &link); err != nil {
+			return err
+		}
+		return link.referral().CheckRevoke(callerID) // nil: revoked already
+	}
+	return storageError("revoke referral", err)
 }
 
 func referralNotFound() error {
@@ -159,12 +242,8 @@ func (s *Store) FindReferral(ctx context.Context, callerID, token string) (*warm
 
 // ListReferrals pages through a member's links on GSI1, newest first.
 func (s *Store) ListReferrals(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Referral], error) {
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(referrerGSI1(callerID))},
-		ScanIndexForward:          aws.Bool(false),
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", referrerGSI1(callerID))))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list referrals", q, "referrals|"+callerID, page, gsi1KeyAttrs)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ type Store struct {
 	table   string
 	now     func() time.Time
 	cursors *sealer
+	salt    []byte // keys the hash of anonymous visitors (visitorHash)
 }
 
 // Option configures a Store.
@@ -28,6 +29,7 @@ func WithCursorKey(key []byte) Option {
 	return func(s *Store) error {
 		c, err := newSealer(key)
 		s.cursors = c
+		s.salt = visitorSalt(key)
 		return err
 	}
 }
@@ -47,6 +49,13 @@ func New(client *dynamodb.Client, table string, opts ...Option) (*Store, error) 
 			return nil, err
 		}
 		s.cursors, _ = newSealer(key)
+	}
+	if s.salt == nil {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, err
+		}
+		s.salt = visitorSalt(key)
 	}
 	return s, nil
 }

@@ -75,18 +75,20 @@ func (r refusal) throttled() bool {
 // putNew writes a new item; it fails (returning what is there) if the key
 // is taken.
 func (s *Store) putNew(item map[string]types.AttributeValue) types.TransactWriteItem {
+	e := condition(notExists())
 	return types.TransactWriteItem{Put: &types.Put{
 		TableName: aws.String(s.table), Item: item,
-		ConditionExpression:                 aws.String("attribute_not_exists(PK)"),
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(),
 		ReturnValuesOnConditionCheckFailure: allOld,
 	}}
 }
 
 // mustExist is a condition: the item at pk, sk exists.
 func (s *Store) mustExist(pk, sk string) types.TransactWriteItem {
+	e := condition(exists())
 	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression: aws.String("attribute_exists(PK)"),
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(),
 	}}
 }
 

@@ -15,18 +15,19 @@ type chainMemberJSON struct {
 }
 
 type interestJSON struct {
-	PostingID     string            `json:"posting_id"`
-	MemberID      string            `json:"member_id" example:"carmen"`
-	MemberName    string            `json:"member_name,omitempty" example:"Carmen Ruiz"`
-	Message       string            `json:"message,omitempty" example:"I have two years of survey analysis from my last role."`
-	ReferralToken string            `json:"referral_token,omitempty"`
-	Chain         []chainMemberJSON `json:"chain" doc:"The people the lead travelled through, poster first."`
-	CreatedAt     time.Time         `json:"created_at"`
+	PostingID      string            `json:"posting_id"`
+	MemberID       string            `json:"member_id" example:"carmen"`
+	MemberName     string            `json:"member_name,omitempty" example:"Carmen Ruiz"`
+	Message        string            `json:"message,omitempty" example:"I have two years of survey analysis from my last role."`
+	ReferralToken  string            `json:"referral_token,omitempty"`
+	Chain          []chainMemberJSON `json:"chain" doc:"The people the lead travelled through, poster first."`
+	CreatedAt      time.Time         `json:"created_at"`
+	ShareWithChain bool              `json:"share_with_chain" doc:"Whether the people credited on the chain are told who you are."`
 }
 
 func toInterestJSON(in *warmlead.Interest) interestJSON {
 	out := interestJSON{PostingID: in.PostingID, MemberID: in.MemberID, MemberName: in.MemberName, Message: in.Message,
-		ReferralToken: in.ReferralToken, Chain: make([]chainMemberJSON, len(in.Chain)), CreatedAt: in.CreatedAt}
+		ReferralToken: in.ReferralToken, Chain: make([]chainMemberJSON, len(in.Chain)), CreatedAt: in.CreatedAt, ShareWithChain: in.ShareWithChain}
 	for i, id := range in.Chain {
 		out.Chain[i].ID = id
 		if i < len(in.ChainNames) {
@@ -39,8 +40,9 @@ func toInterestJSON(in *warmlead.Interest) interestJSON {
 type expressInterestInput struct {
 	ID   string `path:"id" maxLength:"64" doc:"The posting's id."`
 	Body struct {
-		Message       string `json:"message,omitempty" maxLength:"1000" example:"I'd love to help; I can start in January."`
-		ReferralToken string `json:"referral_token,omitempty" maxLength:"64" doc:"The link you came through: everyone on its chain is credited."`
+		Message        string `json:"message,omitempty" maxLength:"1000" example:"I'd love to help; I can start in January."`
+		ReferralToken  string `json:"referral_token,omitempty" maxLength:"64" doc:"The link you came through: everyone on its chain is credited."`
+		ShareWithChain bool   `json:"share_with_chain,omitempty" doc:"Name yourself to the people on the chain who are credited (default false: they learn that someone was interested, not who). The poster and the organisation's admins always see who you are."`
 	}
 }
 
@@ -51,7 +53,7 @@ type interestOutput struct {
 
 func handleExpressInterest(logger *slog.Logger, interests warmlead.InterestService) func(context.Context, *expressInterestInput) (*interestOutput, error) {
 	return func(ctx context.Context, in *expressInterestInput) (*interestOutput, error) {
-		got, created, err := interests.ExpressInterest(ctx, caller(ctx), in.ID, in.Body.Message, in.Body.ReferralToken)
+		got, created, err := interests.ExpressInterest(ctx, caller(ctx), in.ID, in.Body.Message, in.Body.ReferralToken, in.Body.ShareWithChain)
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}

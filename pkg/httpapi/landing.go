@@ -47,9 +47,12 @@ type landingJSON struct {
 func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.ReferralService) func(context.Context, *landingInput) (*rawOutput, error) {
 	return func(ctx context.Context, in *landingInput) (*rawOutput, error) {
 		html := wantsHTML(in.Accept)
-		landing, err := referrals.OpenReferral(ctx, in.Token)
+		landing, err := referrals.OpenReferral(ctx, in.Token, visitOf(ctx))
 		code := warmlead.ErrorCode(err)
 		switch {
+		case html && code == warmlead.EGONE && landing != nil && landing.Referral != nil && landing.Referral.Revoked:
+			return renderPage(http.StatusGone, "revoked.html", map[string]string{"title": "Link no longer shared · Warmlead",
+				"summary": "This referral link is no longer shared.", "url": "", "base_url": cfg.PublicBaseURL})
 		case html && code == warmlead.ENOTFOUND:
 			return renderPage(http.StatusNotFound, "notfound.html", map[string]string{"title": "Link not found · Warmlead",
 				"summary": "This referral link is unknown.", "url": "", "base_url": cfg.PublicBaseURL})

@@ -101,7 +101,7 @@ func bodyOf(p *warmlead.Posting) postingBody {
 }
 
 func toPostingJSON(p *warmlead.Posting) postingJSON {
-	return postingJSON{ID: p.ID, postingBody: bodyOf(p), PosterID: p.PosterID, Status: postingStatus(p.Status),
+	return postingJSON{ID: p.ID, postingBody: bodyOf(p), PosterID: p.PosterID, Status: postingStatus(p.EffectiveStatus(time.Now())),
 		CloseReason: closeReason(p.CloseReason), CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version}
 }
 

@@ -47,7 +47,10 @@ func TestEveryPageRendersWithItsValues(t *testing.T) {
 	if _, err := executePage("notfound.html", map[string]string{"title": "t", "summary": "s", "url": "", "base_url": "b"}); err != nil {
 		t.Error(err)
 	}
-	if len(pages) != 4 {
-		t.Errorf("parsed %d pages, want 4 (head, foot, landing, notfound)", len(pages))
+	if _, err := executePage("revoked.html", map[string]string{"title": "t", "summary": "s", "url": "", "base_url": "b"}); err != nil {
+		t.Error(err)
+	}
+	if len(pages) != 5 {
+		t.Errorf("parsed %d pages, want 5 (head, foot, landing, notfound, revoked)", len(pages))
 	}
 }

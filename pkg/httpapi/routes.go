@@ -101,7 +101,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		handleCreateReferral(logger, cfg, svc.Referrals))
 	register(api, huma.Operation{OperationID: "open-referral", Method: http.MethodGet, Path: "/r/{token}",
 		Summary: "The page a shared link opens", Tags: []string{"Referrals"},
-		Description: "Accept: text/html gets a small page (who shared it, the lead, how to express interest); application/json the same as JSON. Every open counts one click.",
+		Description: "Accept: text/html gets a small page (who shared it, the lead, how to express interest); application/json the same as JSON. clicks counts distinct visitors, once a day per link; HEAD requests and link-preview fetchers never count. A revoked link answers 410.",
 		Responses: map[string]*huma.Response{"200": {Description: "The lead and who shared it.", Content: map[string]*huma.MediaType{
 			"text/html": {Schema: &huma.Schema{Type: "string"}}, "application/json": {Schema: landingSchema(api)}}}}},
 		handleLanding(logger, cfg, svc.Referrals))
@@ -112,11 +112,24 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		Summary: "Links you shared, with their stats", Tags: []string{"Referrals"}}, handleListMyReferrals(logger, cfg, svc.Referrals))
 	register(api, huma.Operation{OperationID: "express-interest", Method: http.MethodPost, Path: "/postings/{id}/interest", Security: private,
 		Summary: "Express interest in a lead", Tags: []string{"Interest"},
-		Description: "Once per member and lead (a repeat returns the first, 200). With referral_token, everyone on the link's chain is credited."},
+		Description: "Once per member and lead (a repeat returns the first, 200, with its message and share_with_chain updated). With referral_token, everyone on the link's chain but you is credited. The poster cannot express interest in their own lead (409)."},
 		handleExpressInterest(logger, svc.Interests))
 	register(api, huma.Operation{OperationID: "list-interests", Method: http.MethodGet, Path: "/postings/{id}/interest", Security: private,
 		Summary: "Who is interested, with the chain each came through", Tags: []string{"Interest"},
 		Description: "For the poster and the organisation's admins."}, handleListInterests(logger, svc.Interests))
+	// Withdrawing interest, revoking links, one's own interests (issue 9).
+	register(api, huma.Operation{OperationID: "withdraw-interest", Method: http.MethodDelete, Path: "/postings/{id}/interest", Security: private,
+		DefaultStatus: http.StatusNoContent, Summary: "Withdraw your interest in a lead", Tags: []string{"Interest"},
+		Description: "The credits it gave every link on its chain are taken back with it. Idempotent: 204 whether or not there was one."},
+		handleWithdrawInterest(svc.Interests))
+	register(api, huma.Operation{OperationID: "list-my-interests", Method: http.MethodGet, Path: "/me/interests", Security: private,
+		Summary: "Your own interests, newest first", Tags: []string{"Interest"},
+		Description: "Each with the lead's title and its status now (expired once its valid_through has passed)."},
+		handleListMyInterests(svc.Interests))
+	register(api, huma.Operation{OperationID: "revoke-referral", Method: http.MethodDelete, Path: "/referrals/{token}", Security: private,
+		DefaultStatus: http.StatusNoContent, Summary: "Stop sharing a link", Tags: []string{"Referrals"},
+		Description: "Its referrer only. The link then opens as no longer shared (410) and credits nobody; links shared onward from it keep working and keep crediting the rest of the chain. Idempotent."},
+		handleRevokeReferral(svc.Referrals))
 
 	// --- Notifications ---
 	register(api, huma.Operation{OperationID: "list-notifications", Method: http.MethodGet, Path: "/me/notifications", Security: private,

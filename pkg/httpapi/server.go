@@ -45,6 +45,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	mux := http.NewServeMux()
 	api := humago.New(mux, humaConfig())
 	api.UseMiddleware(withLogger(logger), requireIdentity(api))
+	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
 	addRoutes(api, logger, &cfg, svc)
 
 	var h http.Handler = mux

@@ -13,6 +13,15 @@ import (
 // field is one of them. Recipients arrive a Query page at a time, so a
 // network of any size is read and written in bounded memory.
 func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error) {
+	// Announce only what is open and unexpired as it is now: the record may
+	// arrive late, or the lead may have been closed at once.
+	now, err := h.store.CurrentPosting(ctx, p.ID)
+	if err != nil {
+		return 0, err
+	}
+	if now == nil || !now.Open(h.now()) {
+		return 0, nil
+	}
 	total := 0
 	var pending []*warmlead.Notification // carried across pages so every write but the last is full
 	each := func(ids []string) error {
@@ -39,7 +48,6 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 		pending = slices.Delete(pending, 0, full)
 		return err
 	}
-	var err error
 	if p.OrgID != "" {
 		err = h.store.OrgMemberIDs(ctx, p.OrgID, 0, each)
 	} else {
@@ -66,7 +74,8 @@ func matches(interests []string, field string) bool {
 }
 
 // interest tells the poster and the organisation's admins that someone is
-// interested, and credits everyone on the chain it came through.
+// interested, and credits everyone the interest credited (warmlead.Credit),
+// naming the member to them only if they chose to share with the chain.
 func (h *Handler) interest(ctx context.Context, in *warmlead.Interest) (int, error) {
 	fact := "interest:" + in.PostingID + ":" + in.MemberID
 	owners := []string{in.PosterID}
@@ -88,7 +97,7 @@ func (h *Handler) interest(ctx context.Context, in *warmlead.Interest) (int, err
 	for _, id := range in.Credited() {
 		if !seen[id] {
 			seen[id] = true
-			ns = append(ns, New(warmlead.NotifyReferralCredit, id, in.MemberID, in.PostingID, fact, in.CreatedAt))
+			ns = append(ns, New(warmlead.NotifyReferralCredit, id, in.CreditActor(), in.PostingID, fact, in.CreatedAt))
 		}
 	}
 	return len(ns), h.store.PutNotifications(ctx, ns)

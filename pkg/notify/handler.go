@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -22,12 +23,17 @@ type Handler struct {
 	decode Decoder
 	store  warmlead.FanoutStore
 	logger *slog.Logger
+	now    func() time.Time
 }
 
 // NewHandler returns a Handler.
 func NewHandler(logger *slog.Logger, decode Decoder, store warmlead.FanoutStore) *Handler {
-	return &Handler{decode: decode, store: store, logger: logger}
+	return &Handler{decode: decode, store: store, logger: logger, now: time.Now}
 }
+
+// SetClock replaces the handler's clock (tests: a lead that expired before
+// the notifier reached it).
+func (h *Handler) SetClock(now func() time.Time) { h.now = now }
 
 // Handle notifies for each record of a batch. A record that fails is
 // reported by its sequence number (ReportBatchItemFailures) and the others

@@ -51,7 +51,7 @@ func TestStreamToInbox(t *testing.T) {
 	must(err)
 	l1, _, err := store.CreateReferral(ctx, "m01", p.ID, l0.Token)
 	must(err)
-	_, _, err = store.ExpressInterest(ctx, "m02", p.ID, "me please", l1.Token)
+	_, _, err = store.ExpressInterest(ctx, "m02", p.ID, "me please", l1.Token, false)
 	must(err)
 
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)

@@ -99,4 +99,7 @@ type FanoutStore interface {
 	// PutNotifications writes notifications, idempotently: writing one
 	// again changes nothing a member sees.
 	PutNotifications(ctx context.Context, ns []*Notification) error
+	// CurrentPosting reads a posting as it is now (nil: gone), so a lead
+	// closed or expired before the notifier reaches it is not announced.
+	CurrentPosting(ctx context.Context, id string) (*Posting, error)
 }

@@ -85,10 +85,13 @@ const (
 	StatusOpen   PostingStatus = "open"
 	StatusFilled PostingStatus = "filled"
 	StatusClosed PostingStatus = "closed"
+	// StatusExpired is never stored: an open lead reads expired once its
+	// valid_through has passed (EffectiveStatus).
+	StatusExpired PostingStatus = "expired"
 )
 
 // PostingStatuses lists every valid PostingStatus.
-var PostingStatuses = []PostingStatus{StatusOpen, StatusFilled, StatusClosed}
+var PostingStatuses = []PostingStatus{StatusOpen, StatusFilled, StatusClosed, StatusExpired}
 
 // CloseReason is why a poster closes a lead.
 type CloseReason string
@@ -170,6 +173,15 @@ type Posting struct {
 // Open reports whether the lead is open and unexpired at now.
 func (p *Posting) Open(now time.Time) bool {
 	return p.Status == StatusOpen && now.Before(p.ValidThrough)
+}
+
+// EffectiveStatus is the status a lead reads as at now: an open lead whose
+// valid_through has passed is expired (docs/rules.md, "Postings").
+func (p *Posting) EffectiveStatus(now time.Time) PostingStatus {
+	if p.Status == StatusOpen && !now.Before(p.ValidThrough) {
+		return StatusExpired
+	}
+	return p.Status
 }
 
 // PostingFilter narrows a browse. Empty fields do not filter.

@@ -24,9 +24,10 @@ type Referral struct {
 	Chain       []string // member ids, poster first, referrer last
 	ChainNames  []string // their names when the link was made, for the landing page
 	ChainTokens []string // the links along the chain (ChainTokens[i] was shared by Chain[i+1])
-	Clicks      int      // opens of this link
+	Clicks      int      // distinct visitors a day who opened this link (Visit.Counts)
 	Interests   int      // interests expressed through this link or links shared onward from it
 	CreatedAt   time.Time
+	Revoked     bool // its referrer stopped sharing it: it opens as no longer shared and credits nobody
 }
 
 // Depth is how many hops the link is from the poster (the poster's own
@@ -53,18 +54,24 @@ type Interest struct {
 	PosterID      string
 	OrgID         string
 	CreatedAt     time.Time
+	// ShareWithChain: the member chose to be named to the people on the
+	// chain (referral_credit); otherwise they are told of an interest only.
+	ShareWithChain bool
+	// CreditedTokens are the links whose interest count this interest
+	// raised, CreditedIDs the members told with a referral_credit (Credit).
+	CreditedTokens []string
+	CreditedIDs    []string
 }
 
-// Credited returns the members credited for the interest: everyone on its
-// chain but the poster and the interested member.
-func (i *Interest) Credited() []string {
-	var out []string
-	for _, m := range i.Chain {
-		if m != i.PosterID && m != i.MemberID {
-			out = append(out, m)
-		}
-	}
-	return out
+// Credited returns the members credited for the interest (Credit): the
+// chain but the poster, the interested member and revoked links' sharers.
+func (i *Interest) Credited() []string { return i.CreditedIDs }
+
+// MyInterest is one of a member's own interests with its lead as it is now.
+type MyInterest struct {
+	Interest
+	PostingTitle  string
+	PostingStatus PostingStatus // effective: expired once valid_through passed; "" if the lead was removed
 }
 
 // ReferralService makes and follows referral links.
@@ -77,9 +84,16 @@ type ReferralService interface {
 	// EINVALID (via is for another lead).
 	CreateReferral(ctx context.Context, callerID, postingID, via string) (ref *Referral, created bool, err error)
 
-	// OpenReferral counts one click on a link and returns it with its lead.
-	// Returns ENOTFOUND.
-	OpenReferral(ctx context.Context, token string) (*Landing, error)
+	// OpenReferral returns a link with its lead and counts the visit as a
+	// click when it counts (Visit.Counts) and the visitor has not been
+	// counted on this link today. Returns ENOTFOUND, EGONE (revoked: the
+	// Landing is returned too, with Referral.Revoked set).
+	OpenReferral(ctx context.Context, token string, visit Visit) (*Landing, error)
+
+	// RevokeReferral stops sharing callerID's link: it then opens as no
+	// longer shared and credits nobody; links shared onward from it keep
+	// working. Idempotent. Returns ENOTFOUND (no such link of the caller's).
+	RevokeReferral(ctx context.Context, callerID, token string) error
 
 	// FindReferral returns a link with its stats, to its referrer or the
 	// lead's poster only. Returns ENOTFOUND.
@@ -97,7 +111,18 @@ type InterestService interface {
 	// is the link's and every link on it counts the interest. Returns
 	// ENOTFOUND (lead not visible), ECONFLICT (closed), EGONE (expired),
 	// EINVALID (message, or a token for another lead).
-	ExpressInterest(ctx context.Context, callerID, postingID, message, referralToken string) (in *Interest, created bool, err error)
+	// A repeat returns the first with its message updated (its share
+	// choice stays: the chain was told when it was made). The poster cannot (ECONFLICT).
+	ExpressInterest(ctx context.Context, callerID, postingID, message, referralToken string, shareWithChain bool) (in *Interest, created bool, err error)
+
+	// WithdrawInterest removes callerID's interest in a lead and takes back
+	// the credits it gave, atomically. Idempotent.
+	WithdrawInterest(ctx context.Context, callerID, postingID string) error
+
+	// ListMyInterests pages through callerID's own interests, newest first,
+	// each with its lead's title and current status. Returns EBADREQUEST
+	// (cursor).
+	ListMyInterests(ctx context.Context, callerID string, page PageRequest) (*Page[*MyInterest], error)
 
 	// ListInterests pages through the interest in a lead, for its poster
 	// and the admins of its organisation. Returns ENOTFOUND, EFORBIDDEN,
