@@ -21,9 +21,9 @@ run:
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 
-## token: a local bearer token, e.g. make token USER=alice
+## token: a bearer token from the local sign-in provider (make run must be running), e.g. make token NAME=alice
 token:
-	@$(GO) run ./infra/cmd/token $(USER)
+	@$(GO) run ./infra/cmd/token $(NAME)
 
 ## ddblocal: fetch and verify DynamoDB Local into .cache (tests do it on demand)
 ddblocal:
