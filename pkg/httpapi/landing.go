@@ -153,10 +153,17 @@ func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed 
 	}
 	// Who is thanked when this visitor is interested: everyone on the chain
 	// but the poster.
-	if n := len(r.Chain) - 1; n == 1 {
-		v["chain_credit"] = v["shared_by"]
-	} else if n > 1 {
-		v["chain_credit"] = "the " + strconv.Itoa(n) + " people"
+	var credited []string
+	for i := 1; i < len(r.Chain); i++ {
+		credited = append(credited, displayName(chainMember(r, i)))
+	}
+	switch n := len(credited); {
+	case n == 1:
+		v["chain_credit"] = credited[0] + " is"
+	case n > 1 && n <= 3:
+		v["chain_credit"] = strings.Join(credited[:n-1], ", ") + " and " + credited[n-1] + " are"
+	case n > 3:
+		v["chain_credit"] = "the " + strconv.Itoa(n) + " people who passed it on are"
 	}
 	summary := v["kind"]
 	if p.Organization != "" {

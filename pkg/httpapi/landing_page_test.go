@@ -35,7 +35,7 @@ func TestLandingPageShowsTheWholeLeadAndItsActions(t *testing.T) {
 		"Shared with you by <strong>Dev Patel</strong>, who had it from <strong>Sam Lee</strong>",
 		"<dd>Job</dd>", "<dd>Hybrid · Lyon, Rhône, FR</dd>", "<dd>Paid · 1800–2200 EUR a month</dd>", "<dd>20 h a week</dd>",
 		"<dd>26 weeks</dd>", "<dd>Recent grads, career changers</dd>", "<dt>Deadline</dt>",
-		`<header class="site">`, `<main id="main"`, `<footer class="site">`, `<label for="message">`, `<label for="share_with_chain">`,
+		"Sam Lee and Dev Patel are thanked for passing it on", `<header class="site">`, `<main id="main"`, `<footer class="site">`, `<label for="message">`, `<label for="share_with_chain">`,
 		`id="interest-form"`, `id="share-form"`, `role="status"`, `data-token="` + devLink.Token + `"`, `data-posting="` + p.ID + `"`,
 		`<script src="https://warmlead.test/assets/landing.js" defer></script>`, `<link rel="stylesheet" href="https://warmlead.test/assets/landing.css">`,
 	} {
