@@ -86,3 +86,12 @@ deploy:
 
 clean:
 	rm -rf bin .aws-sam
+
+## openapi-lint: the OpenAPI document (as GET /openapi.json serves it) linted
+## with Redocly CLI's recommended rules (needs Node 20.19+ and npm)
+REDOCLY := @redocly/cli@2.77.0
+.PHONY: openapi-lint
+openapi-lint:
+	@mkdir -p .cache
+	$(GO) run ./infra/cmd/openapi > .cache/openapi.json
+	cd .cache && npx --yes $(REDOCLY) lint openapi.json

@@ -104,6 +104,13 @@ func TestSharedLinkEndToEndInChromium(t *testing.T) {
 	_ = json.Unmarshal([]byte(body), &devLink)
 	referral := devLink.URL
 
+	// The API reference renders from the API alone (no CDN: this browser has
+	// no network beyond the machine).
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/docs")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the API reference", `document.querySelectorAll("#ops .op").length > 20 && !!document.getElementById("express-interest")`)
+
 	// Carmen, signed out, opens the link.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1200, 900), chromedp.Navigate(referral),
 		chromedp.WaitVisible(chromedp.CSS("#lead-title"))); err != nil {

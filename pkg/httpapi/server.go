@@ -48,6 +48,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api := humago.New(mux, humaConfig())
 	api.UseMiddleware(withLogger(logger), requireIdentity(api))
 	addRoutes(api, logger, &cfg, svc)
+	finishDocument(api, &cfg) // openapi_doc.go
 
 	var h http.Handler = mux
 	h = recoverPanics(logger, h)
