@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
+	"github.com/warmlead/warmlead/infra/localgw"
+	"github.com/warmlead/warmlead/infra/samtemplate"
+	"github.com/warmlead/warmlead/infra/testenv"
 )
 
 var browser = map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -261,6 +264,27 @@ func TestPagesAndAssetsAreServedByTheAPI(t *testing.T) {
 	docs := api.Do(t, apigwtest.Request{Method: "GET", Path: "/docs"})
 	if !strings.Contains(docs.Body, `data-spec="https://warmlead.test/openapi.json"`) {
 		t.Errorf("/docs does not read /openapi.json")
+	}
+	// Every path the pages load is a public route of template.yaml, so
+	// they work in AWS too.
+	tpl, err := samtemplate.Load(testenv.TemplatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes, err := localgw.FromTemplate(tpl, "ApiFunction", localgw.LocalResolver("http://issuer", "client",
+		map[string]string{"PublicBaseURL": "https://warmlead.test", "WebOrigin": "https://app.test"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := createLead(t, api, "poster", map[string]any{"visibility": "public"})
+	link, _ := share(t, api, "poster", p.ID, "")
+	for _, page := range []string{"/docs", "/signin/callback", "/r/" + link.Token} {
+		body := api.Do(t, apigwtest.Request{Method: "GET", Path: page, Headers: browser}).Body
+		for _, u := range regexp.MustCompile(`(?:src|href|data-spec)="https://warmlead\.test(/[^"#?]*)`).FindAllStringSubmatch(body, -1) {
+			if r, _ := routes.Match("GET", u[1]); r == nil || r.Authorizer != "" {
+				t.Errorf("%s loads %s, which template.yaml does not route publicly", page, u[1])
+			}
+		}
 	}
 	for _, bad := range []string{"/assets/nope.js", "/assets/..%2Fserver.go", "/assets/landing.html"} {
 		if res := api.Do(t, apigwtest.Request{Method: "GET", Path: bad}); res.Status != 404 && res.Status != 422 {
