@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/testenv"
+	"github.com/warmlead/warmlead/pkg/httpapi"
+	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
 var browser = map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -290,5 +293,37 @@ func TestPagesAndAssetsAreServedByTheAPI(t *testing.T) {
 		if res := api.Do(t, apigwtest.Request{Method: "GET", Path: bad}); res.Status != 404 && res.Status != 422 {
 			t.Errorf("%s = %d", bad, res.Status)
 		}
+	}
+}
+
+// revokedLink is the real store, except that one link answers as a link
+// its referrer took back: gone, with no lead to show.
+type revokedLink struct {
+	warmlead.ReferralService
+	token string
+}
+
+func (r revokedLink) OpenReferral(ctx context.Context, token string) (*warmlead.Landing, error) {
+	if token == r.token {
+		return nil, warmlead.Errorf(warmlead.EGONE, "this link is no longer shared")
+	}
+	return r.ReferralService.OpenReferral(ctx, token)
+}
+
+// TestRevokedLinksSayItKindly: a link that is no longer shared opens a
+// page saying so (410), with nothing to act on.
+func TestRevokedLinksSayItKindly(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	store := env.Store(t)
+	svc := services(store)
+	plain := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, svc))
+	p := createLead(t, plain, "poster", nil)
+	link, _ := share(t, plain, "a", p.ID, "")
+	svc.Referrals = revokedLink{ReferralService: store, token: link.Token}
+	api := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, svc))
+	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + link.Token, Headers: browser})
+	if res.Status != 410 || !strings.Contains(res.Body, "This link is no longer shared") || strings.Contains(res.Body, `id="interest-form"`) {
+		t.Errorf("revoked link's page = %d %s", res.Status, res.Body)
 	}
 }
