@@ -142,6 +142,18 @@ func TestSharedLinkEndToEndInChromium(t *testing.T) {
 	postingID := eval[string](t, ctx, `document.getElementById("main").dataset.posting`)
 	token := eval[string](t, ctx, `document.getElementById("main").dataset.token`)
 
+	// Keyboard only: Tab walks the page in reading order through both actions.
+	var order []string
+	for i := 0; i < 8; i++ {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, eval[string](t, ctx, `(function(e){ return e.id || (e.closest("form") ? e.closest("form").id + ":" + e.tagName : e.className) })(document.activeElement)`))
+	}
+	if got, want := strings.Join(order, " "), "skip message share_with_chain interest-form:BUTTON share-form:BUTTON"; !strings.Contains(got, want) {
+		t.Errorf("Tab order = %s, want it to contain %s", got, want)
+	}
+
 	// I'm interested, with a message, by keyboard: the sign-in comes first.
 	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("#message")), chromedp.KeyEvent("Two years of survey analysis."),
 		chromedp.Focus(chromedp.CSS("#interest-form button[type=submit]")), chromedp.KeyEvent("\r")); err != nil {
