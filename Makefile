@@ -21,9 +21,9 @@ run:
 test:
 	$(GO) test -count=1 -timeout 20m ./...
 
-## token: a local bearer token, e.g. make token USER=alice
+## token: a bearer token from the local sign-in provider (make run must be running), e.g. make token NAME=alice
 token:
-	@$(GO) run ./infra/cmd/token $(USER)
+	@$(GO) run ./infra/cmd/token $(NAME)
 
 ## ddblocal: fetch and verify DynamoDB Local into .cache (tests do it on demand)
 ddblocal:
@@ -86,3 +86,12 @@ deploy:
 
 clean:
 	rm -rf bin .aws-sam
+
+## openapi-lint: the OpenAPI document (as GET /openapi.json serves it) linted
+## with Redocly CLI's recommended rules (needs Node 20.19+ and npm)
+REDOCLY := @redocly/cli@2.77.0
+.PHONY: openapi-lint
+openapi-lint:
+	@mkdir -p .cache
+	$(GO) run ./infra/cmd/openapi > .cache/openapi.json
+	cd .cache && npx --yes $(REDOCLY) lint openapi.json

@@ -30,7 +30,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL")}
+	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL"), SignIn: httpapi.SignInConfigFrom(getenv)}
 	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
 		Postings: store, Referrals: store, Interests: store, Notifications: store})
 	debug.SetGCPercent(gcPercent)

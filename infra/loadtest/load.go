@@ -15,14 +15,13 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/warmlead/warmlead/infra/localgw"
 )
 
 // Config sizes a run.
 type Config struct {
-	BaseURL      string // the local stack, e.g. http://127.0.0.1:8080
-	Secret       []byte // the stack's token secret
+	BaseURL string // the local stack, e.g. http://127.0.0.1:8080
+	// Token signs a member in at the stack's OpenID Connect provider.
+	Token        func(ctx context.Context, member string) (string, error)
 	Clients      int    // concurrent members
 	OpsPerClient int    // operations each member performs
 	Seed         uint64 // makes the mix of operations repeatable
@@ -59,7 +58,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	clients := make([]*client, cfg.Clients)
 	for i := range clients {
 		id := fmt.Sprintf("load%03d", i)
-		tok, err := localgw.Mint(cfg.Secret, id, 2*time.Hour)
+		tok, err := cfg.Token(ctx, id)
 		if err != nil {
 			return nil, err
 		}

@@ -40,7 +40,7 @@ func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out, 
 	}()
 	select {
 	case s := <-ready:
-		cfg.BaseURL, cfg.Secret = s.BaseURL, s.Secret
+		cfg.BaseURL, cfg.Token = s.BaseURL, s.Token
 	case err := <-done:
 		return fmt.Errorf("local stack: %w", err)
 	case <-ctx.Done():

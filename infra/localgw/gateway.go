@@ -1,8 +1,10 @@
-// Package localgw plays API Gateway (HTTP API, payload 2.0) on a laptop: it
-// verifies HS256 bearer tokens like the JWT authorizer, turns each request
-// into the events.APIGatewayV2HTTPRequest Lambda would receive, and runs it
-// through the same Lambda adapter as functions/api. Code behind it sees the
-// very request context it sees in AWS.
+// Package localgw plays API Gateway (HTTP API, payload 2.0) on a laptop.
+// It reads the API's routes, their authorizers and CORS from template.yaml
+// (routes.go), verifies bearer tokens as the HTTP API's JWT authorizer does
+// (auth.go: discovery + JWKS, RS256, issuer, audience, expiry, not-before),
+// turns each request into the events.APIGatewayV2HTTPRequest Lambda would
+// receive, and runs it through the same Lambda adapter as functions/api.
+// Code behind it sees the very request context it sees in AWS.
 package localgw
 
 import (
@@ -17,36 +19,77 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-	"github.com/warmlead/warmlead/pkg/httpapi"
+	"github.com/rs/cors"
 )
 
 // maxPayload mirrors API Gateway's 10 MB request limit.
 const maxPayload = 10 << 20
 
-// New returns a handler that authorises and forwards requests to api.
-func New(api http.Handler, secret []byte) http.Handler {
+// New returns a handler that routes, authorises and forwards requests to
+// api as API Gateway would for the routes in spec.
+func New(api http.Handler, spec *API) http.Handler {
 	adapter := httpadapter.NewV2(api)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ev, err := Event(r, secret)
-		if err != nil {
-			httpapi.WriteProblem(w, http.StatusUnauthorized, err.Error(), "header.Authorization", err.Error())
+	verifiers := map[string]*verifier{}
+	for name, a := range spec.Authorizers {
+		verifiers[name] = newVerifier(a)
+	}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		route, params := spec.Match(r.Method, r.URL.Path)
+		if route == nil {
+			writeMessage(w, http.StatusNotFound, "Not Found", "")
 			return
 		}
-		res, err := adapter.ProxyWithContext(r.Context(), ev)
+		ev, err := Event(r)
 		if err != nil {
-			httpapi.WriteProblem(w, http.StatusBadGateway, "The function could not be invoked.", "", "")
+			writeMessage(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large", "")
+			return
+		}
+		ev.RouteKey = route.Method + " " + route.Path
+		ev.RequestContext.RouteKey = ev.RouteKey
+		if len(params) > 0 {
+			ev.PathParameters = params
+		}
+		if route.Authorizer != "" {
+			claims, err := verifiers[route.Authorizer].verify(r.Context(), r.Header.Get("Authorization"))
+			if err != nil {
+				writeMessage(w, http.StatusUnauthorized, "Unauthorized", err.challenge())
+				return
+			}
+			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
+			}
+		}
+		res, perr := adapter.ProxyWithContext(r.Context(), ev)
+		if perr != nil {
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error", "")
 			return
 		}
 		WriteResponse(w, res)
 	})
+	if spec.CORS != nil {
+		// API Gateway answers CORS preflights itself (no authorizer, no
+		// function) and adds the grant to responses for allowed origins.
+		h = cors.New(cors.Options{AllowedOrigins: spec.CORS.AllowOrigins, AllowedHeaders: spec.CORS.AllowHeaders,
+			AllowedMethods: spec.CORS.AllowMethods, ExposedHeaders: spec.CORS.ExposeHeaders,
+			AllowCredentials: spec.CORS.AllowCredentials, MaxAge: spec.CORS.MaxAge}).Handler(h)
+	}
+	return h
 }
 
-// Event converts r into the API Gateway v2 event an HTTP API would send,
-// with the token's claims in requestContext.authorizer.jwt when r carries a
-// valid bearer token. A token that is present but invalid is an error (API
-// Gateway answers 401 without invoking the function); no token leaves the
-// decision to the function (public routes).
-func Event(r *http.Request, secret []byte) (events.APIGatewayV2HTTPRequest, error) {
+// writeMessage answers as API Gateway does when it answers itself:
+// {"message": "..."}, with a WWW-Authenticate challenge on a 401.
+func writeMessage(w http.ResponseWriter, status int, message, challenge string) {
+	if challenge != "" {
+		w.Header().Set("WWW-Authenticate", challenge)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"message":"`+message+`"}`)
+}
+
+// Event converts r into the API Gateway v2 event an HTTP API would send
+// (without the authorizer's claims, which New adds after verifying).
+func Event(r *http.Request) (events.APIGatewayV2HTTPRequest, error) {
 	now := time.Now()
 	ev := events.APIGatewayV2HTTPRequest{
 		Version:        "2.0",
@@ -78,23 +121,13 @@ func Event(r *http.Request, secret []byte) (events.APIGatewayV2HTTPRequest, erro
 		}
 		ev.Headers[lname] = strings.Join(values, ",")
 	}
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		token, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok {
-			return ev, errString("the Authorization header must be 'Bearer <token>'")
-		}
-		claims, err := verify(secret, strings.TrimSpace(token))
-		if err != nil {
-			return ev, err
-		}
-		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
-		}
-	}
 	if r.Body != nil {
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload))
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
 		if err != nil {
 			return ev, err
+		}
+		if len(body) > maxPayload {
+			return ev, errString("payload too large")
 		}
 		if utf8.Valid(body) {
 			ev.Body = string(body)

@@ -1,6 +1,9 @@
 package localgw_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -10,32 +13,75 @@ import (
 	"testing"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	jose "github.com/go-jose/go-jose/v4"
 	"github.com/warmlead/warmlead/infra/localgw"
+	"github.com/warmlead/warmlead/infra/localidp"
+	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-var secret = []byte("0123456789abcdef0123456789abcdef")
+const webOrigin = "http://localhost:5173"
 
-// newServer is the local stack's HTTP front: gateway + API + real table.
-func newServer(t *testing.T) *httptest.Server {
+// spec reads template.yaml as the local stack does, with issuer and
+// audience standing for Cognito's.
+func spec(t *testing.T, issuer, audience, base string) *localgw.API {
+	t.Helper()
+	tpl, err := samtemplate.Load(testenv.TemplatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, err := localgw.FromTemplate(tpl, "ApiFunction", localgw.LocalResolver(issuer, audience,
+		map[string]string{"PublicBaseURL": base, "WebOrigin": webOrigin}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+// newServer is the local stack's HTTP front: gateway + API + real table,
+// trusting issuer for audience.
+func newServer(t *testing.T, issuer, audience string) *httptest.Server {
 	t.Helper()
 	env := testenv.New(t)
 	store := env.Store(t)
-	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Config{}, httpapi.Services{Members: store})
-	srv := httptest.NewServer(localgw.New(api, secret))
+	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Config{}, httpapi.Services{Members: store, Postings: store})
+	var gw http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { gw.ServeHTTP(w, r) }))
+	gw = localgw.New(api, spec(t, issuer, audience, srv.URL))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
-func call(t *testing.T, srv *httptest.Server, method, path, token, body string) (int, http.Header, string) {
+// provider starts the local OpenID Connect provider.
+func provider(t *testing.T) (*localidp.Provider, string) {
+	t.Helper()
+	var p *localidp.Provider
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	var err error
+	if p, err = localidp.New(localidp.Options{Issuer: srv.URL, RedirectURIs: []string{"http://127.0.0.1:1/signin/callback"}}); err != nil {
+		t.Fatal(err)
+	}
+	return p, srv.URL
+}
+
+func signIn(t *testing.T, issuer, member string) string {
+	t.Helper()
+	tok, err := localidp.SignIn(t.Context(), issuer, "http://127.0.0.1:1/signin/callback", member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func call(t *testing.T, srv *httptest.Server, method, path, auth, body string) (int, http.Header, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	if token != "" {
-		req.Header.Set("Authorization", token)
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
@@ -47,18 +93,17 @@ func call(t *testing.T, srv *httptest.Server, method, path, token, body string) 
 	return res.StatusCode, res.Header, string(b)
 }
 
-func TestValidTokenIdentifiesTheMember(t *testing.T) {
+// TestProviderTokenIdentifiesTheMember: a token from the local provider's
+// sign-in is accepted and its sub and email reach the function.
+func TestProviderTokenIdentifiesTheMember(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	tok, err := localgw.Mint(secret, "carmen", time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, _, body := call(t, srv, "PUT", "/me", "Bearer "+tok, `{"name":"Carmen","stage":"returner"}`)
-	if status != 201 {
+	_, issuer := provider(t)
+	srv := newServer(t, issuer, localidp.ClientID)
+	tok := signIn(t, issuer, "carmen")
+	if status, _, body := call(t, srv, "PUT", "/me", "Bearer "+tok, `{"name":"Carmen","stage":"returner"}`); status != 201 {
 		t.Fatalf("PUT /me = %d %s", status, body)
 	}
-	status, _, body = call(t, srv, "GET", "/me", "Bearer "+tok, "")
+	status, _, body := call(t, srv, "GET", "/me", "Bearer "+tok, "")
 	var me struct{ ID, Name string }
 	_ = json.Unmarshal([]byte(body), &me)
 	if status != 200 || me.ID != "carmen" || me.Name != "Carmen" {
@@ -66,56 +111,188 @@ func TestValidTokenIdentifiesTheMember(t *testing.T) {
 	}
 }
 
-func TestBadTokensAre401Problems(t *testing.T) {
+// TestRotatedKeyIsFetched: once the provider rotates its signing key, its
+// new tokens (an unknown kid) verify: the gateway fetches the JWKS again,
+// as API Gateway does. A key that is in no JWKS is refused (below).
+func TestRotatedKeyIsFetched(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	forged, _ := localgw.Mint([]byte("another-secret-another-secret-xx"), "carmen", time.Hour)
-	expired, _ := localgw.Mint(secret, "carmen", -time.Minute)
-	none, _ := jwt.NewWithClaims(jwt.SigningMethodNone, jwt.MapClaims{"sub": "carmen", "iss": localgw.Issuer,
-		"exp": time.Now().Add(time.Hour).Unix()}).SignedString(jwt.UnsafeAllowNoneSignatureType)
-	otherIssuer, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "carmen", "iss": "someone-else",
-		"exp": time.Now().Add(time.Hour).Unix()}).SignedString(secret)
+	p, issuer := provider(t)
+	srv := newServer(t, issuer, localidp.ClientID)
+	old := signIn(t, issuer, "carmen")
+	if status, _, body := call(t, srv, "GET", "/postings", "Bearer "+old, ""); status != 200 {
+		t.Fatalf("before rotation = %d %s", status, body)
+	}
+	if err := p.Rotate(); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, body := call(t, srv, "GET", "/postings", "Bearer "+signIn(t, issuer, "carmen"), ""); status != 200 {
+		t.Errorf("new key = %d %s", status, body)
+	}
+}
 
-	cases := map[string]struct{ header, detail string }{
-		"missing":         {"", "bearer token is required"},
-		"forged":          {"Bearer " + forged, "signature"},
-		"expired":         {"Bearer " + expired, "expired"},
-		"alg none":        {"Bearer " + none, "not valid"},
-		"other issuer":    {"Bearer " + otherIssuer, "not valid"},
+// issuer is a bare OpenID issuer (discovery + JWKS) whose tokens a test
+// crafts itself, to hold the gateway to each rule.
+type issuer struct {
+	url string
+	key *rsa.PrivateKey
+}
+
+func newIssuer(t *testing.T) *issuer {
+	t.Helper()
+	key, _ := rsa.GenerateKey(rand.Reader, 2048)
+	is := &issuer{key: key}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/.well-known/openid-configuration":
+			_ = json.NewEncoder(w).Encode(map[string]any{"issuer": is.url, "jwks_uri": is.url + "/keys",
+				"authorization_endpoint": is.url + "/authorize", "id_token_signing_alg_values_supported": []string{"RS256"}})
+		case "/keys":
+			_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	is.url = srv.URL
+	return is
+}
+
+// sign signs claims with key (kid k1) as RS256.
+func sign(t *testing.T, key *rsa.PrivateKey, claims map[string]any) string {
+	t.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "k1").WithType("JWT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := json.Marshal(claims)
+	jws, err := signer.Sign(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := jws.CompactSerialize()
+	return s
+}
+
+func (is *issuer) claims(mod func(map[string]any)) map[string]any {
+	now := time.Now()
+	c := map[string]any{"sub": "carmen", "iss": is.url, "aud": "warmlead-web", "exp": now.Add(time.Hour).Unix(),
+		"iat": now.Unix(), "email": "carmen@example.org", "email_verified": true}
+	if mod != nil {
+		mod(c)
+	}
+	return c
+}
+
+// TestBadTokensAre401AsAPIGatewayAnswers: the authorizer's rules, each
+// broken once: API Gateway's 401 {"message":"Unauthorized"} with an
+// invalid_token challenge, and the function is never reached.
+func TestBadTokensAre401AsAPIGatewayAnswers(t *testing.T) {
+	t.Parallel()
+	is, other := newIssuer(t), newIssuer(t)
+	srv := newServer(t, is.url, "warmlead-web")
+	stranger, _ := rsa.GenerateKey(rand.Reader, 2048)
+	enc := base64.RawURLEncoding.EncodeToString
+	unsigned, _ := json.Marshal(is.claims(nil))
+	algNone := enc([]byte(`{"alg":"none","typ":"JWT"}`)) + "." + enc(unsigned) + "."
+
+	if status, _, body := call(t, srv, "GET", "/postings", "Bearer "+sign(t, is.key, is.claims(nil)), ""); status != 200 {
+		t.Fatalf("a good token = %d %s", status, body)
+	}
+	cases := map[string]struct{ header, challenge string }{
+		"missing":         {"", ""},
+		"other issuer":    {"Bearer " + sign(t, other.key, other.claims(nil)), "invalid_token"},
+		"issuer claim":    {"Bearer " + sign(t, is.key, is.claims(func(c map[string]any) { c["iss"] = other.url })), "issuer"},
+		"other audience":  {"Bearer " + sign(t, is.key, is.claims(func(c map[string]any) { c["aud"] = "another-app" })), "audience"},
+		"unknown key":     {"Bearer " + sign(t, stranger, is.claims(nil)), "signature"},
+		"expired":         {"Bearer " + sign(t, is.key, is.claims(func(c map[string]any) { c["exp"] = time.Now().Add(-time.Minute).Unix() })), "expired"},
+		"not yet valid":   {"Bearer " + sign(t, is.key, is.claims(func(c map[string]any) { c["nbf"] = time.Now().Add(time.Hour).Unix() })), "not valid yet"},
+		"alg none":        {"Bearer " + algNone, "not valid"},
 		"not bearer":      {"Basic Y2FybWVuOng=", "Bearer"},
 		"garbage":         {"Bearer not.a.jwt", "not valid"},
-		"tampered claims": {"Bearer " + tamper(t, forged), "not valid"},
+		"tampered claims": {"Bearer " + tamper(sign(t, is.key, is.claims(nil))), "signature"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			status, hdr, body := call(t, srv, "GET", "/me", tc.header, "")
-			if status != 401 || hdr.Get("Content-Type") != "application/problem+json" {
-				t.Fatalf("= %d %s %s", status, hdr.Get("Content-Type"), body)
+			status, hdr, body := call(t, srv, "GET", "/postings", tc.header, "")
+			if status != 401 || body != `{"message":"Unauthorized"}` {
+				t.Fatalf("= %d %s", status, body)
 			}
-			var p struct {
-				Detail string
-				Errors []struct{ Location string }
-			}
-			_ = json.Unmarshal([]byte(body), &p)
-			if !strings.Contains(p.Detail, tc.detail) || len(p.Errors) == 0 || p.Errors[0].Location != "header.Authorization" {
-				t.Errorf("problem = %s, want detail containing %q at header.Authorization", body, tc.detail)
+			if got := hdr.Get("WWW-Authenticate"); !strings.Contains(got, tc.challenge) || (tc.challenge != "" && !strings.Contains(got, `error="invalid_token"`)) {
+				t.Errorf("WWW-Authenticate = %q, want it to mention %q", got, tc.challenge)
 			}
 		})
 	}
 }
 
 // tamper swaps a token's payload for one naming another member.
-func tamper(t *testing.T, tok string) string {
-	t.Helper()
+func tamper(tok string) string {
 	parts := strings.Split(tok, ".")
-	parts[1] = "eyJzdWIiOiJhZG1pbiJ9"
+	parts[1] = base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"admin"}`))
 	return strings.Join(parts, ".")
 }
 
-func TestPublicRoutesNeedNoToken(t *testing.T) {
+// TestEachRouteHasItsTemplateAuthorizer: every route of template.yaml,
+// called without a token, is refused by the gateway exactly when the
+// template puts the JWT authorizer on it (anonymous GET /postings is a 401
+// locally, as in AWS), and a path no route matches is API Gateway's 404.
+func TestEachRouteHasItsTemplateAuthorizer(t *testing.T) {
 	t.Parallel()
-	srv := newServer(t)
-	if status, _, body := call(t, srv, "GET", "/healthz", "", ""); status != 200 {
-		t.Errorf("/healthz = %d %s", status, body)
+	is := newIssuer(t)
+	srv := newServer(t, is.url, "warmlead-web")
+	routes := spec(t, is.url, "warmlead-web", srv.URL).Routes
+	if len(routes) < 20 {
+		t.Fatalf("only %d routes read from template.yaml", len(routes))
+	}
+	for _, r := range routes {
+		path := strings.NewReplacer("{id}", "x1", "{member_id}", "m1", "{token}", "t1", "{name}", "landing.js").Replace(r.Path)
+		status, _, body := call(t, srv, r.Method, path, "", "")
+		refused := status == 401 && body == `{"message":"Unauthorized"}`
+		if refused != (r.Authorizer != "") {
+			t.Errorf("%s %s (authorizer %q) anonymous = %d %s", r.Method, r.Path, r.Authorizer, status, body)
+		}
+	}
+	if status, _, body := call(t, srv, "GET", "/nowhere", "", ""); status != 404 || body != `{"message":"Not Found"}` {
+		t.Errorf("unrouted path = %d %s", status, body)
+	}
+}
+
+// TestCORSGrantsConfiguredOriginsOnly: the template's origins (the API's
+// own base URL and the web app's) get a grant, preflight included; any
+// other origin gets none.
+func TestCORSGrantsConfiguredOriginsOnly(t *testing.T) {
+	t.Parallel()
+	is := newIssuer(t)
+	srv := newServer(t, is.url, "warmlead-web")
+	preflight := func(origin string) http.Header {
+		req, _ := http.NewRequest("OPTIONS", srv.URL+"/postings", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.Header
+	}
+	for _, origin := range []string{srv.URL, webOrigin} {
+		h := preflight(origin)
+		if h.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(strings.ToLower(h.Get("Access-Control-Allow-Headers")), "authorization") {
+			t.Errorf("preflight from %s: %v", origin, h)
+		}
+	}
+	if h := preflight("https://evil.example"); h.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("a foreign origin got a CORS grant: %v", h)
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("GET from a foreign origin = %d with grant %q", res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"))
 	}
 }

@@ -5,17 +5,23 @@ package localstack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/localgw"
+	"github.com/warmlead/warmlead/infra/localidp"
 	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/streampump"
 	"github.com/warmlead/warmlead/pkg/dynamo"
@@ -28,7 +34,12 @@ type Config struct {
 	Addr     string // API listen address; ADDR, default 127.0.0.1:8080
 	Table    string // TABLE_NAME, default warmlead
 	Endpoint string // DYNAMODB_ENDPOINT: use this database instead of starting one
-	CacheDir string // where DynamoDB Local, its data and the JWT secret live
+	CacheDir string // where DynamoDB Local, its data and the sign-in key live
+	IDPAddr  string // IDP_ADDR: the OpenID Connect provider's address, default the API's port + 1
+	// WebOrigin (WEB_ORIGIN, default http://localhost:5173) is the local
+	// value of the template's WebOrigin parameter: a web app's origin that
+	// CORS grants, besides the API's own.
+	WebOrigin string
 }
 
 // ConfigFrom reads Config from getenv.
@@ -40,25 +51,51 @@ func ConfigFrom(getenv func(string) string) (Config, error) {
 	if c.Table == "" {
 		c.Table = "warmlead"
 	}
+	c.IDPAddr, c.WebOrigin = getenv("IDP_ADDR"), getenv("WEB_ORIGIN")
+	if c.IDPAddr == "" {
+		c.IDPAddr = nextPort(c.Addr)
+	}
+	if c.WebOrigin == "" {
+		c.WebOrigin = "http://localhost:5173"
+	}
 	dir, err := ddblocal.DefaultCacheDir()
 	c.CacheDir = dir
 	return c, err
 }
 
-// SecretPath is where the local JWT signing secret is kept.
-func (c Config) SecretPath() string { return filepath.Join(c.CacheDir, "local-jwt-secret") }
+// KeyPath is where the local provider's RSA signing key is kept.
+func (c Config) KeyPath() string { return filepath.Join(c.CacheDir, "local-oidc-key.pem") }
+
+// nextPort is addr with its port plus one (port 0 stays 0).
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "127.0.0.1:0"
+	}
+	n, _ := strconv.Atoi(port)
+	if n == 0 {
+		return net.JoinHostPort(host, "0")
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
+}
 
 // Run starts the stack, prints how to use it to out, and blocks until ctx
 // is done; then it stops everything it started.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
-	return Serve(ctx, getenv, out, func(s Stack) { printWelcome(out, s.BaseURL, s.Demo) })
+	return Serve(ctx, getenv, out, func(s Stack) { printWelcome(out, s) })
 }
 
 // Stack is a running local stack, as Serve hands it to its caller.
 type Stack struct {
 	BaseURL string
-	Secret  []byte // signs local tokens (localgw.Mint)
+	Issuer  string // the local OpenID Connect provider (Token signs in there)
 	Demo    *Demo
+}
+
+// Token signs member in at the stack's provider (Authorization Code + PKCE,
+// no browser) and returns the bearer token.
+func (s Stack) Token(ctx context.Context, member string) (string, error) {
+	return localidp.SignIn(ctx, s.Issuer, s.BaseURL+"/signin/callback", member)
 }
 
 // Serve is Run with the announcement left to ready, which is called once
@@ -80,7 +117,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		cfg.Endpoint = srv.Endpoint
 		fmt.Fprintf(out, "DynamoDB Local on %s (started in %s)\n", srv.Endpoint, srv.StartDuration.Round(time.Millisecond))
 	}
-	secret, err := localgw.LoadOrCreateSecret(cfg.SecretPath())
+	secret, err := cursorSecret(cfg.CacheDir)
 	if err != nil {
 		return err
 	}
@@ -108,6 +145,10 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	if err != nil {
 		return err
 	}
+	tmplDoc, err := samtemplate.Load(tmpl)
+	if err != nil {
+		return err
+	}
 	streamARN, err := samtemplate.EnsureTable(ctx, client, tmpl, cfg.Table)
 	if err != nil {
 		return fmt.Errorf("create table %s: %w", cfg.Table, err)
@@ -125,7 +166,31 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base}, httpapi.Services{Members: store, Orgs: store,
+	// The OpenID Connect provider plays Cognito (README.md, "Sign-in").
+	idpLn, err := net.Listen("tcp", cfg.IDPAddr)
+	if err != nil {
+		return fmt.Errorf("sign-in provider: %w", err)
+	}
+	issuer := "http://" + idpLn.Addr().String()
+	members := make([]localidp.Member, len(demoMembers))
+	for i, m := range demoMembers {
+		members[i] = localidp.DemoMember(m.ID, m.Name)
+	}
+	idp, err := localidp.New(localidp.Options{Issuer: issuer, RedirectURIs: []string{base + "/signin/callback"},
+		KeyPath: cfg.KeyPath(), Members: members})
+	if err != nil {
+		return err
+	}
+	idpServer := &http.Server{Handler: idp, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = idpServer.Serve(idpLn) }()
+	defer idpServer.Close()
+	spec, err := localgw.FromTemplate(tmplDoc, "ApiFunction", localgw.LocalResolver(issuer, localidp.ClientID,
+		map[string]string{"PublicBaseURL": base, "WebOrigin": cfg.WebOrigin}))
+	if err != nil {
+		return err
+	}
+	signIn := httpapi.SignInConfig{AuthorizeURL: issuer + "/authorize", TokenURL: issuer + "/oauth/token", ClientID: localidp.ClientID}
+	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn}, httpapi.Services{Members: store, Orgs: store,
 		Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store})
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
@@ -140,10 +205,10 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	go func() { pumpDone <- pump.Run(ctx) }()
 	defer func() { <-pumpDone }()
 
-	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: localgw.New(api, spec), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	ready(Stack{BaseURL: base, Secret: secret, Demo: demo})
+	ready(Stack{BaseURL: base, Issuer: issuer, Demo: demo})
 
 	select {
 	case <-ctx.Done():
@@ -159,18 +224,38 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	return nil
 }
 
-func printWelcome(out io.Writer, base string, demo *Demo) {
+func printWelcome(out io.Writer, s Stack) {
 	fmt.Fprintf(out, `
 Warmlead is running on %[1]s   (Ctrl-C stops everything)
   docs:     %[1]s/docs
-  token:    make token USER=alice      (demo members: alice, bob, carmen, dev, sam)
-  referral: %[1]s/r/%[2]s   (open it in a browser: shared by Dev, via Sam)
+  sign-in:  %[2]s   (OpenID Connect provider: discovery at %[2]s/.well-known/openid-configuration)
+  referral: %[1]s/r/%[3]s   (open it in a browser: shared by Dev, via Sam;
+            "I'm interested" signs you in: choose a demo member, e.g. Carmen Ruiz)
+  token:    make token NAME=alice      (demo members: alice, bob, carmen, dev, sam)
 
-  TOKEN=$(make -s token USER=alice)
+  TOKEN=$(make -s token NAME=alice)
   curl -s -H "Authorization: Bearer $TOKEN" %[1]s/me
   curl -s -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
        -d '{"name":"Alice Martin","stage":"career_changer","interests":["data"]}' %[1]s/me
   curl -s -H "Authorization: Bearer $TOKEN" '%[1]s/postings?kind=informal_internship'
 
-`, base, demo.ReferralToken)
+`, s.BaseURL, s.Issuer, s.Demo.ReferralToken)
+}
+
+// cursorSecret is the local secret that seals pagination cursors, kept in
+// the cache directory so cursors survive a restart.
+func cursorSecret(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "local-cursor-secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return []byte(strings.TrimSpace(string(b))), nil
+	}
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return nil, err
+	}
+	secret := hex.EncodeToString(buf)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return []byte(secret), os.WriteFile(path, []byte(secret+"\n"), 0o600)
 }

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/warmlead/warmlead/infra/ddblocal"
-	"github.com/warmlead/warmlead/infra/localgw"
 )
 
 // TestOutageMidTraffic stops DynamoDB Local for ~5 s while members keep
@@ -28,9 +27,8 @@ func TestOutageMidTraffic(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Stop() })
-	base, _, secret := stackOn(t, "outage", t.TempDir(), db.Endpoint)
-	bob, _ := localgw.Mint(secret, "bob", time.Hour)
-	alice, _ := localgw.Mint(secret, "alice", time.Hour)
+	base, _, signIn := stackOn(t, "outage", t.TempDir(), db.Endpoint)
+	bob, alice := signIn("bob"), signIn("alice")
 
 	var (
 		mu       sync.Mutex

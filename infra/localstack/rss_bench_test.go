@@ -2,6 +2,7 @@ package localstack_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warmlead/warmlead/infra/localgw"
+	"github.com/warmlead/warmlead/infra/localidp"
 	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/testenv"
 )
@@ -42,7 +43,11 @@ func BenchmarkPeakRSS100(b *testing.B) {
 	base, link := "", ""
 	lines := bufio.NewScanner(stdout)
 	running, referral := regexp.MustCompile(`running on (http://\S+)`), regexp.MustCompile(`referral: (\S+)`)
+	signin, issuer := regexp.MustCompile(`sign-in:  (http://\S+)`), ""
 	for lines.Scan() && link == "" {
+		if m := signin.FindStringSubmatch(lines.Text()); m != nil {
+			issuer = m[1]
+		}
 		if m := running.FindStringSubmatch(lines.Text()); m != nil {
 			base = m[1]
 		}
@@ -57,13 +62,12 @@ func BenchmarkPeakRSS100(b *testing.B) {
 	if link == "" {
 		b.Fatal("the stack did not start")
 	}
-	secret, err := localgw.LoadOrCreateSecret(filepath.Join(cache, "local-jwt-secret"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	tokens := make([]string, 100)
 	for i := range tokens {
-		tokens[i], _ = localgw.Mint(secret, fmt.Sprintf("rss%03d", i), time.Hour)
+		var err error
+		if tokens[i], err = localidp.SignIn(context.Background(), issuer, base+"/signin/callback", fmt.Sprintf("rss%03d", i)); err != nil {
+			b.Fatal(err)
+		}
 	}
 	idle := rssKiB(b, cmd.Process.Pid, "VmRSS")
 	b.ResetTimer()

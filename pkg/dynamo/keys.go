@@ -170,6 +170,7 @@ func orgInvitationKey(orgID, memberID string) (pk, sk string) {
 func memberInvitesGSI1(memberID, created, orgID string) (pk, sk string) {
 	return "INVITES#" + memberID, created + "#" + orgID
 }
+
 // Withdrawal, revocation, abuse limits (issue 9).
 //
 //	item                  PK                       SK          GSI1PK / GSI1SK

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -50,12 +51,13 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		landing, err := referrals.OpenReferral(ctx, in.Token, visitOf(ctx))
 		code := warmlead.ErrorCode(err)
 		switch {
-		case html && code == warmlead.EGONE && landing != nil && landing.Referral != nil && landing.Referral.Revoked:
-			return renderPage(http.StatusGone, "revoked.html", map[string]string{"title": "Link no longer shared · Warmlead",
-				"summary": "This referral link is no longer shared.", "url": "", "base_url": cfg.PublicBaseURL})
 		case html && code == warmlead.ENOTFOUND:
-			return renderPage(http.StatusNotFound, "notfound.html", map[string]string{"title": "Link not found · Warmlead",
-				"summary": "This referral link is unknown.", "url": "", "base_url": cfg.PublicBaseURL})
+			return renderPage(http.StatusNotFound, "notfound.html", goneValues(cfg, "This link does not lead anywhere",
+				"The link you followed is unknown, or was mistyped. Ask the person who shared it for a fresh one."))
+		case html && code == warmlead.EGONE && (landing == nil || landing.Posting == nil || (landing.Referral != nil && landing.Referral.Revoked)):
+			// A link its referrer took back.
+			return renderPage(http.StatusGone, "notfound.html", goneValues(cfg, "This link is no longer shared",
+				"The person who shared it has taken it back. If you know them, ask them about it: they may have another way in."))
 		case err != nil && (code != warmlead.EGONE || landing == nil || landing.Posting == nil || !html):
 			return nil, fail(ctx, logger, err)
 		}
@@ -63,9 +65,11 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		closed := ""
 		switch {
 		case p.Status != warmlead.StatusOpen:
-			closed = "This lead is " + string(p.Status) + ": it no longer takes interest."
+			closed = "Thanks for following this link. This lead has been " + closedWord(p.Status) + ", so it no longer takes interest. " +
+				"The person who shared it will be glad you looked."
 		case !landing.Open:
-			closed = "This lead expired on " + p.ValidThrough.Format("2 January 2006") + "."
+			closed = "Thanks for following this link. This lead's deadline passed on " + p.ValidThrough.Format("2 January 2006") +
+				", so it no longer takes interest."
 		}
 		if !html {
 			if closed != "" {
@@ -79,6 +83,16 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		}
 		return renderPage(status, "landing.html", landingPage(cfg, r, p, closed))
 	}
+}
+
+func closedWord(s warmlead.PostingStatus) string {
+	switch s {
+	case warmlead.StatusFilled:
+		return "filled"
+	case "expired":
+		return "expired"
+	}
+	return "closed"
 }
 
 // wantsHTML reports whether a browser asked: text/html is acceptable and
@@ -109,38 +123,112 @@ func chainMember(r *warmlead.Referral, i int) chainMemberJSON {
 	return m
 }
 
-// landingPage is what the landing page shows.
+// landingPage is what the landing page shows (pages/landing.html).
 func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed string) map[string]string {
 	shared, via := chainMember(r, len(r.Chain)-1), chainMemberJSON{}
 	if parent := len(r.Chain) - 2; parent >= 0 && r.ParentToken != "" {
 		via = chainMember(r, parent)
 	}
-	v := map[string]string{
-		"title": p.Title + " · Warmlead", "url": cfg.linkURL(r.Token), "base_url": cfg.PublicBaseURL, "token": r.Token,
+	poster := displayName(chainMember(r, 0))
+	v := baseValues(cfg)
+	for k, x := range map[string]string{
+		"title": p.Title + " · Warmlead", "url": cfg.linkURL(r.Token), "token": r.Token, "posting_id": p.ID,
 		"shared_by": displayName(shared), "via": displayName(via), "posting_title": p.Title,
-		"organization": p.Organization, "kind": label(string(p.Kind)), "workplace": label(string(p.Workplace)),
-		"compensation": label(string(p.Compensation)), "place": "", "hours": "", "closed": closed,
-		"description": p.Description, "how_to_apply": p.HowToApply,
+		"kind": label(string(p.Kind)), "place": placeText(p), "pay": payText(p), "hours": "", "duration": "", "start": p.StartDate,
+		"audience": audienceText(p.Audience), "deadline": p.ValidThrough.UTC().Format("2 January 2006"),
+		"deadline_iso": p.ValidThrough.UTC().Format(time.RFC3339), "closed": closed,
+		"description": p.Description, "how_to_apply": p.HowToApply, "og": "", "jsonld": "", "chain_credit": "",
+	} {
+		v[k] = x
 	}
-	if p.Location != nil {
-		v["place"] = strings.Trim(strings.Join([]string{p.Location.City, p.Location.Country}, ", "), ", ")
-	}
-	if p.Pay != nil {
-		amount := strconv.FormatFloat(p.Pay.Min, 'f', -1, 64)
-		if p.Pay.Max > p.Pay.Min {
-			amount += "–" + strconv.FormatFloat(p.Pay.Max, 'f', -1, 64)
-		}
-		v["compensation"] += " · " + amount + " " + p.Pay.Currency + "/" + string(p.Pay.Unit)
+	v["poster"], v["poster_short"] = "Posted by "+poster, poster
+	if p.Organization != "" {
+		v["poster"], v["poster_short"] = p.Organization+" · posted by "+poster, poster
 	}
 	if p.HoursPerWeek != nil {
-		v["hours"] = strconv.Itoa(*p.HoursPerWeek) + " h/week"
+		v["hours"] = strconv.Itoa(*p.HoursPerWeek) + " h a week"
+	}
+	if p.DurationWeeks != nil {
+		v["duration"] = strconv.Itoa(*p.DurationWeeks) + " weeks"
+	}
+	// Who is thanked when this visitor is interested: everyone on the chain
+	// but the poster.
+	var credited []string
+	for i := 1; i < len(r.Chain); i++ {
+		credited = append(credited, displayName(chainMember(r, i)))
+	}
+	switch n := len(credited); {
+	case n == 1:
+		v["chain_credit"] = credited[0] + " is"
+	case n > 1 && n <= 3:
+		v["chain_credit"] = strings.Join(credited[:n-1], ", ") + " and " + credited[n-1] + " are"
+	case n > 3:
+		v["chain_credit"] = "the " + strconv.Itoa(n) + " people who passed it on are"
 	}
 	summary := v["kind"]
 	if p.Organization != "" {
 		summary += " at " + p.Organization
 	}
 	v["summary"] = summary + ", shared by " + v["shared_by"] + " on Warmlead."
+	// Only public leads are described to search engines and link previews.
+	if p.Visibility == warmlead.VisibilityPublic && closed == "" {
+		v["og"] = "yes"
+		if b, err := json.Marshal(jobPosting(cfg, r, p)); err == nil {
+			v["jsonld"] = string(b)
+		}
+	}
 	return v
+}
+
+// baseValues are what every page's head and actions use.
+func baseValues(cfg *Config) map[string]string {
+	return map[string]string{"base_url": cfg.PublicBaseURL, "og": "", "jsonld": "", "url": "", "posting_title": "",
+		"authorize_url": cfg.SignIn.AuthorizeURL, "token_url": cfg.SignIn.TokenURL, "client_id": cfg.SignIn.ClientID}
+}
+
+func goneValues(cfg *Config, heading, message string) map[string]string {
+	v := baseValues(cfg)
+	v["title"], v["summary"], v["heading"], v["message"] = heading+" · Warmlead", message, heading, message
+	return v
+}
+
+func placeText(p *warmlead.Posting) string {
+	out := label(string(p.Workplace))
+	if p.Location != nil {
+		var parts []string
+		for _, s := range []string{p.Location.City, p.Location.Region, p.Location.Country} {
+			if s != "" {
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) > 0 {
+			out += " · " + strings.Join(parts, ", ")
+		}
+	}
+	return out
+}
+
+func payText(p *warmlead.Posting) string {
+	out := label(string(p.Compensation))
+	if p.Pay != nil {
+		amount := strconv.FormatFloat(p.Pay.Min, 'f', -1, 64)
+		if p.Pay.Max > p.Pay.Min {
+			amount += "–" + strconv.FormatFloat(p.Pay.Max, 'f', -1, 64)
+		}
+		out += " · " + amount + " " + p.Pay.Currency + " a " + string(p.Pay.Unit)
+	}
+	return out
+}
+
+func audienceText(as []warmlead.Audience) string {
+	if len(as) == 0 {
+		return "Anyone"
+	}
+	words := make([]string, len(as))
+	for i, a := range as {
+		words[i] = strings.ToLower(label(string(a)))
+	}
+	return label(strings.Join(words, ", "))
 }
 
 func displayName(m chainMemberJSON) string {

@@ -241,7 +241,7 @@ func TestLandingPageHTML(t *testing.T) {
 		t.Fatalf("landing = %d %s", res.Status, res.Headers.Get("Content-Type"))
 	}
 	for _, want := range []string{"<title>Informal UX internship · Warmlead</title>", `property="og:title"`,
-		"Shared by <strong>Dana &lt;Ortiz&gt;</strong>", "Informal internship", "8 h/week", link.Token, `lang="en"`} {
+		"Shared with you by <strong>Dana &lt;Ortiz&gt;</strong>", "Informal internship", "8 h a week", link.Token, `lang="en"`} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -23,6 +23,9 @@ import (
 //	{{#name}}…{{/name}}  the section, when the value is not empty
 //	{{^name}}…{{/name}}  the section, when the value is empty
 //	{{>file}}            another page file, inlined when parsing
+//	{{&name}}            the value as it is: only for values the server
+//	                     encodes itself for their context (the JSON-LD,
+//	                     encoded by encoding/json, which escapes <, > and &)
 //
 // Values are inserted once and never parsed again, so a value that looks
 // like a tag or a placeholder is shown as text.
@@ -37,6 +40,7 @@ var pages = mustParsePages(pageFiles, "pages")
 type node struct {
 	text     string
 	value    string // name of the value to insert
+	raw      bool   // insert the value unescaped ({{&name}})
 	section  string // name of the value a section depends on
 	inverted bool
 	children []node
@@ -124,6 +128,8 @@ func parseNodes(src, section string, files map[string]string, depth int) ([]node
 				return nil, "", err
 			}
 			nodes = append(nodes, children...)
+		case tag[0] == '&':
+			nodes = append(nodes, node{value: tag[1:], raw: true})
 		default:
 			nodes = append(nodes, node{value: tag})
 		}
@@ -140,7 +146,11 @@ func renderNodes(b *strings.Builder, nodes []node, values map[string]string) err
 			if !ok {
 				return fmt.Errorf("no value %q", n.value)
 			}
-			b.WriteString(html.EscapeString(v))
+			if n.raw {
+				b.WriteString(v)
+			} else {
+				b.WriteString(html.EscapeString(v))
+			}
 		case n.section != "":
 			v, ok := values[n.section]
 			if !ok {

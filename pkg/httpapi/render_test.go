@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -44,13 +45,36 @@ func TestParsePageRejectsBrokenTemplates(t *testing.T) {
 }
 
 func TestEveryPageRendersWithItsValues(t *testing.T) {
-	if _, err := executePage("notfound.html", map[string]string{"title": "t", "summary": "s", "url": "", "base_url": "b"}); err != nil {
+	cfg := &Config{PublicBaseURL: "b"}
+	if _, err := executePage("notfound.html", goneValues(cfg, "h", "m")); err != nil {
 		t.Error(err)
 	}
-	if _, err := executePage("revoked.html", map[string]string{"title": "t", "summary": "s", "url": "", "base_url": "b"}); err != nil {
-		t.Error(err)
+	for _, name := range []string{"signin.html", "docs.html"} {
+		v := baseValues(cfg)
+		v["title"], v["summary"] = "t", "s"
+		if _, err := executePage(name, v); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
-	if len(pages) != 5 {
-		t.Errorf("parsed %d pages, want 5 (head, foot, landing, notfound, revoked)", len(pages))
+	if len(pages) != 6 {
+		t.Errorf("parsed %d pages, want 6 (head, foot, landing, notfound, signin, docs)", len(pages))
+	}
+}
+
+// TestRawValuesAreForServerEncodedJSONOnly: {{&name}} inserts as is; the
+// one value it is used for (JSON-LD) is encoded by encoding/json, which
+// escapes <, > and &, so a title cannot close the script element.
+func TestRawValuesAreForServerEncodedJSONOnly(t *testing.T) {
+	nodes, err := parsePage(`<script type="application/ld+json">{{&ld}}</script>`, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld, _ := json.Marshal(map[string]string{"title": "</script><script>alert(1)</script>"})
+	var b strings.Builder
+	if err := renderNodes(&b, nodes, map[string]string{"ld": string(ld)}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(b.String(), "</script>") != 1 {
+		t.Errorf("the JSON-LD closed its script element: %s", b.String())
 	}
 }

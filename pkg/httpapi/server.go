@@ -37,6 +37,8 @@ type Config struct {
 	// PublicBaseURL is the base of shared links (https://warmlead.example);
 	// referral URLs are PublicBaseURL + "/r/" + token.
 	PublicBaseURL string
+	// SignIn is where the landing page signs visitors in (signin.go).
+	SignIn SignInConfig
 }
 
 // NewServer returns the whole API as one http.Handler.
@@ -47,6 +49,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api.UseMiddleware(withLogger(logger), requireIdentity(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
 	addRoutes(api, logger, &cfg, svc)
+	finishDocument(api, &cfg) // openapi_doc.go
 
 	var h http.Handler = mux
 	h = recoverPanics(logger, h)
@@ -61,10 +64,11 @@ func humaConfig() huma.Config {
 	cfg := huma.DefaultConfig("Warmlead API", "1.0.0")
 	cfg.CreateHooks = nil
 	cfg.OpenAPIPath = "/openapi"
+	cfg.DocsPath = "" // our own /docs (signin.go): huma's loads a script from a CDN
 	cfg.Info.Description = "A job board for the hidden job network: leads, the people they travel through, and the referral chains that credit them."
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		bearerScheme: {Type: "http", Scheme: "bearer", BearerFormat: "JWT",
-			Description: "In AWS, a Cognito token checked by the HTTP API's JWT authorizer; locally, an HS256 token from `make token USER=name`."},
+			Description: "In AWS, a Cognito token checked by the HTTP API's JWT authorizer; locally, an RS256 ID token from the local OpenID Connect provider (`make token NAME=alice`)."},
 	}
 	cfg.Transformers = append(cfg.Transformers, normaliseProblem)
 	return cfg
