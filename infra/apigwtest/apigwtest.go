@@ -2,7 +2,7 @@
 // builds API Gateway v2 (HTTP API, payload 2.0) events from a captured,
 // real-shape sample (testdata/apigw-v2-request-jwt.json, the shape of
 // aws-lambda-go's events/testdata samples with a Cognito JWT authorizer) and
-// runs them through httpadapter.NewV2, like functions/api.
+// runs them through pkg/gateway's adapter, like functions/api.
 package apigwtest
 
 import (
@@ -17,7 +17,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/warmlead/warmlead/pkg/gateway"
 )
 
 //go:embed testdata/apigw-v2-request-jwt.json
@@ -87,11 +87,11 @@ func Event(req Request) events.APIGatewayV2HTTPRequest {
 
 // Client invokes a handler through the Lambda adapter.
 type Client struct {
-	adapter *httpadapter.HandlerAdapterV2
+	adapter *gateway.Adapter
 }
 
 // New wraps h as functions/api does.
-func New(h http.Handler) *Client { return &Client{adapter: httpadapter.NewV2(h)} }
+func New(h http.Handler) *Client { return &Client{adapter: gateway.New(h)} }
 
 // Do sends req and returns the response, failing the test if the adapter
 // itself fails (which in AWS would be a 502 from API Gateway).
@@ -106,7 +106,7 @@ func (c *Client) Do(t testing.TB, req Request) Response {
 
 // Invoke runs one event through the adapter.
 func (c *Client) Invoke(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (Response, error) {
-	out, err := c.adapter.ProxyWithContext(ctx, ev)
+	out, err := c.adapter.Proxy(ctx, ev)
 	if err != nil {
 		return Response{}, err
 	}

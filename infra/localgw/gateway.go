@@ -2,7 +2,8 @@
 // verifies HS256 bearer tokens like the JWT authorizer, turns each request
 // into the events.APIGatewayV2HTTPRequest Lambda would receive, and runs it
 // through the same Lambda adapter as functions/api. Code behind it sees the
-// very request context it sees in AWS.
+// very request context it sees in AWS, through the same adapter
+// (pkg/gateway), so headers arrive whole here too.
 package localgw
 
 import (
@@ -16,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/warmlead/warmlead/pkg/gateway"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
@@ -25,14 +26,14 @@ const maxPayload = 10 << 20
 
 // New returns a handler that authorises and forwards requests to api.
 func New(api http.Handler, secret []byte) http.Handler {
-	adapter := httpadapter.NewV2(api)
+	adapter := gateway.New(api)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev, err := Event(r, secret)
 		if err != nil {
 			httpapi.WriteProblem(w, http.StatusUnauthorized, err.Error(), "header.Authorization", err.Error())
 			return
 		}
-		res, err := adapter.ProxyWithContext(r.Context(), ev)
+		res, err := adapter.Proxy(r.Context(), ev)
 		if err != nil {
 			httpapi.WriteProblem(w, http.StatusBadGateway, "The function could not be invoked.", "", "")
 			return
