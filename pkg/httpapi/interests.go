@@ -39,7 +39,7 @@ func toInterestJSON(in *warmlead.Interest) interestJSON {
 type expressInterestInput struct {
 	ID   string `path:"id" maxLength:"64" doc:"The posting's id."`
 	Body struct {
-		Message       string `json:"message,omitempty" maxLength:"1000" example:"I'd love to help; I can start in January."`
+		Message       string `json:"message,omitempty" text:"multiline" maxLength:"1000" example:"I'd love to help; I can start in January."`
 		ReferralToken string `json:"referral_token,omitempty" maxLength:"64" doc:"The link you came through: everyone on its chain is credited."`
 	}
 }

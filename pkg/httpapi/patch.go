@@ -37,11 +37,16 @@ func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) f
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		version, err := parseIfMatch(in.IfMatch)
+		match, err := parseIfMatch(in.IfMatch)
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		p, err := postings.UpdatePosting(ctx, caller(ctx), in.ID, version, func(p *warmlead.Posting) error {
+		// The store checks one version; a list is checked here against the
+		// version it read, and its write is still conditional on that one.
+		p, err := postings.UpdatePosting(ctx, caller(ctx), in.ID, match.version(), func(p *warmlead.Posting) error {
+			if !match.matches(p.Version) {
+				return staleIfMatch()
+			}
 			return applyMergePatch(p, patch)
 		})
 		if err != nil {
@@ -152,6 +157,11 @@ func documentMergePatch(api huma.API, path string, editable reflect.Type) {
 	if item == nil || item.Patch == nil || item.Patch.RequestBody == nil {
 		return
 	}
+	// The raw body's strings follow the editable fields' text rules.
+	if item.Patch.Metadata == nil {
+		item.Patch.Metadata = map[string]any{}
+	}
+	item.Patch.Metadata[textSpecKey] = textSpecOf(editable)
 	ref := api.OpenAPI().Components.Schemas.Schema(editable, true, "")
 	item.Patch.RequestBody.Content = map[string]*huma.MediaType{mergePatchType: {Schema: &huma.Schema{
 		Description: "A JSON merge patch (RFC 7396) of the editable fields: send only what changes; null removes an optional field. Required fields cannot be removed.",
