@@ -8,6 +8,7 @@ package apigwtest
 import (
 	"context"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/pkg/gateway"
@@ -79,7 +81,13 @@ func Event(req Request) events.APIGatewayV2HTTPRequest {
 	}
 	if req.Body != "" {
 		ev.Body = req.Body
-		ev.Headers["content-type"] = "application/json"
+		if !utf8.ValidString(req.Body) {
+			// API Gateway base64-encodes a body that is not text.
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(req.Body)), true
+		}
+		if _, ok := ev.Headers["content-type"]; !ok {
+			ev.Headers["content-type"] = "application/json"
+		}
 		ev.Headers["content-length"] = strconv.Itoa(len(req.Body))
 	}
 	return ev
