@@ -55,6 +55,7 @@ BENCH := -run '^$$' -benchmem -count=1 -timeout 30m
 bench:
 	@mkdir -p .cache
 	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
+	   $(GO) test $(BENCH) -bench 'HostilePeakHeap' -benchtime 3x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/runtimeapi && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt

@@ -8,6 +8,7 @@ import (
 func TestParseAndPrint(t *testing.T) {
 	in := `goos: linux
 BenchmarkCreatePostingAPIvsSDK-2   	     300	   4483465 ns/op	      2098 api-µs/op	         1.204 ratio	      1743 sdk-µs/op
+BenchmarkHostilePeakHeap-2   	       3	1745081558 ns/op	        13.39 idle-heap-MiB	        24.87 peak-heap-MiB	      1358 problem-bytes
 BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio
 PASS`
 	res, err := Parse(strings.NewReader(in))
@@ -27,6 +28,8 @@ PASS`
 		"| cold init, api bootstrap vs empty handler (median) | 8.25 ms | 3.20 ms | 2.58 | ratio ≤ 1.5 | **no** |",
 		"| binary size, api bootstrap (arm64, stripped) | 9.83 MB | 5.83 MB | 1.69 | ≤ 12 MB | yes |",
 		"| browse, one filter: API path vs raw SDK (p50) | not run |",
+		"| peak heap of the API, worst single hostile request (GC off: an upper bound) | 24.87 MiB | 13.39 MiB | 1.86 | ≤ 64 MiB | yes |",
+		"Largest problem body answering a hostile request: 1358 bytes",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)

@@ -41,7 +41,13 @@ type textSpec struct {
 	multiline bool
 	fields    map[string]*textSpec // object members by JSON name
 	elem      *textSpec            // array items, map values
+	maxItems  int                  // an array's `maxItems`, 0 if none
+	open      bool                 // an object that may hold other members (a merge patch)
 }
+
+// closed reports whether s is an object whose members are all known, so
+// any other is refused at once.
+func (s *textSpec) closed() bool { return s != nil && s.fields != nil && !s.open }
 
 func (s *textSpec) field(name string) *textSpec {
 	if s == nil {
@@ -98,6 +104,9 @@ func buildTextSpec(t reflect.Type, multiline bool, seen map[reflect.Type]*textSp
 				continue
 			}
 			child := buildTextSpec(f.Type, f.Tag.Get("text") == "multiline", seen)
+			if n, err := strconv.Atoi(f.Tag.Get("maxItems")); err == nil && child.elem != nil && child.fields == nil {
+				child.maxItems = n
+			}
 			if f.Anonymous && name == "" && child.fields != nil {
 				for k, v := range child.fields {
 					s.fields[k] = v
@@ -271,10 +280,11 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 		copied int    // body[:copied] is already in out
 		values int    // top-level values read; JSON has exactly one
 	)
-	location := func() string {
+	// locationOf names the value the innermost of frames points at.
+	locationOf := func(frames []frame) string {
 		var b strings.Builder
 		b.WriteString("body")
-		for _, f := range stack {
+		for _, f := range frames {
 			if f.object {
 				b.WriteByte('.')
 				b.WriteString(f.key)
@@ -286,6 +296,7 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 		}
 		return b.String()
 	}
+	location := func() string { return locationOf(stack) }
 	// valueSpec is the spec of the value about to be read.
 	valueSpec := func() *textSpec {
 		if len(stack) == 0 {
@@ -309,7 +320,20 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			top.index++
 		}
 	}
-	for len(fields) < max {
+	// tooMany reports an array past its maxItems: refused at once, so a
+	// body of 80,000 wrong items costs one error, not 80,000.
+	tooMany := func() bool {
+		if len(stack) == 0 {
+			return false
+		}
+		top := stack[len(stack)-1]
+		if top.object || top.spec == nil || top.spec.maxItems == 0 || top.index <= top.spec.maxItems {
+			return false
+		}
+		fields = append(fields, warmlead.FieldError{Location: locationOf(stack[:len(stack)-1]), Message: "must have at most " + strconv.Itoa(top.spec.maxItems) + " items"})
+		return true
+	}
+	for len(fields) < max && !tooMany() {
 		if len(stack) == 0 && values > 0 {
 			if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 				return nil, []warmlead.FieldError{{Location: "body", Message: "is not valid JSON (more than one value)"}}, http.StatusBadRequest
@@ -341,7 +365,12 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			}
 		case string:
 			if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].expectKey {
-				stack[len(stack)-1].key, stack[len(stack)-1].expectKey = t, false
+				top := &stack[len(stack)-1]
+				top.key, top.expectKey = t, false
+				if top.spec.closed() && top.spec.fields[t] == nil {
+					// Refused here, before huma validates what it holds.
+					fields = append(fields, warmlead.FieldError{Location: location(), Message: "unexpected property"})
+				}
 				continue
 			}
 			s := valueSpec()
@@ -365,7 +394,7 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			afterValue()
 		}
 	}
-	if out == nil {
+	if out == nil || len(fields) > 0 {
 		return body, fields, 0
 	}
 	return append(out, body[copied:]...), fields, 0

@@ -66,6 +66,9 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 	}
 	var fields []warmlead.FieldError
 	for k := range patch {
+		if len(fields) == maxProblemErrors {
+			break // a problem lists no more (problems.go)
+		}
 		if why, ok := notEditable[k]; ok {
 			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: why})
 		} else if !editableFields[k] {
@@ -161,7 +164,9 @@ func documentMergePatch(api huma.API, path string, editable reflect.Type) {
 	if item.Patch.Metadata == nil {
 		item.Patch.Metadata = map[string]any{}
 	}
-	item.Patch.Metadata[textSpecKey] = textSpecOf(editable)
+	spec := textSpecOf(editable)
+	spec.open = true // decodeMergePatch names the fields a patch may not set
+	item.Patch.Metadata[textSpecKey] = spec
 	ref := api.OpenAPI().Components.Schemas.Schema(editable, true, "")
 	item.Patch.RequestBody.Content = map[string]*huma.MediaType{mergePatchType: {Schema: &huma.Schema{
 		Description: "A JSON merge patch (RFC 7396) of the editable fields: send only what changes; null removes an optional field. Required fields cannot be removed.",
