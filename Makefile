@@ -70,6 +70,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCreatePosting$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzCreatePostingValues$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzPutMe$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanJSON$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenCursor$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
 	$(GO) test -run '^$$' -fuzz '^FuzzReferralToken$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./pkg/dynamo

@@ -367,9 +367,11 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			if len(stack) > 0 && stack[len(stack)-1].object && stack[len(stack)-1].expectKey {
 				top := &stack[len(stack)-1]
 				top.key, top.expectKey = t, false
-				if top.spec.closed() && top.spec.fields[t] == nil {
-					// Refused here, before huma validates what it holds.
-					fields = append(fields, warmlead.FieldError{Location: location(), Message: "unexpected property"})
+				if top.spec.closed() {
+					if _, known := top.spec.fields[t]; !known {
+						// Refused here, before huma validates what it holds.
+						fields = append(fields, warmlead.FieldError{Location: location(), Message: "unexpected property"})
+					}
 				}
 				continue
 			}
