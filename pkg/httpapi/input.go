@@ -141,6 +141,14 @@ type cleanedContext struct {
 	humaContext
 	rawQuery string
 	body     []byte
+	headers  map[string]string // declared header parameters, cleaned
+}
+
+func (c *cleanedContext) Header(name string) string {
+	if v, ok := c.headers[http.CanonicalHeaderKey(name)]; ok {
+		return v
+	}
+	return c.humaContext.Header(name)
 }
 
 func (c *cleanedContext) URL() url.URL {
@@ -164,6 +172,26 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 			cc.rawQuery, fields = raw, errs
 		}
 		op := ctx.Operation()
+		// Header parameters the operation declares (Idempotency-Key, which
+		// is stored) follow the single-line rules too.
+		for _, p := range op.Parameters {
+			if p == nil || p.In != "header" || len(fields) >= maxProblemErrors {
+				continue
+			}
+			v := ctx.Header(p.Name)
+			if v == "" {
+				continue
+			}
+			clean, why := warmlead.CleanText(v, false)
+			if why != warmlead.TextOK {
+				fields = append(fields, warmlead.FieldError{Location: "header." + p.Name, Message: string(why)})
+				continue
+			}
+			if cc.headers == nil {
+				cc.headers = map[string]string{}
+			}
+			cc.headers[http.CanonicalHeaderKey(p.Name)] = clean
+		}
 		if op.RequestBody == nil {
 			if len(fields) > 0 {
 				writeInputProblem(api, ctx, http.StatusUnprocessableEntity, fields)

@@ -247,6 +247,9 @@ func TestIdempotencyKeyWithCommasIsOneKey(t *testing.T) {
 		t.Errorf("replay of spring-batch,a = %d %s", again.Status, again.Body)
 	}
 	wantProblem(t, send("spring-batch,b", a), 422, "header.Idempotency-Key")
+	// A header value that is stored follows the text rules.
+	wantProblem(t, send("Caf\xE9", a), 422, "header.Idempotency-Key")
+	wantProblem(t, send("a\x1bb", a), 422, "header.Idempotency-Key")
 }
 
 // Issue 9 item 3: If-Match may list several ETags; any one matching is
