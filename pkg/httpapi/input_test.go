@@ -82,7 +82,7 @@ func TestTextRulesOnEveryBodyField(t *testing.T) {
 			for name, raw := range cases {
 				res := api.Do(t, op.request(bodyAt(loc, raw)))
 				if res.Status != 422 {
-					t.Errorf("%s %s with %s at %s = %d %.200s", op.Method, op.Path, name, loc, res.Status, res.Body)
+					t.Errorf("%s %s with %s at %s = %d %.200s (a new multi-line field belongs in this test's multiline set)", op.Method, op.Path, name, loc, res.Status, res.Body)
 					continue
 				}
 				wantProblem(t, res, 422, loc)
