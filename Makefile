@@ -55,6 +55,7 @@ BENCH := -run '^$$' -benchmem -count=1 -timeout 30m
 bench:
 	@mkdir -p .cache
 	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
+	   $(GO) test $(BENCH) -bench 'HostilePeakHeap' -benchtime 3x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/lambdarie && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt
@@ -69,6 +70,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzCreatePosting$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzCreatePostingValues$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzPutMe$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
+	$(GO) test -run '^$$' -fuzz '^FuzzCleanJSON$$' -fuzztime $(FUZZTIME) ./pkg/httpapi
 	$(GO) test -run '^$$' -fuzz '^FuzzOpenCursor$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
 	$(GO) test -run '^$$' -fuzz '^FuzzReferralToken$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./pkg/dynamo

@@ -9,8 +9,8 @@ import (
 	"runtime/debug"
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/pkg/gateway"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
@@ -34,6 +34,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
 		Postings: store, Referrals: store, Interests: store, Notifications: store})
 	debug.SetGCPercent(gcPercent)
-	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
+	// gateway, not httpadapter directly: it keeps header values whole.
+	lambda.StartWithOptions(gateway.New(handler).Proxy, lambda.WithContext(ctx))
 	return nil
 }

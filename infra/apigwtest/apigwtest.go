@@ -2,12 +2,13 @@
 // builds API Gateway v2 (HTTP API, payload 2.0) events from a captured,
 // real-shape sample (testdata/apigw-v2-request-jwt.json, the shape of
 // aws-lambda-go's events/testdata samples with a Cognito JWT authorizer) and
-// runs them through httpadapter.NewV2, like functions/api.
+// runs them through pkg/gateway's adapter, like functions/api.
 package apigwtest
 
 import (
 	"context"
 	_ "embed"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -15,9 +16,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/warmlead/warmlead/pkg/gateway"
 )
 
 //go:embed testdata/apigw-v2-request-jwt.json
@@ -79,7 +81,13 @@ func Event(req Request) events.APIGatewayV2HTTPRequest {
 	}
 	if req.Body != "" {
 		ev.Body = req.Body
-		ev.Headers["content-type"] = "application/json"
+		if !utf8.ValidString(req.Body) {
+			// API Gateway base64-encodes a body that is not text.
+			ev.Body, ev.IsBase64Encoded = base64.StdEncoding.EncodeToString([]byte(req.Body)), true
+		}
+		if _, ok := ev.Headers["content-type"]; !ok {
+			ev.Headers["content-type"] = "application/json"
+		}
 		ev.Headers["content-length"] = strconv.Itoa(len(req.Body))
 	}
 	return ev
@@ -87,11 +95,11 @@ func Event(req Request) events.APIGatewayV2HTTPRequest {
 
 // Client invokes a handler through the Lambda adapter.
 type Client struct {
-	adapter *httpadapter.HandlerAdapterV2
+	adapter *gateway.Adapter
 }
 
 // New wraps h as functions/api does.
-func New(h http.Handler) *Client { return &Client{adapter: httpadapter.NewV2(h)} }
+func New(h http.Handler) *Client { return &Client{adapter: gateway.New(h)} }
 
 // Do sends req and returns the response, failing the test if the adapter
 // itself fails (which in AWS would be a 502 from API Gateway).
@@ -106,7 +114,7 @@ func (c *Client) Do(t testing.TB, req Request) Response {
 
 // Invoke runs one event through the adapter.
 func (c *Client) Invoke(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (Response, error) {
-	out, err := c.adapter.ProxyWithContext(ctx, ev)
+	out, err := c.adapter.Proxy(ctx, ev)
 	if err != nil {
 		return Response{}, err
 	}

@@ -65,6 +65,7 @@ var rows = []row{
 	{"first response (init + first request), %s vs empty handler (median)", "BenchmarkColdStart", "%s-first-ms", "empty-first-ms", 1, "ms", 0, false, "reported"},
 	{"binary size, %s bootstrap (arm64, stripped)", "BenchmarkColdStart", "%s-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
 	{"peak RSS of the API process, 100 concurrent requests", "BenchmarkPeakRSS100", "peak-MiB", "idle-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
+	{"peak heap of the API, worst single hostile request (GC off: an upper bound)", "BenchmarkHostilePeakHeap", "peak-heap-MiB", "idle-heap-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
 }
 
 // Print writes the table as Markdown. A row whose benchmark did not run
@@ -89,6 +90,9 @@ func Print(w io.Writer, res Results) error {
 			met = ""
 		}
 		fmt.Fprintf(w, "| %s | %.2f %s | %.2f %s | %.2f | %s | %s |\n", r.measure, v*r.scale, r.unit, b*r.scale, r.unit, ratio, r.goalText, met)
+	}
+	if m, ok := res["BenchmarkHostilePeakHeap"]; ok {
+		fmt.Fprintf(w, "\nLargest problem body answering a hostile request: %.0f bytes (goal ≤ 8192).\n", m["problem-bytes"])
 	}
 	if m, ok := res["BenchmarkFanout10k"]; ok {
 		fmt.Fprintf(w, "\nFan-out calls per 10,000 recipients: %.0f BatchWriteItem (ceil(N/25) = 400), %.0f Query, %.0f BatchGetItem (interests, 100 a call).\n",

@@ -9,6 +9,8 @@ func TestParseAndPrint(t *testing.T) {
 	in := `goos: linux
 BenchmarkCreatePostingAPIvsSDK-2   	     300	   4483465 ns/op	      2098 api-µs/op	         1.204 ratio	      1743 sdk-µs/op
 BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio	         9.100 api-first-ms	         3.500 empty-first-ms	         6.000 notifier-first-ms	         4.100 scheduler-init-ms	         7.000 scheduler-arm64-MB
+BenchmarkHostilePeakHeap-2   	       3	1745081558 ns/op	        13.39 idle-heap-MiB	        24.87 peak-heap-MiB	      1358 problem-bytes
+BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio
 PASS`
 	res, err := Parse(strings.NewReader(in))
 	if err != nil {
@@ -33,6 +35,8 @@ PASS`
 		"| first response (init + first request), api vs empty handler (median) | 9.10 ms | 3.50 ms | 2.60 | reported |  |",
 		"| first response (init + first request), scheduler vs empty handler (median) | not run |",
 		"| binary size, scheduler bootstrap (arm64, stripped) | 7.00 MB | 5.83 MB | 1.20 | ≤ 12 MB | yes |",
+		"| peak heap of the API, worst single hostile request (GC off: an upper bound) | 24.87 MiB | 13.39 MiB | 1.86 | ≤ 64 MiB | yes |",
+		"Largest problem body answering a hostile request: 1358 bytes",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)

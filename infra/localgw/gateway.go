@@ -18,8 +18,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/rs/cors"
+	"github.com/warmlead/warmlead/pkg/gateway"
 )
 
 // maxPayload mirrors API Gateway's 10 MB request limit.
@@ -28,7 +28,7 @@ const maxPayload = 10 << 20
 // New returns a handler that routes, authorises and forwards requests to
 // api as API Gateway would for the routes in spec.
 func New(api http.Handler, spec *API) http.Handler {
-	adapter := httpadapter.NewV2(api)
+	adapter := gateway.New(api)
 	verifiers := map[string]*verifier{}
 	for name, a := range spec.Authorizers {
 		verifiers[name] = newVerifier(a)
@@ -59,7 +59,7 @@ func New(api http.Handler, spec *API) http.Handler {
 				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
 			}
 		}
-		res, perr := adapter.ProxyWithContext(r.Context(), ev)
+		res, perr := adapter.Proxy(r.Context(), ev)
 		if perr != nil {
 			writeMessage(w, http.StatusInternalServerError, "Internal Server Error", "")
 			return

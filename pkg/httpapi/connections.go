@@ -20,7 +20,7 @@ func (connectionStatus) Schema(huma.Registry) *huma.Schema {
 
 type connectionBody struct {
 	MemberID string `json:"member_id" minLength:"1" maxLength:"128" example:"bob" doc:"The member you ask to connect."`
-	Note     string `json:"note,omitempty" maxLength:"500" example:"We met at the alumni evening; I'd love to hear about your move into data."`
+	Note     string `json:"note,omitempty" text:"multiline" maxLength:"500" example:"We met at the alumni evening; I'd love to hear about your move into data."`
 	MetVia   string `json:"met_via,omitempty" maxLength:"100" example:"Lyon Business School alumni evening"`
 }
 

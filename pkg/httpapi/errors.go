@@ -105,14 +105,15 @@ func fieldsOf(err error) []warmlead.FieldError {
 var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
 
 // normaliseProblem gives huma's own problems (validation, 413) the same
-// shape as ours: a type, and no echo of a whole request body.
+// shape as ours: a type, the field named, and the bounds of problems.go.
 func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 	var m *huma.ErrorModel
+	ours := false
 	switch p := v.(type) {
 	case *huma.ErrorModel:
 		m = p
 	case *problem:
-		m = p.ErrorModel
+		m, ours = p.ErrorModel, true
 	default:
 		return v, nil
 	}
@@ -127,10 +128,8 @@ func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 		if sub := missingProperty.FindStringSubmatch(d.Message); sub != nil {
 			d.Location += "." + sub[1]
 		}
-		if d.Location == "body" {
-			d.Value = nil
-		}
 	}
+	boundProblem(m, ours) // problems.go: no echo, at most 20 errors, small
 	return v, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/httpapi"
+	"golang.org/x/text/unicode/norm"
 )
 
 // fuzzAPI is one API on one table for a whole fuzz run (each fuzzing worker
@@ -123,4 +125,31 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// nfcStrings NFC-normalises every string reachable from v (a pointer),
+// as the API does to every text it is sent (docs/rules.md, "Text").
+func nfcStrings(v any) { nfcValue(reflect.ValueOf(v)) }
+
+func nfcValue(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			nfcValue(v.Elem())
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() {
+				nfcValue(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			nfcValue(v.Index(i))
+		}
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(norm.NFC.String(v.String()))
+		}
+	}
 }

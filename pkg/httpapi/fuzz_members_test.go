@@ -63,6 +63,7 @@ func FuzzPutMe(f *testing.F) {
 		if err := strictDecode(body, &w); err != nil {
 			t.Fatalf("%d for a body that is not a profile (%v): %q", res.Status, err, body)
 		}
+		nfcStrings(&w)
 		m := &warmlead.Member{ID: "fuzzer", Name: w.Name, Headline: w.Headline, Stage: warmlead.Stage(w.Stage),
 			Interests: w.Interests, Location: w.Location}
 		if err := m.Validate(); err != nil {

@@ -227,6 +227,7 @@ func checkCreatePosting(t *testing.T, api *fuzzAPI, body string) {
 	if err := strictDecode(body, &w); err != nil {
 		t.Fatalf("201 for a body that is not a posting (%v): %q", err, body)
 	}
+	nfcStrings(&w)
 	want := w.posting()
 	want.Normalize()
 	if err := want.Validate(before); err != nil && want.Validate(after) != nil {

@@ -40,7 +40,7 @@ func toInterestJSON(in *warmlead.Interest) interestJSON {
 type expressInterestInput struct {
 	ID   string `path:"id" maxLength:"64" doc:"The posting's id."`
 	Body struct {
-		Message        string `json:"message,omitempty" maxLength:"1000" example:"I'd love to help; I can start in January."`
+		Message        string `json:"message,omitempty" text:"multiline" maxLength:"1000" example:"I'd love to help; I can start in January."`
 		ReferralToken  string `json:"referral_token,omitempty" maxLength:"64" doc:"The link you came through: everyone on its chain is credited."`
 		ShareWithChain bool   `json:"share_with_chain,omitempty" doc:"Name yourself to the people on the chain who are credited (default false: they learn that someone was interested, not who). The poster and the organisation's admins always see who you are."`
 	}

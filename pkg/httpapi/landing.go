@@ -47,7 +47,10 @@ type landingJSON struct {
 // JSON otherwise. Every open counts one click.
 func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.ReferralService) func(context.Context, *landingInput) (*rawOutput, error) {
 	return func(ctx context.Context, in *landingInput) (*rawOutput, error) {
-		html := wantsHTML(in.Accept)
+		html, err := negotiateHTML(in.Accept) // negotiate.go
+		if err != nil {
+			return nil, err
+		}
 		landing, err := referrals.OpenReferral(ctx, in.Token, visitOf(ctx))
 		code := warmlead.ErrorCode(err)
 		switch {
@@ -93,13 +96,6 @@ func closedWord(s warmlead.PostingStatus) string {
 		return "expired"
 	}
 	return "closed"
-}
-
-// wantsHTML reports whether a browser asked: text/html is acceptable and
-// not ranked below JSON.
-func wantsHTML(accept string) bool {
-	html, jsonAt := strings.Index(accept, "text/html"), strings.Index(accept, "application/json")
-	return html >= 0 && (jsonAt < 0 || html < jsonAt)
 }
 
 func landingBody(cfg *Config, r *warmlead.Referral, p *warmlead.Posting) landingJSON {

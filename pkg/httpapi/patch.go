@@ -37,11 +37,16 @@ func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) f
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		version, err := parseIfMatch(in.IfMatch)
+		match, err := parseIfMatch(in.IfMatch)
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		p, err := postings.UpdatePosting(ctx, caller(ctx), in.ID, version, func(p *warmlead.Posting) error {
+		// The store checks one version; a list is checked here against the
+		// version it read, and its write is still conditional on that one.
+		p, err := postings.UpdatePosting(ctx, caller(ctx), in.ID, match.version(), func(p *warmlead.Posting) error {
+			if !match.matches(p.Version) {
+				return staleIfMatch()
+			}
 			return applyMergePatch(p, patch)
 		})
 		if err != nil {
@@ -61,6 +66,9 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 	}
 	var fields []warmlead.FieldError
 	for k := range patch {
+		if len(fields) == maxProblemErrors {
+			break // a problem lists no more (problems.go)
+		}
 		if why, ok := notEditable[k]; ok {
 			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: why})
 		} else if !editableFields[k] {
@@ -152,6 +160,13 @@ func documentMergePatch(api huma.API, path string, editable reflect.Type) {
 	if item == nil || item.Patch == nil || item.Patch.RequestBody == nil {
 		return
 	}
+	// The raw body's strings follow the editable fields' text rules.
+	if item.Patch.Metadata == nil {
+		item.Patch.Metadata = map[string]any{}
+	}
+	spec := textSpecOf(editable)
+	spec.open = true // decodeMergePatch names the fields a patch may not set
+	item.Patch.Metadata[textSpecKey] = spec
 	ref := api.OpenAPI().Components.Schemas.Schema(editable, true, "")
 	item.Patch.RequestBody.Content = map[string]*huma.MediaType{mergePatchType: {Schema: &huma.Schema{
 		Description: "A JSON merge patch (RFC 7396) of the editable fields: send only what changes; null removes an optional field. Required fields cannot be removed.",

@@ -53,23 +53,83 @@ func newPostingOutput(status int, p *warmlead.Posting) *postingOutput {
 // etag is a lead's version as a strong entity tag.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
-// parseIfMatch reads the version out of an If-Match header; "*" (any
-// version) is 0.
-func parseIfMatch(h string) (int, error) {
+// ifMatch is what an If-Match header accepts (RFC 9110 §13.1.1): any
+// version ("*"), or any of the listed ones (`"1", "2"`).
+type ifMatch struct {
+	any      bool
+	versions []int
+}
+
+// matches reports whether version is acceptable.
+func (m ifMatch) matches(version int) bool {
+	if m.any {
+		return true
+	}
+	for _, v := range m.versions {
+		if v == version {
+			return true
+		}
+	}
+	return false
+}
+
+// version is the one version to pass the store: the only one listed, or
+// 0 (any) when the handler checks the list itself.
+func (m ifMatch) version() int {
+	if len(m.versions) == 1 && !m.any {
+		return m.versions[0]
+	}
+	return 0
+}
+
+// parseIfMatch reads an If-Match header, whole: "*" or a list of entity
+// tags. Tags that are not versions of a posting can never match.
+func parseIfMatch(h string) (ifMatch, error) {
 	h = strings.TrimSpace(h)
 	if h == "" {
-		return 0, &warmlead.Error{Code: warmlead.EPRECONDREQ, Message: "Send If-Match with the ETag you read, so concurrent edits are not lost.",
+		return ifMatch{}, &warmlead.Error{Code: warmlead.EPRECONDREQ, Message: "Send If-Match with the ETag you read, so concurrent edits are not lost.",
 			Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "is required"}}}
 	}
 	if h == "*" {
-		return 0, nil
+		return ifMatch{any: true}, nil
 	}
-	v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(h, "W/"), `"`))
-	if err != nil || v < 1 {
-		return 0, &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "If-Match does not name a version of this posting.",
-			Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "not an ETag of this posting"}}}
+	var m ifMatch
+	for _, tag := range entityTags(h) {
+		if v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(tag, "W/"), `"`)); err == nil && v >= 1 {
+			m.versions = append(m.versions, v)
+		}
 	}
-	return v, nil
+	if len(m.versions) == 0 {
+		return ifMatch{}, staleIfMatch()
+	}
+	return m, nil
+}
+
+func staleIfMatch() error {
+	return &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "If-Match does not name the current version of this posting.",
+		Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "not the current ETag of this posting"}}}
+}
+
+// entityTags splits a list of entity tags; a quoted tag may hold commas.
+func entityTags(h string) []string {
+	var tags []string
+	for h = strings.TrimLeft(h, " \t,"); h != ""; h = strings.TrimLeft(h, " \t,") {
+		end := strings.IndexByte(h, ',')
+		if open := strings.IndexByte(h, '"'); open >= 0 && (end < 0 || open < end) {
+			if closeAt := strings.IndexByte(h[open+1:], '"'); closeAt >= 0 {
+				end = open + 1 + closeAt + 1
+				tags = append(tags, strings.TrimSpace(h[:end]))
+				h = h[end:]
+				continue
+			}
+		}
+		if end < 0 {
+			end = len(h)
+		}
+		tags = append(tags, strings.TrimSpace(h[:end]))
+		h = h[end:]
+	}
+	return tags
 }
 
 type postingIDInput struct {

@@ -23,7 +23,7 @@ type locationBody struct {
 // postingBody is what a poster writes: the editable fields of a lead.
 type postingBody struct {
 	Title         string        `json:"title" minLength:"1" maxLength:"200" example:"Junior data analyst (6-month contract)"`
-	Description   string        `json:"description" minLength:"1" maxLength:"10000" example:"Our alumni-run analytics team needs help cleaning survey data."`
+	Description   string        `json:"description" text:"multiline" minLength:"1" maxLength:"10000" example:"Our alumni-run analytics team needs help cleaning survey data."`
 	Organization  string        `json:"organization,omitempty" maxLength:"200" example:"Lyon Business School Alumni"`
 	OrgID         string        `json:"org_id,omitempty" maxLength:"64" doc:"Post on behalf of this organisation (its admins only). Not editable." example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
 	Kind          postingKind   `json:"kind" example:"informal_internship"`
@@ -38,7 +38,7 @@ type postingBody struct {
 	Workplace     workplace     `json:"workplace" example:"hybrid"`
 	Location      *locationBody `json:"location,omitempty"`
 	ValidThrough  time.Time     `json:"valid_through" doc:"When the lead expires; at most 365 days ahead." example:"2026-12-21T00:00:00Z"`
-	HowToApply    string        `json:"how_to_apply,omitempty" maxLength:"2000" example:"Express interest here; Alice will introduce you."`
+	HowToApply    string        `json:"how_to_apply,omitempty" text:"multiline" maxLength:"2000" example:"Express interest here; Alice will introduce you."`
 	Visibility    visibility    `json:"visibility,omitempty" doc:"Defaults to public." example:"network"`
 }
 

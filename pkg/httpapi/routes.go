@@ -155,7 +155,13 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 // error as it is, and register turns it into the problem a client sees
 // (errors.go), so no handler has to remember to.
 func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
-	op.MaxBodyBytes = MaxBodyBytes
+	// cleanInput (input.go) enforces MaxBodyBytes itself; huma refuses a
+	// body that reaches its own limit, so give it one more byte.
+	op.MaxBodyBytes = MaxBodyBytes + 1
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[textSpecKey] = bodyTextSpec(reflect.TypeFor[I]())
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {
@@ -163,6 +169,7 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 		}
 		return out, nil
 	})
+	optionalBodyWhenNoFieldIsRequired(api, op.Method, op.Path)
 }
 
 // anonymously runs h as if the caller carried no token.

@@ -18,8 +18,12 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// MaxBodyBytes bounds every request body; a larger one is a 413.
-const MaxBodyBytes = 64 << 10
+// MaxBodyBytes bounds every request body: a body of exactly this size is
+// read, a larger one is a 413. It leaves room for every text field of the
+// largest body at its character limit written as JSON escapes of 12 bytes
+// a character (docs/rules.md, "Body limit"; checked by
+// TestBodyLimitFitsEscapedText).
+const MaxBodyBytes = 256 << 10
 
 // Services are the domain services the API is built on.
 type Services struct {
@@ -46,12 +50,12 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	cfg.PublicBaseURL = strings.TrimRight(cfg.PublicBaseURL, "/")
 	mux := http.NewServeMux()
 	api := humago.New(mux, humaConfig())
-	api.UseMiddleware(withLogger(logger), requireIdentity(api))
+	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
 	addRoutes(api, logger, &cfg, svc)
 	finishDocument(api, &cfg) // openapi_doc.go
 
-	var h http.Handler = mux
+	var h http.Handler = routerProblems(mux)
 	h = recoverPanics(logger, h)
 	h = logRequests(logger, h)
 	return h
@@ -71,5 +75,9 @@ func humaConfig() huma.Config {
 			Description: "In AWS, a Cognito token checked by the HTTP API's JWT authorizer; locally, an RS256 ID token from the local OpenID Connect provider (`make token NAME=alice`)."},
 	}
 	cfg.Transformers = append(cfg.Transformers, normaliseProblem)
+	// Unknown query parameters are refused (422 naming query.<name>), on
+	// every operation: a filter the API does not have must not look as if
+	// it matched everything.
+	cfg.RejectUnknownQueryParameters = true
 	return cfg
 }
