@@ -17,6 +17,19 @@ import (
 type landingInput struct {
 	Token  string `path:"token" maxLength:"64" doc:"The link's token."`
 	Accept string `header:"Accept" doc:"text/html for the page a browser shows; application/json for the same as JSON."`
+	// Tracking parameters that chat apps, social networks and newsletters
+	// append to a pasted link (docs/rules.md, "Query parameters"): a link
+	// shared on Facebook comes back with ?fbclid=… and must still open.
+	// Declared so they are accepted, and ignored; any other unknown
+	// parameter is still refused.
+	FBCLID      string `query:"fbclid" maxLength:"512" doc:"Added by Facebook; ignored."`
+	GCLID       string `query:"gclid" maxLength:"512" doc:"Added by Google Ads; ignored."`
+	MSCLKID     string `query:"msclkid" maxLength:"512" doc:"Added by Microsoft Ads; ignored."`
+	UTMSource   string `query:"utm_source" maxLength:"512" doc:"Campaign tag; ignored."`
+	UTMMedium   string `query:"utm_medium" maxLength:"512" doc:"Campaign tag; ignored."`
+	UTMCampaign string `query:"utm_campaign" maxLength:"512" doc:"Campaign tag; ignored."`
+	UTMTerm     string `query:"utm_term" maxLength:"512" doc:"Campaign tag; ignored."`
+	UTMContent  string `query:"utm_content" maxLength:"512" doc:"Campaign tag; ignored."`
 }
 
 // rawOutput is a body the handler encodes itself (HTML or JSON).
