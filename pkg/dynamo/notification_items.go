@@ -23,18 +23,21 @@ type notificationItem struct {
 	ActorID   string `dynamodbav:"ActorID"`
 	CreatedAt string `dynamodbav:"CreatedAt"`
 	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
+	// keep_warm: the connections it names (docs/followups.md).
+	Others []string `dynamodbav:"Others,omitempty"`
 }
 
 func newNotificationItem(n *warmlead.Notification) *notificationItem {
 	pk, sk := inboxKey(n.RecipientID, n.ID)
 	return &notificationItem{PK: pk, SK: sk, Type: typeNotification, ID: n.ID, Recipient: n.RecipientID,
 		Kind: string(n.Type), PostingID: n.PostingID, ActorID: n.ActorID, CreatedAt: formatTime(n.CreatedAt),
-		ExpiresAt: n.CreatedAt.Add(notificationTTL).Unix()}
+		ExpiresAt: n.CreatedAt.Add(notificationTTL).Unix(), Others: n.Others}
 }
 
 func (it *notificationItem) notification(watermark string) *warmlead.Notification {
 	return &warmlead.Notification{ID: it.ID, RecipientID: it.Recipient, Type: warmlead.NotificationType(it.Kind),
-		PostingID: it.PostingID, ActorID: it.ActorID, CreatedAt: parseTime(it.CreatedAt), Read: it.ID <= watermark}
+		PostingID: it.PostingID, ActorID: it.ActorID, CreatedAt: parseTime(it.CreatedAt), Read: it.ID <= watermark,
+		Others: it.Others}
 }
 
 // inboxStateItem holds a member's read watermark: every notification whose

@@ -32,6 +32,9 @@ type Notification struct {
 	ActorID     string
 	CreatedAt   time.Time
 	Read        bool // CreatedAt/ID at or before the member's read watermark
+	// Follow-ups and email (docs/followups.md).
+	Others  []string // keep_warm: the connections it names
+	Summary string   // what happened, in words (Summarize); filled when read
 }
 
 // Inbox is one page of a member's notifications and how many are unread.
