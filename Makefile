@@ -6,7 +6,7 @@ GO        ?= go
 # nethttpomithttp2: the functions speak HTTP/1.1 only (Runtime API, DynamoDB);
 # leaving net/http's HTTP/2 out saves ~0.4 MB per binary.
 GOFLAGS_BUILD := -tags lambda.norpc,nethttpomithttp2 -trimpath -ldflags="-s -w"
-FUNCTIONS := api notifier
+FUNCTIONS := api notifier followups scheduler
 HOSTARCH  := $(shell $(GO) env GOARCH)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -43,6 +43,14 @@ build-ApiFunction:
 
 build-NotifierFunction:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/notifier
+
+# Follow-ups and email (docs/followups.md).
+.PHONY: build-FollowupsFunction build-SchedulerFunction
+build-FollowupsFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/followups
+
+build-SchedulerFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/scheduler
 
 ## lint: gofmt, go vet, staticcheck
 lint:

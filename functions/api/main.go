@@ -30,9 +30,9 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL")}
+	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL"), UnsubscribeSecret: []byte(getenv("UNSUBSCRIBE_SECRET"))}
 	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
-		Postings: store, Referrals: store, Interests: store, Notifications: store})
+		Postings: store, Referrals: store, Interests: store, Notifications: store, FollowUps: store, Settings: store})
 	debug.SetGCPercent(gcPercent)
 	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
 	return nil

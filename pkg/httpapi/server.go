@@ -30,6 +30,9 @@ type Services struct {
 	Referrals     warmlead.ReferralService
 	Interests     warmlead.InterestService
 	Notifications warmlead.NotificationService
+	// Follow-ups and email (docs/followups.md, docs/email.md).
+	FollowUps warmlead.FollowUpService
+	Settings  warmlead.SettingsService
 }
 
 // Config is what the API needs to know about where it is deployed.
@@ -37,6 +40,8 @@ type Config struct {
 	// PublicBaseURL is the base of shared links (https://warmlead.example);
 	// referral URLs are PublicBaseURL + "/r/" + token.
 	PublicBaseURL string
+	// UnsubscribeSecret signs one-click unsubscribe tokens (docs/email.md).
+	UnsubscribeSecret []byte
 }
 
 // NewServer returns the whole API as one http.Handler.
