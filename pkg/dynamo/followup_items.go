@@ -64,7 +64,7 @@ type sweepCursorItem struct {
 	PK    string `dynamodbav:"PK"`
 	SK    string `dynamodbav:"SK"`
 	Type  string `dynamodbav:"Type"`
-	Until string `dynamodbav:"Until"`
+	Until string `dynamodbav:"SweptUntil"`
 }
 
 // mailSentItem marks one email as sent (or being sent), so a retried or

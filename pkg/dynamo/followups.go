@@ -103,8 +103,8 @@ func (s *Store) AdvanceSweepCursor(ctx context.Context, to time.Time) error {
 	pk, sk := sweepCursorKey()
 	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("SET Until = :to, #type = :type"),
-		ConditionExpression:       aws.String("attribute_not_exists(Until) OR Until < :to"),
+		UpdateExpression:          aws.String("SET SweptUntil = :to, #type = :type"),
+		ConditionExpression:       aws.String("attribute_not_exists(SweptUntil) OR SweptUntil < :to"),
 		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":to": attrS(formatTime(to)), ":type": attrS(typeSweep)},
 	})
