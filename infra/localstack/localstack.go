@@ -51,7 +51,10 @@ func (c Config) SecretPath() string { return filepath.Join(c.CacheDir, "local-jw
 // Run starts the stack, prints how to use it to out, and blocks until ctx
 // is done; then it stops everything it started.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
-	return Serve(ctx, getenv, out, func(s Stack) { printWelcome(out, s.BaseURL, s.Demo) })
+	return Serve(ctx, getenv, out, func(s Stack) {
+		printWelcome(out, s.BaseURL, s.Demo)
+		fmt.Fprintf(out, "  email:    %s   (Mailpit: every email the demo sends; the scheduler ticks every %s)\n\n", s.MailpitURL, tickEvery)
+	})
 }
 
 // Stack is a running local stack, as Serve hands it to its caller.
@@ -59,6 +62,8 @@ type Stack struct {
 	BaseURL string
 	Secret  []byte // signs local tokens (localgw.Mint)
 	Demo    *Demo
+	// MailpitURL is where the demo's emails are read (web UI and REST API).
+	MailpitURL string
 }
 
 // Serve is Run with the announcement left to ready, which is called once
@@ -125,13 +130,21 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		return err
 	}
 	base := "http://" + ln.Addr().String()
-	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base}, httpapi.Services{Members: store, Orgs: store,
-		Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store})
+	// Follow-ups and email (docs/followups.md, docs/email.md): Mailpit, the
+	// stream step beside the notifier, and a ticker for the scheduler.
+	mailStack, err := startMail(ctx, cfg, secret, base, store, logger, out)
+	if err != nil {
+		return err
+	}
+	defer mailStack.stop()
+	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, UnsubscribeSecret: mailStack.unsubscribeSecret},
+		httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
+			Interests: store, Notifications: store, FollowUps: store, Settings: store})
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
 	// are still announced.
 	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, store)
-	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, notifier.Handle, streampump.Options{
+	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, mailStack.alongside(notifier.Handle), streampump.Options{
 		PollInterval:   100 * time.Millisecond,
 		CheckpointPath: filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
 		Logger:         logger,
@@ -143,7 +156,8 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	server := &http.Server{Handler: localgw.New(api, secret), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	ready(Stack{BaseURL: base, Secret: secret, Demo: demo})
+	go mailStack.tick(ctx)
+	ready(Stack{BaseURL: base, Secret: secret, Demo: demo, MailpitURL: mailStack.webURL()})
 
 	select {
 	case <-ctx.Done():

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"sort"
 	"time"
@@ -218,7 +217,7 @@ func verifiedEmail(ctx context.Context) string {
 }
 
 // storeVerifiedEmail keeps the member's verified address for email.
-func storeVerifiedEmail(ctx context.Context, logger *slog.Logger, svc warmlead.SettingsService, memberID string) error {
+func storeVerifiedEmail(ctx context.Context, svc warmlead.SettingsService, memberID string) error {
 	if svc == nil {
 		return nil
 	}
@@ -229,9 +228,6 @@ func storeVerifiedEmail(ctx context.Context, logger *slog.Logger, svc warmlead.S
 }
 
 func addFollowUpRoutes(api huma.API, cfg *Config, svc Services) {
-	if svc.FollowUps == nil || svc.Settings == nil {
-		return
-	}
 	register(api, huma.Operation{OperationID: "touch-connection", Method: http.MethodPost, Path: "/connections/{id}/touch", Security: private,
 		Summary: "Note that you kept a connection warm", Tags: []string{"Connections"},
 		Description: "Resets the keep-warm clock of an accepted connection of yours."}, handleTouchConnection(svc.FollowUps))

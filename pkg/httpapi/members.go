@@ -75,7 +75,7 @@ func handlePutMe(logger *slog.Logger, members warmlead.MemberService, settings w
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}
-		if err := storeVerifiedEmail(ctx, logger, settings, m.ID); err != nil {
+		if err := storeVerifiedEmail(ctx, settings, m.ID); err != nil {
 			return nil, fail(ctx, logger, err)
 		}
 		status := http.StatusOK
