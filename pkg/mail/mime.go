@@ -8,8 +8,8 @@ import (
 	"bytes"
 	"fmt"
 
-	gomail "github.com/wneessen/go-mail"
 	"github.com/warmlead/warmlead/pkg/warmlead"
+	gomail "github.com/wneessen/go-mail"
 )
 
 // message builds the MIME message of e from from.

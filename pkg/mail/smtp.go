@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
-	gomail "github.com/wneessen/go-mail"
 	"github.com/warmlead/warmlead/pkg/warmlead"
+	gomail "github.com/wneessen/go-mail"
 )
 
 // SMTP sends through a plain SMTP server: Mailpit in `make run` and tests.
