@@ -28,11 +28,29 @@ const Module = "github.com/axllent/mailpit@v1.33.1"
 
 var installMu sync.Mutex
 
-// Install builds Mailpit into <cache>/mailpit/mailpit unless it is there,
-// and returns its path.
+// Install returns the path of a Mailpit binary: <cacheDir>/mailpit/mailpit,
+// else the repository's .cache/mailpit/mailpit (shared by every test
+// package and by stacks run with another WARMLEAD_CACHE_DIR), else one on
+// PATH; failing all, it builds one into the repository's cache (or
+// cacheDir) with go install.
 func Install(ctx context.Context, cacheDir string) (string, error) {
 	installMu.Lock()
 	defer installMu.Unlock()
+	repo := repoCache()
+	for _, dir := range []string{cacheDir, repo} {
+		if dir == "" {
+			continue
+		}
+		if p := filepath.Join(dir, "mailpit", "mailpit"); isFile(p) {
+			return p, nil
+		}
+	}
+	if p, err := exec.LookPath("mailpit"); err == nil {
+		return p, nil
+	}
+	if repo != "" {
+		cacheDir = repo
+	}
 	if cacheDir == "" {
 		dir, err := ddblocal.DefaultCacheDir()
 		if err != nil {
@@ -68,6 +86,30 @@ func Install(ctx context.Context, cacheDir string) (string, error) {
 		return "", fmt.Errorf("go install %s: %v\n%s", Module, err, out)
 	}
 	return path, nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// repoCache is <repository root>/.cache, the root being the nearest
+// ancestor of the working directory with a go.mod ("" if none).
+func repoCache() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if isFile(filepath.Join(dir, "go.mod")) {
+			return filepath.Join(dir, ".cache")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
 }
 
 // Server is a running Mailpit.
