@@ -266,3 +266,6 @@ func getJSON(u string, out any) error {
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
+
+// Attach reads the mailbox of a Mailpit someone else started (its web URL).
+func Attach(webURL string) *Server { return &Server{WebURL: webURL} }
