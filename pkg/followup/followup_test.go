@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -320,4 +321,29 @@ func TestKeepWarmTouchAndLimits(t *testing.T) {
 	}
 	w.wantCount("keep_warm for a member who turned it off", len(w.inbox("off", warmlead.NotifyKeepWarm)), 0)
 	w.wantCount("p1's keep_warm (defaults on)", len(w.inbox("p1", warmlead.NotifyKeepWarm)), 1)
+}
+
+// SES events in their real shapes: an SNS delivery of a complaint
+// suppresses; a transient bounce does not; MailRecipients reports it.
+func TestSuppressFromSNS(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	w.member("ana", "Ana")
+	w.member("ben", "Ben")
+	msg := func(v string) string { b, _ := json.Marshal(v); return string(b) }
+	complaint := `{"notificationType":"Complaint","complaint":{"complainedRecipients":[{"emailAddress":"` + strings.ToUpper(w.addr("ana")) + `"}],"timestamp":"2026-12-07T10:00:00.000Z","feedbackId":"x","complaintFeedbackType":"abuse"},"mail":{"timestamp":"2026-12-07T09:00:00.000Z","source":"n@warmlead.example","messageId":"m","destination":["` + w.addr("ana") + `"]}}`
+	transient := `{"notificationType":"Bounce","bounce":{"bounceType":"Transient","bounceSubType":"MailboxFull","bouncedRecipients":[{"emailAddress":"` + w.addr("ben") + `"}],"timestamp":"2026-12-07T10:00:00.000Z","feedbackId":"y"},"mail":{"timestamp":"2026-12-07T09:00:00.000Z","source":"n@warmlead.example","messageId":"m2","destination":["` + w.addr("ben") + `"]}}`
+	sns := `{"Records":[{"EventSource":"aws:sns","EventVersion":"1.0","EventSubscriptionArn":"arn:aws:sns:us-east-1:1:ses:x","Sns":{"Type":"Notification","MessageId":"1","TopicArn":"arn:aws:sns:us-east-1:1:ses","Subject":null,"Message":` + msg(complaint) + `,"Timestamp":"2026-12-07T10:00:01.000Z"}},` +
+		`{"EventSource":"aws:sns","EventVersion":"1.0","EventSubscriptionArn":"arn:aws:sns:us-east-1:1:ses:x","Sns":{"Type":"Notification","MessageId":"2","TopicArn":"arn:aws:sns:us-east-1:1:ses","Message":` + msg(transient) + `,"Timestamp":"2026-12-07T10:00:02.000Z"}}]}`
+	if !followup.IsSESEvent([]byte(sns)) || followup.IsSESEvent([]byte(`{"source":"aws.scheduler","detail-type":"Scheduled Event","detail":{}}`)) {
+		t.Fatal("IsSESEvent misreads an event")
+	}
+	n, err := followup.Suppress(ctx, w.store, []byte(sns), w.clk.Now())
+	w.must(err)
+	w.wantCount("suppressed", n, 1)
+	got, err := w.store.MailRecipients(ctx, []string{"ana", "ben"})
+	w.must(err)
+	if !got["ana"].Suppressed || got["ben"].Suppressed {
+		t.Errorf("suppressed: ana %v, ben %v; want true, false", got["ana"].Suppressed, got["ben"].Suppressed)
+	}
 }
