@@ -57,18 +57,39 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	if len(owners) > 0 && batchErr == nil {
 		days, batchErr = h.deps.Stores.FollowUps.KeepWarmDays(ctx, owners)
 	}
+	// Due entries of the whole batch go out together (25 a BatchWriteItem):
+	// a 10,000-recipient fan-out of daily new_lead costs 4 writes a batch of
+	// 100 records, not 100.
+	var dues []*warmlead.Due
+	var dueFrom []string
+	fail := func(seq string, err error) {
+		h.logger.ErrorContext(ctx, "follow-up record failed", "sequence", seq, "err", err.Error())
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+	}
 	for _, d := range recs {
 		err := d.err
+		var ds []*warmlead.Due
 		if err == nil && d.fact != nil {
 			if batchErr != nil {
 				err = batchErr
 			} else {
-				err = h.fact(ctx, d.fact, people, days)
+				ds, err = h.fact(ctx, d.fact, people, days)
 			}
 		}
 		if err != nil {
-			h.logger.ErrorContext(ctx, "follow-up record failed", "sequence", d.r.Change.SequenceNumber, "err", err.Error())
-			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: d.r.Change.SequenceNumber})
+			fail(d.r.Change.SequenceNumber, err)
+			continue
+		}
+		if len(ds) > 0 {
+			dues = append(dues, ds...)
+			dueFrom = append(dueFrom, d.r.Change.SequenceNumber)
+		}
+	}
+	if len(dues) > 0 {
+		if err := h.deps.Stores.FollowUps.PutDue(ctx, dues); err != nil {
+			for _, seq := range dueFrom {
+				fail(seq, err)
+			}
 		}
 	}
 	return resp, nil
@@ -92,28 +113,29 @@ func (h *StreamHandler) schedule(at time.Time) time.Time {
 	return at
 }
 
-func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, people map[string]*warmlead.MailRecipient, days map[string]int) error {
+// fact handles one record and returns the due entries it schedules.
+func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, people map[string]*warmlead.MailRecipient, days map[string]int) ([]*warmlead.Due, error) {
 	store := h.deps.Stores.FollowUps
 	switch {
 	case f.Posting != nil:
 		p := f.Posting
 		at := warmlead.LeadExpiringAt(p.ValidThrough)
 		if at.Before(p.CreatedAt) || !p.ValidThrough.After(h.deps.now()) {
-			return nil // posted for less than the notice: nothing to warn of
+			return nil, nil // posted for less than the notice: nothing to warn of
 		}
-		return store.PutDue(ctx, []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueLeadExpiring, PostingID: p.ID, Version: p.ValidThrough}})
+		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueLeadExpiring, PostingID: p.ID, Version: p.ValidThrough}}, nil
 	case f.Interest != nil && f.NewInterest:
 		in := f.Interest
 		for _, c := range in.Credited() {
 			if err := store.TouchIfConnected(ctx, c, in.MemberID, in.CreatedAt); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return store.PutDue(ctx, []*warmlead.Due{{At: h.schedule(warmlead.OutcomePromptAt(in.CreatedAt)), Kind: warmlead.DueOutcomePrompt,
-			PostingID: in.PostingID, MemberID: in.MemberID}})
+		return []*warmlead.Due{{At: h.schedule(warmlead.OutcomePromptAt(in.CreatedAt)), Kind: warmlead.DueOutcomePrompt,
+			PostingID: in.PostingID, MemberID: in.MemberID}}, nil
 	case f.Interest != nil:
 		if f.Interest.Outcome == warmlead.OutcomeHired {
-			return h.payItForward(ctx, f.Interest)
+			return nil, h.payItForward(ctx, f.Interest)
 		}
 	case f.Touch != nil:
 		t := f.Touch
@@ -123,13 +145,13 @@ func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, peop
 		}
 		at, on := warmlead.KeepWarmDue(t.TouchedAt, k)
 		if !on {
-			return nil
+			return nil, nil
 		}
-		return store.PutDue(ctx, []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueKeepWarm, MemberID: t.OwnerID, OtherID: t.OtherID, Version: t.TouchedAt}})
+		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueKeepWarm, MemberID: t.OwnerID, OtherID: t.OtherID, Version: t.TouchedAt}}, nil
 	case f.Notification != nil:
 		return h.mail(ctx, f.Notification, people[f.Notification.RecipientID])
 	}
-	return nil
+	return nil, nil
 }
 
 // payItForward thanks everyone on a hired member's chain (and the advisors
@@ -160,24 +182,25 @@ func (h *StreamHandler) payItForward(ctx context.Context, in *warmlead.InterestO
 	return h.deps.Stores.FollowUps.PutNotifications(ctx, ns)
 }
 
-// mail emails a notification now, or enrols it in the recipient's digest.
-func (h *StreamHandler) mail(ctx context.Context, n *warmlead.Notification, r *warmlead.MailRecipient) error {
+// mail emails a notification now, or enrols it in the recipient's digest
+// (the digest's due entry, returned).
+func (h *StreamHandler) mail(ctx context.Context, n *warmlead.Notification, r *warmlead.MailRecipient) ([]*warmlead.Due, error) {
 	if !mailable(r) || h.deps.Mailer == nil {
-		return nil
+		return nil, nil
 	}
 	switch f := r.Settings.FrequencyOf(n.Type); f {
 	case warmlead.FrequencyInstant:
 		if h.deps.now().Sub(n.CreatedAt) > instantMaxAge {
-			return nil
+			return nil, nil
 		}
 		if err := h.deps.Stores.Mail.DescribeNotifications(ctx, []*warmlead.Notification{n}); err != nil {
-			return err
+			return nil, err
 		}
-		return h.deps.mailInstant(ctx, r, n)
+		return nil, h.deps.mailInstant(ctx, r, n)
 	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly:
 		period, start, end := warmlead.DigestPeriod(f, n.CreatedAt)
-		return h.deps.Stores.FollowUps.PutDue(ctx, []*warmlead.Due{{At: h.schedule(end), Kind: warmlead.DueDigest,
-			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}})
+		return []*warmlead.Due{{At: h.schedule(end), Kind: warmlead.DueDigest,
+			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}}, nil
 	}
-	return nil
+	return nil, nil
 }
