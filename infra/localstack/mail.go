@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -40,8 +41,8 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 	ms := &mailStack{unsubscribeSecret: []byte(hex.EncodeToString(sum[:])), logger: logger}
 	smtp := os.Getenv("SMTP_ADDR")
 	if smtp == "" {
-		smtpPort, _ := strconv.Atoi(os.Getenv("MAILPIT_SMTP_PORT"))
-		webPort, _ := strconv.Atoi(os.Getenv("MAILPIT_WEB_PORT"))
+		smtpPort := portOr("MAILPIT_SMTP_PORT", 1025)
+		webPort := portOr("MAILPIT_WEB_PORT", 8025)
 		fmt.Fprintln(out, "starting Mailpit (installed on first use with go install) ...")
 		srv, err := mailpit.Start(ctx, mailpit.Options{CacheDir: cfg.CacheDir, SMTPPort: smtpPort, WebPort: webPort})
 		if err != nil {
@@ -66,6 +67,20 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, deps)
 	ms.sweeper = followup.NewSweeper(logger, deps)
 	return ms, nil
+}
+
+// portOr is the port in the environment variable name, else def if it is
+// free on loopback (Mailpit's usual ports), else 0 (any free port).
+func portOr(name string, def int) int {
+	if p, err := strconv.Atoi(os.Getenv(name)); err == nil {
+		return p
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(def))
+	if err != nil {
+		return 0
+	}
+	l.Close()
+	return def
 }
 
 // alongside feeds each stream batch to the notifier and to the follow-up
