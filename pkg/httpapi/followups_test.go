@@ -5,9 +5,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/pkg/httpapi"
+	"github.com/warmlead/warmlead/pkg/notify"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -75,4 +77,69 @@ func TestTouchAndOutcomeRefusals(t *testing.T) {
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/connections/alice~dana/touch", Member: "dana", Body: `{}`}), http.StatusNotFound, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/nope/interest/outcome", Member: "dana", Body: `{"outcome":"lucky"}`}),
 		http.StatusUnprocessableEntity, "body.outcome")
+}
+
+// Touch and outcome succeed for the caller's own connection and interest,
+// one write each; the inbox says in words what happened.
+func TestTouchOutcomeAndSummary(t *testing.T) {
+	t.Parallel()
+	api, env := newAPI(t)
+	store := env.Store(t)
+	ctx := context.Background()
+	for _, m := range []warmlead.Member{{ID: "alice", Name: "Alice Martin", Stage: warmlead.StageProfessional},
+		{ID: "dana", Name: "Dana Reyes", Stage: warmlead.StageCareerChanger}} {
+		if _, _, err := store.PutMember(ctx, &m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, _, err := store.RequestConnection(ctx, "dana", &warmlead.Connection{RecipientID: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.AcceptConnection(ctx, "alice", c.ID); err != nil {
+		t.Fatal(err)
+	}
+	env.Calls.Reset()
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/connections/" + c.ID + "/touch", Member: "dana", Body: `{"note":"coffee"}`})
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `"touched_at"`) {
+		t.Fatalf("touch = %d %s", res.Status, res.Body)
+	}
+	if n := env.Calls.Total(); n != 1 || env.Calls.Count("TransactWriteItems") != 1 {
+		t.Errorf("touch made %d calls (%s), want 1 TransactWriteItems", n, env.Calls)
+	}
+
+	p, _, err := store.CreatePosting(ctx, "alice", &warmlead.Posting{Title: "UX research intern", Description: "d",
+		Kind: warmlead.KindInternship, Compensation: warmlead.CompPaid, Workplace: warmlead.WorkplaceRemote, Field: "ux",
+		Visibility: warmlead.VisibilityPublic, ValidThrough: time.Now().Add(48 * time.Hour)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := store.ExpressInterest(ctx, "dana", p.ID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	env.Calls.Reset()
+	res = api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/interest/outcome", Member: "dana", Body: `{"outcome":"hired"}`})
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, `"outcome":"hired"`) {
+		t.Fatalf("outcome = %d %s", res.Status, res.Body)
+	}
+	if n := env.Calls.Total(); n != 1 {
+		t.Errorf("outcome made %d calls (%s), want 1 UpdateItem", n, env.Calls)
+	}
+	// Someone else's interest: 404.
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/interest/outcome", Member: "alice", Body: `{"outcome":"hired"}`}),
+		http.StatusNotFound, "")
+
+	// The inbox: the notifier's notification reads as words.
+	if err := store.PutNotifications(ctx, []*warmlead.Notification{notify.New(warmlead.NotifyInterest, "alice", "dana", p.ID, "interest:x", time.Now())}); err != nil {
+		t.Fatal(err)
+	}
+	var in struct {
+		Items []struct {
+			Summary string `json:"summary"`
+		} `json:"items"`
+	}
+	api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/notifications", Member: "alice"}).JSON(t, &in)
+	if len(in.Items) != 1 || in.Items[0].Summary != "Dana Reyes is interested in “UX research intern”" {
+		t.Errorf("inbox = %+v", in.Items)
+	}
 }
