@@ -170,7 +170,9 @@ func (s *Store) KeepWarmState(ctx context.Context, pairs [][2]string) (map[[2]st
 	var keys []map[string]types.AttributeValue
 	seen := map[string]bool{}
 	for _, p := range pairs {
-		keys = append(keys, key(connectionEdgeKey(p[0], p[1])))
+		if p[0] != p[1] { // [id, id]: the profile only (KeepWarmDays)
+			keys = append(keys, key(connectionEdgeKey(p[0], p[1])))
+		}
 		if !seen[p[0]] {
 			seen[p[0]] = true
 			keys = append(keys, key(memberKey(p[0])))
