@@ -253,13 +253,14 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 	tx := &txn{}
 	for _, e := range [][2]string{{a, b}, {b, a}} {
 		pk, sk := connectionEdgeKey(e[0], e[1])
+		// A referral credit never moves TouchedAt back; a member's own
+		// touch is recorded as it is, with its note.
 		cond := "#status = :accepted AND (attribute_not_exists(TouchedAt) OR TouchedAt < :t)"
 		update := "SET TouchedAt = :t"
 		values := map[string]types.AttributeValue{":accepted": attrS(string(warmlead.ConnectionAccepted)), ":t": attrS(formatTime(t))}
 		if explicit {
-			cond = "#status = :accepted"
-			update = "SET TouchedAt = :t, TouchNote = :note"
-			values[":note"] = attrS(note)
+			cond, update = "#status = :accepted", "SET TouchedAt = :t, TouchNote = :note"
+			values = map[string]types.AttributeValue{":accepted": attrS(string(warmlead.ConnectionAccepted)), ":t": attrS(formatTime(t)), ":note": attrS(note)}
 		}
 		tx.add(types.TransactWriteItem{Update: &types.Update{
 			TableName: aws.String(s.table), Key: key(pk, sk),
