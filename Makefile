@@ -66,6 +66,7 @@ bench:
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/runtimeapi && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack && \
+	   $(GO) test $(BENCH) -bench 'ColdStartFollowUps' -benchtime 15x ./infra/runtimeapi && \
 	   $(GO) test $(BENCH) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
 	   $(GO) test $(BENCH) -bench 'FactToEmail' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
 	@echo

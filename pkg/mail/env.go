@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"strconv"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -41,7 +42,10 @@ func FromEnv(_ context.Context, getenv func(string) string) (warmlead.Mailer, *C
 	if region == "" {
 		return nil, nil, errors.New("AWS_REGION is not set")
 	}
-	client := sesv2.New(sesv2.Options{Region: region,
-		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN")))})
+	id, key, token := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"), getenv("AWS_SESSION_TOKEN")
+	client := sync.OnceValue(func() *sesv2.Client {
+		return sesv2.New(sesv2.Options{Region: region,
+			Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, key, token))})
+	})
 	return &SES{Client: client, From: from, ConfigurationSet: getenv("SES_CONFIGURATION_SET")}, composer, nil
 }

@@ -13,7 +13,9 @@ import (
 // The MIME message (with its List-Unsubscribe headers) is built here and
 // sent raw, so SES and SMTP send the very same bytes.
 type SES struct {
-	Client           *sesv2.Client
+	// Client returns the SES client; it is made on first use, so a cold
+	// start that sends nothing does not pay for it.
+	Client           func() *sesv2.Client
 	From             string
 	ConfigurationSet string // optional: where bounce and complaint events are published
 }
@@ -34,6 +36,6 @@ func (s *SES) Send(ctx context.Context, e *warmlead.Email) error {
 	if s.ConfigurationSet != "" {
 		in.ConfigurationSetName = aws.String(s.ConfigurationSet)
 	}
-	_, err = s.Client.SendEmail(ctx, in)
+	_, err = s.Client().SendEmail(ctx, in)
 	return err
 }
