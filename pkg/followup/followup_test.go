@@ -13,11 +13,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/mailpit"
 	"github.com/warmlead/warmlead/infra/streampump"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/followup"
+	"github.com/warmlead/warmlead/pkg/httpapi"
 	"github.com/warmlead/warmlead/pkg/mail"
 	"github.com/warmlead/warmlead/pkg/notify"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -276,6 +278,35 @@ func TestFollowUpsOverTime(t *testing.T) {
 		t.Errorf("keep_warm summary = %q", kw[0].Summary)
 	}
 	w.wantCount("alice's keep_warm emails", len(w.mails("alice", "Keep your network warm")), 1)
+
+	// Bob's instant email says what happened and links to act on it; its
+	// one-click unsubscribe works without signing in (through the real API
+	// behind the Lambda adapter), and then that type is no longer emailed.
+	prompts := w.mails("bob", "How did")
+	if len(prompts) != 1 {
+		t.Fatalf("bob's prompts: %d", len(prompts))
+	}
+	d, err := mp.Get(prompts[0].ID)
+	w.must(err)
+	if !strings.Contains(d.Text, "Hi Bob Okafor") || !strings.Contains(d.Text, "http://warmlead.test/postings/"+lead.ID+"/interest/outcome") {
+		t.Errorf("prompt email:\n%s", d.Text)
+	}
+	api := apigwtest.New(httpapi.NewServer(quiet(), httpapi.Config{PublicBaseURL: "http://warmlead.test", UnsubscribeSecret: []byte(secret)},
+		httpapi.Services{Members: w.store, Notifications: w.store, FollowUps: w.store, Settings: w.store}))
+	unsub := strings.Trim(d.Headers["List-Unsubscribe"][0], "<>")
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: strings.TrimPrefix(unsub, "http://warmlead.test"), Body: "List-Unsubscribe=One-Click",
+		Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}})
+	if res.Status != 200 {
+		t.Fatalf("one-click unsubscribe = %d %s", res.Status, res.Body)
+	}
+	st, err = w.store.GetNotificationSettings(ctx, "bob")
+	w.must(err)
+	if st.FrequencyOf(warmlead.NotifyOutcomePrompt) != warmlead.FrequencyOff || st.FrequencyOf(warmlead.NotifyPayItForward) != warmlead.FrequencyInstant {
+		t.Errorf("after unsubscribing: %v", st.Frequencies)
+	}
+	w.must(w.store.PutNotifications(ctx, []*warmlead.Notification{notify.New(warmlead.NotifyOutcomePrompt, "bob", "alice", lead.ID, "again", w.clk.Now())}))
+	w.drain()
+	w.wantCount("bob's prompt emails after unsubscribing", len(w.mails("bob", "How did")), 1)
 }
 
 // A touch resets the keep-warm clock; keep_warm_days 0 turns it off; one
