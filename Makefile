@@ -6,7 +6,7 @@ GO        ?= go
 # nethttpomithttp2: the functions speak HTTP/1.1 only (Runtime API, DynamoDB);
 # leaving net/http's HTTP/2 out saves ~0.4 MB per binary.
 GOFLAGS_BUILD := -tags lambda.norpc,nethttpomithttp2 -trimpath -ldflags="-s -w"
-FUNCTIONS := api notifier
+FUNCTIONS := api notifier followups scheduler
 HOSTARCH  := $(shell $(GO) env GOARCH)
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -44,6 +44,14 @@ build-ApiFunction:
 build-NotifierFunction:
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/notifier
 
+# Follow-ups and email (docs/followups.md).
+.PHONY: build-FollowupsFunction build-SchedulerFunction
+build-FollowupsFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/followups
+
+build-SchedulerFunction:
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build $(GOFLAGS_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/scheduler
+
 ## lint: gofmt, go vet, staticcheck
 lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
@@ -58,7 +66,9 @@ bench:
 	   $(GO) test $(BENCH) -bench 'HostilePeakHeap' -benchtime 3x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/lambdarie && \
-	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt
+	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack && \
+	   $(GO) test $(BENCH) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
+	   $(GO) test $(BENCH) -bench 'FactToEmail' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
 	@echo
 	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
 

@@ -10,7 +10,6 @@ func TestParseAndPrint(t *testing.T) {
 BenchmarkCreatePostingAPIvsSDK-2   	     300	   4483465 ns/op	      2098 api-µs/op	         1.204 ratio	      1743 sdk-µs/op
 BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio	         9.100 api-first-ms	         3.500 empty-first-ms	         6.000 notifier-first-ms	         4.100 scheduler-init-ms	         7.000 scheduler-arm64-MB
 BenchmarkHostilePeakHeap-2   	       3	1745081558 ns/op	        13.39 idle-heap-MiB	        24.87 peak-heap-MiB	      1358 problem-bytes
-BenchmarkColdStart-2   	      10	  20636233 ns/op	        10.69 api-MB	         9.831 api-arm64-MB	         8.248 api-init-ms	         2.577 api-ratio	         6.288 empty-MB	         5.833 empty-arm64-MB	         3.200 empty-init-ms	         8.528 notifier-MB	         7.930 notifier-arm64-MB	         5.447 notifier-init-ms	         1.702 notifier-ratio
 PASS`
 	res, err := Parse(strings.NewReader(in))
 	if err != nil {

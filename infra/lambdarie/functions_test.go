@@ -111,18 +111,19 @@ func apiEnv(env *testenv.Env) []string {
 // variables, on a local table.
 func functionEnv(table, endpoint string) []string {
 	return []string{"TABLE_NAME=" + table, "DYNAMODB_ENDPOINT=" + endpoint, "LOG_LEVEL=info",
-		"CURSOR_SECRET=lambdarie-test-cursor-secret-0123456789", "PUBLIC_BASE_URL=https://warmlead.test"}
+		"CURSOR_SECRET=lambdarie-test-cursor-secret-0123456789", "PUBLIC_BASE_URL=https://warmlead.test",
+		"UNSUBSCRIBE_SECRET=lambdarie-test-unsubscribe-secret-0123456789", "AWS_REGION=us-east-1"}
 }
 
 // firstRequest is the payload a function's first (measured) invocation
 // gets: a health check for the API, an empty stream batch for the
-// notifier, and for any other function an empty JSON object.
+// stream-fed functions, and for any other function an empty JSON object.
 func firstRequest(name string) []byte {
 	switch name {
 	case "api":
 		b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
 		return b
-	case "notifier":
+	case "notifier", "followups": // both are fed by the table's stream
 		return []byte(`{"Records":[]}`)
 	}
 	return []byte(`{}`)

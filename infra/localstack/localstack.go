@@ -82,7 +82,10 @@ func nextPort(addr string) string {
 // Run starts the stack, prints how to use it to out, and blocks until ctx
 // is done; then it stops everything it started.
 func Run(ctx context.Context, getenv func(string) string, out io.Writer) error {
-	return Serve(ctx, getenv, out, func(s Stack) { printWelcome(out, s) })
+	return Serve(ctx, getenv, out, func(s Stack) {
+		printWelcome(out, s)
+		fmt.Fprintf(out, "  email:    %s   (Mailpit: every email the demo sends; the scheduler ticks every %s)\n\n", s.MailpitURL, tickEvery)
+	})
 }
 
 // Stack is a running local stack, as Serve hands it to its caller.
@@ -90,6 +93,8 @@ type Stack struct {
 	BaseURL string
 	Issuer  string // the local OpenID Connect provider (Token signs in there)
 	Demo    *Demo
+	// MailpitURL is where the demo's emails are read (web UI and REST API).
+	MailpitURL string
 }
 
 // Token signs member in at the stack's provider (Authorization Code + PKCE,
@@ -190,13 +195,21 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		return err
 	}
 	signIn := httpapi.SignInConfig{AuthorizeURL: issuer + "/authorize", TokenURL: issuer + "/oauth/token", ClientID: localidp.ClientID}
-	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn}, httpapi.Services{Members: store, Orgs: store,
-		Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store})
+	// Follow-ups and email (docs/followups.md, docs/email.md): Mailpit, the
+	// stream step beside the notifier, and a ticker for the scheduler.
+	mailStack, err := startMail(ctx, cfg, secret, base, store, logger, out)
+	if err != nil {
+		return err
+	}
+	defer mailStack.stop()
+	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn, UnsubscribeSecret: mailStack.unsubscribeSecret},
+		httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
+			Interests: store, Notifications: store, FollowUps: store, Settings: store})
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
 	// are still announced.
 	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, store)
-	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, notifier.Handle, streampump.Options{
+	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, mailStack.alongside(notifier.Handle), streampump.Options{
 		PollInterval:   100 * time.Millisecond,
 		CheckpointPath: filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
 		Logger:         logger,
@@ -208,7 +221,8 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	server := &http.Server{Handler: localgw.New(api, spec), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
-	ready(Stack{BaseURL: base, Issuer: issuer, Demo: demo})
+	go mailStack.tick(ctx)
+	ready(Stack{BaseURL: base, Issuer: issuer, Demo: demo, MailpitURL: mailStack.webURL()})
 
 	select {
 	case <-ctx.Done():

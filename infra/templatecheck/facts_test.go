@@ -26,6 +26,10 @@ type role struct {
 	// decl is a struct type whose fields, or a function whose parameters,
 	// are the domain interfaces (from pkg/warmlead) the store is used as.
 	decl string
+	// decoder is the store's stream decoder for its DynamoDB events
+	// ("" = streamDecoder); sendsMail means it may send as the SES identity.
+	decoder   string
+	sendsMail bool
 }
 
 // roles maps each function's logical id to its role.
@@ -34,6 +38,10 @@ var roles = map[string]role{
 	"ApiFunction": {main: "functions/api", pkg: "pkg/httpapi", decl: "Services"},
 	// The notifier hands the store to notify.NewHandler as a FanoutStore.
 	"NotifierFunction": {main: "functions/notifier", pkg: "pkg/notify", decl: "NewHandler"},
+	// Follow-ups and email (docs/followups.md): both use the store as
+	// followup.Stores; the stream step reads the stream with DecodeFollowUp.
+	"FollowupsFunction": {main: "functions/followups", pkg: "pkg/followup", decl: "Stores", decoder: "DecodeFollowUp", sendsMail: true},
+	"SchedulerFunction": {main: "functions/scheduler", pkg: "pkg/followup", decl: "Stores", sendsMail: true},
 }
 
 // Where the code the checks read lives, relative to the module root.
@@ -62,8 +70,10 @@ type codeFacts struct {
 	roleProblems map[string][]string
 	// store is the store package's call graph.
 	store *storeAnalysis
-	// decodedTypes are the item types the stream decoder handles.
+	// decodedTypes are the item types the stream decoder handles;
+	// decodedBy the same per function whose role names its own decoder.
 	decodedTypes []string
+	decodedBy    map[string][]string
 	// indexNames are the index names the store uses (its index* constants).
 	indexNames []string
 	// attributes are the attribute names of the store's items.
@@ -91,6 +101,14 @@ func analyze(src sources) (*codeFacts, error) {
 	}
 	if facts.decodedTypes, err = decodedItemTypes(storePkg, streamDecoder); err != nil {
 		return nil, err
+	}
+	facts.decodedBy = map[string][]string{}
+	for id, r := range roles {
+		if r.decoder != "" {
+			if facts.decodedBy[id], err = decodedItemTypes(storePkg, r.decoder); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for id, r := range roles {
 		services, methods, problems, err := roleInterfaces(src.root, module, r, domainPkg)

@@ -27,6 +27,12 @@ var managedPolicies = map[string][]grant{
 	"AWSLambdaDynamoDBExecutionRole": anywhere(append(slices.Clone(streamReadActions), loggingActions...)...),
 }
 
+// The SES resources a mail-sending function may send through.
+const (
+	sesIdentityARN  = "!Sub arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${SenderDomain}"
+	sesConfigSetARN = "!Sub arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:configuration-set/${MailConfigurationSet}"
+)
+
 // grant is one action a role allows on one resource, and where it comes
 // from (for messages).
 type grant struct {
@@ -178,6 +184,11 @@ func checkFunctionPrivilege(tplPath string, tpl *samtemplate.Template, id string
 	}
 	for _, act := range loggingActions {
 		al.allow(act, "every function writes logs", nil)
+	}
+	if r.sendsMail {
+		// Email goes out as the sending identity through the configuration
+		// set that publishes bounces (docs/email.md); nothing else.
+		al.allow("ses:SendEmail", "it sends email", []string{sesIdentityARN}, sesIdentityARN, sesConfigSetARN)
 	}
 
 	grants, gp := effectiveGrants(tpl, id)

@@ -37,7 +37,11 @@ func checkStreamSource(tpl *samtemplate.Template, code *codeFacts) []string {
 	for _, id := range resourcesOfType(tpl, functionType) {
 		for _, ev := range functionEvents(tpl, id, "DynamoDB") {
 			found = true
-			problems = append(problems, checkStreamEvent(tpl, id, ev, arns, code.decodedTypes)...)
+			decoded := code.decodedTypes
+			if d, ok := code.decodedBy[id]; ok {
+				decoded = d
+			}
+			problems = append(problems, checkStreamEvent(tpl, id, ev, arns, decoded)...)
 		}
 	}
 	if !found {

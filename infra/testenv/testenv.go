@@ -129,3 +129,7 @@ func MustStore(t testing.TB, client *dynamodb.Client, table string) *dynamo.Stor
 	}
 	return s
 }
+
+// Run is Main without the exit, for a TestMain that has more to stop
+// afterwards (a Mailpit).
+func Run(m *testing.M) int { return run(m) }

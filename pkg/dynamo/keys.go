@@ -1,5 +1,10 @@
 package dynamo
 
+import (
+	"strings"
+	"time"
+)
+
 // Every key of the table is built here, so the layout reads in one place.
 //
 //	item                  PK                     SK                    GSI1PK / GSI1SK
@@ -194,3 +199,41 @@ func cooldownKey(from, to string) (pk, sk string) { return "COOLDOWN#" + from + 
 // clickDayAttr names the attribute holding a link's visitors of day
 // (warmlead.ClickDay).
 func clickDayAttr(day string) string { return "V" + day }
+
+// Follow-ups and email (docs/followups.md, docs/email.md).
+//
+//	item                  PK                        SK
+//	due entry             DUE#<yyyy-mm-ddThh>       <due time>#<kind>#<ref>   (hour partition of the due time)
+//	sweep cursor          SCHEDULE                  CURSOR
+//	email sent marker     MAIL#<m>                  SENT#<notification id> | DIGEST#<frequency>#<period>
+//	suppressed address    SUPPRESS#<address>        SUPPRESS
+//
+// Settings (Email, EmailFreq, KeepWarmDays) live on the member's profile;
+// a connection edge carries TouchedAt; an interest carries Outcome.
+const (
+	typeDue        = "Due"
+	typeSweep      = "SweepCursor"
+	typeMailSent   = "MailSent"
+	typeSuppressed = "Suppressed"
+	duePrefix      = "DUE#"
+	dueHourFormat  = "2006-01-02T15"
+)
+
+// dueBucket is the partition of entries due in t's UTC hour.
+func dueBucket(t time.Time) string { return duePrefix + t.UTC().Format(dueHourFormat) }
+
+// dueKey addresses a due entry; ref makes it unique among those due at t.
+func dueKey(t time.Time, kind, ref string) (pk, sk string) {
+	return dueBucket(t), formatTime(t) + "#" + kind + "#" + ref
+}
+
+// sweepCursorKey addresses the scheduler's progress.
+func sweepCursorKey() (pk, sk string) { return "SCHEDULE", "CURSOR" }
+
+// mailSentKey addresses the marker of one email sent to a member.
+func mailSentKey(memberID, key string) (pk, sk string) { return "MAIL#" + memberID, "SENT#" + key }
+
+// suppressedKey addresses a suppressed address (compared lower-cased).
+func suppressedKey(address string) (pk, sk string) {
+	return "SUPPRESS#" + strings.ToLower(strings.TrimSpace(address)), "SUPPRESS"
+}

@@ -28,7 +28,8 @@ var notificationIDRE = regexp.MustCompile(`^[0-9]{19}-[0-9a-f]{16}$`)
 const maxUnreadPages = 5
 
 // ListNotifications reads the watermark, one page of the inbox (newest
-// first) and the unread count: a GetItem and two Queries.
+// first), the names its summaries mention and the unread count: a GetItem,
+// a BatchGetItem and two Queries.
 func (s *Store) ListNotifications(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Inbox, error) {
 	wm, err := s.readWatermark(ctx, callerID)
 	if err != nil {
@@ -46,6 +47,10 @@ func (s *Store) ListNotifications(ctx context.Context, callerID string, page war
 		return nil, err
 	}
 	inbox := &warmlead.Inbox{Page: *pg}
+	// Summaries name people and leads: one BatchGetItem (docs/followups.md).
+	if err := s.DescribeNotifications(ctx, pg.Items); err != nil {
+		return nil, err
+	}
 	inbox.Unread, err = s.countUnread(ctx, callerID, wm)
 	return inbox, err
 }

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -386,3 +387,7 @@ func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page 
 }
 
 func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
+
+func attrN(v int) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
+}

@@ -66,13 +66,16 @@ type publicMemberOutput struct {
 	Body publicMemberJSON
 }
 
-func handlePutMe(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *putMeInput) (*memberOutput, error) {
+func handlePutMe(logger *slog.Logger, members warmlead.MemberService, settings warmlead.SettingsService) func(context.Context, *putMeInput) (*memberOutput, error) {
 	return func(ctx context.Context, in *putMeInput) (*memberOutput, error) {
 		m, created, err := members.PutMember(ctx, &warmlead.Member{
 			ID: caller(ctx), Name: in.Body.Name, Headline: in.Body.Headline, Stage: warmlead.Stage(in.Body.Stage),
 			Interests: in.Body.Interests, Location: in.Body.Location,
 		})
 		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		if err := storeVerifiedEmail(ctx, settings, m.ID); err != nil {
 			return nil, fail(ctx, logger, err)
 		}
 		status := http.StatusOK

@@ -23,7 +23,8 @@ type notificationJSON struct {
 	CreatedAt time.Time        `json:"created_at"`
 	Read      bool             `json:"read"`
 	OrgID     string           `json:"org_id,omitempty" doc:"The organisation it concerns, if any."`
-	Summary   string           `json:"summary,omitempty" doc:"What happened, for a person to read." example:"Dana Reyes invited you to join Lyon Alumni as admin"`
+	Summary   string           `json:"summary" doc:"What happened, in words." example:"Dana Reyes is interested in “UX research intern”"`
+	Others    []string         `json:"other_ids,omitempty" doc:"keep_warm: the connections it names."`
 }
 
 type inboxOutput struct {
@@ -44,7 +45,7 @@ func handleListNotifications(logger *slog.Logger, inbox warmlead.NotificationSer
 		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), nextCursor(got.Next), got.Unread
 		for i, n := range got.Items {
 			out.Body.Items[i] = notificationJSON{ID: n.ID, Type: notificationType(n.Type), PostingID: n.PostingID,
-				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read, OrgID: n.OrgID, Summary: n.Summary}
+				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read, OrgID: n.OrgID, Summary: n.Summary, Others: n.Others}
 		}
 		return out, nil
 	}

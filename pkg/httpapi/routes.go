@@ -27,7 +27,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	register(api, huma.Operation{OperationID: "put-me", Method: http.MethodPut, Path: "/me", Security: private,
 		Summary: "Create or update your profile", Tags: []string{"Members"},
 		Description: "Creates your profile on first call (201) and replaces its editable fields afterwards (200)."},
-		handlePutMe(logger, svc.Members))
+		handlePutMe(logger, svc.Members, svc.Settings))
 	register(api, huma.Operation{OperationID: "get-me", Method: http.MethodGet, Path: "/me", Security: private,
 		Summary: "Your profile", Tags: []string{"Members"}}, handleGetMe(logger, svc.Members))
 	register(api, huma.Operation{OperationID: "get-member", Method: http.MethodGet, Path: "/members/{id}", Security: private,
@@ -141,6 +141,9 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 
 	// Pages (API reference, sign-in return) and their assets: signin.go.
 	addPageRoutes(api, cfg)
+
+	// --- Follow-ups and email (followups.go) ---
+	addFollowUpRoutes(api, cfg, svc)
 
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.

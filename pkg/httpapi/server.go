@@ -34,6 +34,9 @@ type Services struct {
 	Referrals     warmlead.ReferralService
 	Interests     warmlead.InterestService
 	Notifications warmlead.NotificationService
+	// Follow-ups and email (docs/followups.md, docs/email.md).
+	FollowUps warmlead.FollowUpService
+	Settings  warmlead.SettingsService
 }
 
 // Config is what the API needs to know about where it is deployed.
@@ -43,6 +46,8 @@ type Config struct {
 	PublicBaseURL string
 	// SignIn is where the landing page signs visitors in (signin.go).
 	SignIn SignInConfig
+	// UnsubscribeSecret signs one-click unsubscribe tokens (docs/email.md).
+	UnsubscribeSecret []byte
 }
 
 // NewServer returns the whole API as one http.Handler.

@@ -48,8 +48,20 @@ func handleAsset() func(context.Context, *assetInput) (*rawOutput, error) {
 
 // handleSignInCallback is the page the provider sends a visitor back to
 // with a code; its script exchanges the code and returns to the lead.
-func handleSignInCallback(cfg *Config) func(context.Context, *struct{}) (*rawOutput, error) {
-	return func(context.Context, *struct{}) (*rawOutput, error) {
+// signInCallbackInput declares what an OpenID Connect provider sends back
+// (OpenID Connect Core 1.0 §3.1.2.5 and §3.1.2.6). The page's script reads
+// them from the address bar; the server only has to accept them.
+type signInCallbackInput struct {
+	Code             string `query:"code" maxLength:"4096" doc:"The authorization code, exchanged by the page's script with its PKCE verifier."`
+	State            string `query:"state" maxLength:"1024" doc:"The state the page sent, checked by its script."`
+	SessionState     string `query:"session_state" maxLength:"1024" doc:"Sent by some providers; ignored."`
+	Error            string `query:"error" maxLength:"256" doc:"Set when sign-in failed or was cancelled."`
+	ErrorDescription string `query:"error_description" maxLength:"1024" doc:"The provider's explanation of error."`
+	ErrorURI         string `query:"error_uri" maxLength:"1024" doc:"The provider's page about error."`
+}
+
+func handleSignInCallback(cfg *Config) func(context.Context, *signInCallbackInput) (*rawOutput, error) {
+	return func(context.Context, *signInCallbackInput) (*rawOutput, error) {
 		v := baseValues(cfg)
 		v["title"], v["summary"] = "Signing in · Warmlead", "Signing you in to Warmlead."
 		return renderPage(http.StatusOK, "signin.html", v)

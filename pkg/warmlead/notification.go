@@ -35,11 +35,14 @@ type Notification struct {
 	ActorID     string
 	CreatedAt   time.Time
 	Read        bool // CreatedAt/ID at or before the member's read watermark
-	// OrgID and Summary: the organisation it concerns, if any, and the
-	// text a person reads ("Dana Reyes invited you to join Lyon Alumni as
-	// admin"), written by the notifier.
-	OrgID   string
+	// OrgID: the organisation it concerns, if any.
+	OrgID string
+	// Summary is what happened, in words a person reads ("Dana Reyes
+	// invited you to join Lyon Alumni as admin"): written by the notifier
+	// where it knows the names, otherwise filled when read (Summarize).
 	Summary string
+	// Follow-ups and email (docs/followups.md).
+	Others []string // keep_warm: the connections it names
 }
 
 // Inbox is one page of a member's notifications and how many are unread.

@@ -1,0 +1,48 @@
+// Command scheduler is the scheduled function: on its EventBridge schedule
+// it delivers what fell due and sends digests; SES bounce and complaint
+// events routed to it suppress addresses (docs/followups.md, docs/email.md).
+// It only wires.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/pkg/followup"
+	"github.com/warmlead/warmlead/pkg/mail"
+)
+
+func main() {
+	if err := run(context.Background(), os.Getenv); err != nil {
+		slog.Error("scheduler: init failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, getenv func(string) string) error {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	store, err := dynamo.NewFromEnv(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	mailer, composer, err := mail.FromEnv(ctx, getenv)
+	if err != nil {
+		return err
+	}
+	stores := followup.Stores{FollowUps: store, Mail: store}
+	sweeper := followup.NewSweeper(logger, followup.Deps{Stores: stores, Mailer: mailer, Composer: composer})
+	lambda.StartWithOptions(func(ctx context.Context, raw json.RawMessage) error {
+		if followup.IsSESEvent(raw) {
+			_, err := followup.Suppress(ctx, stores.Mail, raw, time.Now().UTC())
+			return err
+		}
+		_, err := sweeper.Run(ctx)
+		return err
+	}, lambda.WithContext(ctx))
+	return nil
+}

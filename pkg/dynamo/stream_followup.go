@@ -1,0 +1,69 @@
+package dynamo
+
+import (
+	"fmt"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// DecodeFollowUp reads what the follow-up stream step needs from a stream
+// record (nil: nothing). Its switch lists exactly the item types the
+// FollowupsFunction's stream filter admits (template.yaml).
+func DecodeFollowUp(r events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error) {
+	if r.EventName == string(events.DynamoDBOperationTypeRemove) || len(r.Change.NewImage) == 0 {
+		return nil, nil
+	}
+	image, err := fromStreamImage(r.Change.NewImage)
+	if err != nil {
+		return nil, fmt.Errorf("record %s: %w", r.Change.SequenceNumber, err)
+	}
+	typ, _ := image["Type"].(*types.AttributeValueMemberS)
+	if typ == nil {
+		return nil, nil
+	}
+	insert := r.EventName == string(events.DynamoDBOperationTypeInsert)
+	switch typ.Value {
+	case typePosting:
+		var it postingItem
+		if err := unmarshalFact(image, &it); err != nil {
+			return nil, err
+		}
+		if it.ID == "" || it.Status != string(warmlead.StatusOpen) {
+			return nil, nil
+		}
+		return &warmlead.FollowUpFact{Posting: it.posting()}, nil
+	case typeInterest:
+		var it interestOutcomeItem
+		if err := unmarshalFact(image, &it); err != nil {
+			return nil, err
+		}
+		if it.PostingID == "" || it.MemberID == "" {
+			return nil, fmt.Errorf("interest record without posting or member")
+		}
+		if !insert && it.Outcome == "" {
+			return nil, nil
+		}
+		return &warmlead.FollowUpFact{Interest: it.outcome(), NewInterest: insert}, nil
+	case typeConnection:
+		var e touchEdge
+		if err := unmarshalFact(image, &e); err != nil {
+			return nil, err
+		}
+		if e.Status != string(warmlead.ConnectionAccepted) || e.Owner == "" || e.Other == "" {
+			return nil, nil
+		}
+		return &warmlead.FollowUpFact{Touch: &warmlead.ConnectionTouch{OwnerID: e.Owner, OtherID: e.Other, TouchedAt: e.lastTouch()}}, nil
+	case typeNotification:
+		var it notificationItem
+		if err := unmarshalFact(image, &it); err != nil {
+			return nil, err
+		}
+		if it.ID == "" || it.Recipient == "" {
+			return nil, fmt.Errorf("notification record without id or recipient")
+		}
+		return &warmlead.FollowUpFact{Notification: it.notification("")}, nil
+	}
+	return nil, nil
+}

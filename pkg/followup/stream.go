@@ -1,0 +1,206 @@
+package followup
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// Decoder reads a stream record's follow-up fact (the store provides it).
+type Decoder func(events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error)
+
+// StreamHandler is the stream step: it schedules what will fall due and
+// emails notifications at once (or enrols them in a digest).
+type StreamHandler struct {
+	deps   Deps
+	decode Decoder
+	logger *slog.Logger
+}
+
+// NewStreamHandler returns the stream step.
+func NewStreamHandler(logger *slog.Logger, decode Decoder, deps Deps) *StreamHandler {
+	return &StreamHandler{deps: deps, decode: decode, logger: logger}
+}
+
+type decoded struct {
+	r    events.DynamoDBEventRecord
+	fact *warmlead.FollowUpFact
+	err  error
+}
+
+// Handle processes a batch; a record that fails is reported by its
+// sequence number and the others complete.
+func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	var resp events.DynamoDBEventResponse
+	recs := make([]decoded, len(ev.Records))
+	var recipients, owners []string
+	for i, r := range ev.Records {
+		recs[i].r = r
+		recs[i].fact, recs[i].err = h.safeDecode(r)
+		if f := recs[i].fact; f != nil && f.Notification != nil {
+			recipients = append(recipients, f.Notification.RecipientID)
+		}
+		if f := recs[i].fact; f != nil && f.Touch != nil {
+			owners = append(owners, f.Touch.OwnerID)
+		}
+	}
+	var people map[string]*warmlead.MailRecipient
+	var days map[string]int
+	var batchErr error
+	if len(recipients) > 0 {
+		people, batchErr = h.deps.Stores.Mail.MailRecipients(ctx, recipients)
+	}
+	if len(owners) > 0 && batchErr == nil {
+		days, batchErr = h.deps.Stores.FollowUps.KeepWarmDays(ctx, owners)
+	}
+	// Due entries of the whole batch go out together (25 a BatchWriteItem):
+	// a 10,000-recipient fan-out of daily new_lead costs 4 writes a batch of
+	// 100 records, not 100.
+	var dues []*warmlead.Due
+	var dueFrom []string
+	fail := func(seq string, err error) {
+		h.logger.ErrorContext(ctx, "follow-up record failed", "sequence", seq, "err", err.Error())
+		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
+	}
+	for _, d := range recs {
+		err := d.err
+		var ds []*warmlead.Due
+		if err == nil && d.fact != nil {
+			if batchErr != nil {
+				err = batchErr
+			} else {
+				ds, err = h.fact(ctx, d.fact, people, days)
+			}
+		}
+		if err != nil {
+			fail(d.r.Change.SequenceNumber, err)
+			continue
+		}
+		if len(ds) > 0 {
+			dues = append(dues, ds...)
+			dueFrom = append(dueFrom, d.r.Change.SequenceNumber)
+		}
+	}
+	if len(dues) > 0 {
+		if err := h.deps.Stores.FollowUps.PutDue(ctx, dues); err != nil {
+			for _, seq := range dueFrom {
+				fail(seq, err)
+			}
+		}
+	}
+	return resp, nil
+}
+
+func (h *StreamHandler) safeDecode(r events.DynamoDBEventRecord) (f *warmlead.FollowUpFact, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return h.decode(r)
+}
+
+// schedule clamps a due time that already passed (stream lag) to just
+// ahead, so the next sweep still finds it.
+func (h *StreamHandler) schedule(at time.Time) time.Time {
+	if now := h.deps.now(); at.Before(now) {
+		return now.Add(time.Minute)
+	}
+	return at
+}
+
+// fact handles one record and returns the due entries it schedules.
+func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, people map[string]*warmlead.MailRecipient, days map[string]int) ([]*warmlead.Due, error) {
+	store := h.deps.Stores.FollowUps
+	switch {
+	case f.Posting != nil:
+		p := f.Posting
+		at := warmlead.LeadExpiringAt(p.ValidThrough)
+		if at.Before(p.CreatedAt) || !p.ValidThrough.After(h.deps.now()) {
+			return nil, nil // posted for less than the notice: nothing to warn of
+		}
+		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueLeadExpiring, PostingID: p.ID, Version: p.ValidThrough}}, nil
+	case f.Interest != nil && f.NewInterest:
+		in := f.Interest
+		for _, c := range in.Credited() {
+			if err := store.TouchIfConnected(ctx, c, in.MemberID, in.CreatedAt); err != nil {
+				return nil, err
+			}
+		}
+		return []*warmlead.Due{{At: h.schedule(warmlead.OutcomePromptAt(in.CreatedAt)), Kind: warmlead.DueOutcomePrompt,
+			PostingID: in.PostingID, MemberID: in.MemberID}}, nil
+	case f.Interest != nil:
+		if f.Interest.Outcome == warmlead.OutcomeHired {
+			return nil, h.payItForward(ctx, f.Interest)
+		}
+	case f.Touch != nil:
+		t := f.Touch
+		k, ok := days[t.OwnerID]
+		if !ok {
+			k = warmlead.DefaultKeepWarmDays
+		}
+		at, on := warmlead.KeepWarmDue(t.TouchedAt, k)
+		if !on {
+			return nil, nil
+		}
+		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueKeepWarm, MemberID: t.OwnerID, OtherID: t.OtherID, Version: t.TouchedAt}}, nil
+	case f.Notification != nil:
+		return h.mail(ctx, f.Notification, people[f.Notification.RecipientID])
+	}
+	return nil, nil
+}
+
+// payItForward thanks everyone on a hired member's chain (and the advisors
+// they held conversations with), and invites the member to open an advice
+// offer. Ids derive from the interest and the first time it was hired.
+func (h *StreamHandler) payItForward(ctx context.Context, in *warmlead.InterestOutcome) error {
+	at := in.HiredAt
+	if at.IsZero() {
+		at = in.OutcomeAt
+	}
+	fact := "hired:" + in.PostingID + ":" + in.MemberID
+	thanked := append([]string{}, in.Chain...)
+	if h.deps.Advisors != nil {
+		advisors, err := h.deps.Advisors.AdvisorsHeldWith(ctx, in.MemberID)
+		if err != nil {
+			return err
+		}
+		thanked = append(thanked, advisors...)
+	}
+	seen := map[string]bool{in.MemberID: true}
+	ns := []*warmlead.Notification{newNotification(warmlead.NotifyPayItForward, in.MemberID, in.MemberID, in.PostingID, fact, at)}
+	for _, id := range thanked {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ns = append(ns, newNotification(warmlead.NotifyPayItForward, id, in.MemberID, in.PostingID, fact, at))
+		}
+	}
+	return h.deps.Stores.FollowUps.PutNotifications(ctx, ns)
+}
+
+// mail emails a notification now, or enrols it in the recipient's digest
+// (the digest's due entry, returned).
+func (h *StreamHandler) mail(ctx context.Context, n *warmlead.Notification, r *warmlead.MailRecipient) ([]*warmlead.Due, error) {
+	if !mailable(r) || h.deps.Mailer == nil {
+		return nil, nil
+	}
+	switch f := r.Settings.FrequencyOf(n.Type); f {
+	case warmlead.FrequencyInstant:
+		if h.deps.now().Sub(n.CreatedAt) > instantMaxAge {
+			return nil, nil
+		}
+		if err := h.deps.Stores.Mail.DescribeNotifications(ctx, []*warmlead.Notification{n}); err != nil {
+			return nil, err
+		}
+		return nil, h.deps.mailInstant(ctx, r, n)
+	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly:
+		period, start, end := warmlead.DigestPeriod(f, n.CreatedAt)
+		return []*warmlead.Due{{At: h.schedule(end), Kind: warmlead.DueDigest,
+			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}}, nil
+	}
+	return nil, nil
+}
