@@ -44,8 +44,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		return nil, false, err
 	}
 	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
+	terms, err := s.termWrites(item) // the search index entries (search.go), in the same call
+	if err != nil {
+		return nil, false, err
+	}
 
-	if p.OrgID == "" && idem == nil {
+	if p.OrgID == "" && idem == nil && len(terms) == 0 {
 		_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item, ConditionExpression: put.ConditionExpression})
 		if err != nil {
 			return nil, false, storageError("create posting", err)
@@ -74,6 +78,7 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 			ExpressionAttributeValues: map[string]types.AttributeValue{":windowStart": attrS(formatTime(now.Add(-warmlead.IdempotencyWindow)))},
 		}})
 	}
+	tx = append(tx, terms...)
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if r, ok := refused(err); ok {
 		switch {
@@ -263,7 +268,12 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	if err := next.Validate(s.now()); err != nil {
 		return nil, err
 	}
-	av, err := attributevalue.MarshalMap(newPostingItem(&next))
+	nextItem := newPostingItem(&next)
+	av, err := attributevalue.MarshalMap(nextItem)
+	if err != nil {
+		return nil, err
+	}
+	terms, err := s.termEdits(current, nextItem) // search.go
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +282,7 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 		ConditionExpression:       aws.String("Version = :v AND #status = :open"),
 		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":v": attrN(current.Version), ":open": attrS(string(warmlead.StatusOpen))},
-	}, nil)
+	}, nil, terms...)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +316,8 @@ func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason wa
 			":one": attrN(1), ":open": attrS(string(warmlead.StatusOpen)), ":v": attrN(current.Version),
 		},
 	}
-	if err := s.writeAsEditor(ctx, callerID, current, nil, update); err != nil {
+	terms := s.termRemovals(warmlead.PostingTerms(current).Keys(), formatTime(current.CreatedAt), current.ID) // search.go
+	if err := s.writeAsEditor(ctx, callerID, current, nil, update, terms...); err != nil {
 		return nil, err
 	}
 	closed := *current
@@ -332,8 +343,17 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 // directly; an organisation's lead is edited by its current admins only —
 // its poster too, who loses it on leaving the organisation — checked in the
 // same transaction so a demoted admin cannot slip an edit in.
-func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update) error {
+func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update, index ...types.TransactWriteItem) error {
 	var err error
+	if p.OrgID == "" && len(index) > 0 {
+		// The posting and its search index entries (search.go) together.
+		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+			TransactItems: append([]types.TransactWriteItem{{Put: put, Update: update}}, index...)})
+		if r, ok := refused(err); ok && r.failed(0) {
+			return staleVersion()
+		}
+		return storageError("write posting", err)
+	}
 	if p.OrgID == "" {
 		if put != nil {
 			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
@@ -349,10 +369,10 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		}
 		return storageError("write posting", err)
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Put: put, Update: update},
 		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
-	}})
+	}, index...)})
 	if r, ok := refused(err); ok {
 		switch {
 		case r.failed(1):

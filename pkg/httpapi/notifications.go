@@ -22,6 +22,7 @@ type notificationJSON struct {
 	ActorID   string           `json:"actor_id" doc:"Who did it." example:"alice"`
 	CreatedAt time.Time        `json:"created_at"`
 	Read      bool             `json:"read"`
+	Summary   string           `json:"summary,omitempty" doc:"What happened, in words." example:"New lead for your search “UX in Lyon”: UX research intern"`
 }
 
 type inboxOutput struct {
@@ -42,7 +43,7 @@ func handleListNotifications(logger *slog.Logger, inbox warmlead.NotificationSer
 		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), nextCursor(got.Next), got.Unread
 		for i, n := range got.Items {
 			out.Body.Items[i] = notificationJSON{ID: n.ID, Type: notificationType(n.Type), PostingID: n.PostingID,
-				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read}
+				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read, Summary: n.Summary}
 		}
 		return out, nil
 	}

@@ -30,6 +30,7 @@ type Services struct {
 	Referrals     warmlead.ReferralService
 	Interests     warmlead.InterestService
 	Notifications warmlead.NotificationService
+	SavedSearches warmlead.SavedSearchService // nil: Postings, if it keeps saved searches too
 }
 
 // Config is what the API needs to know about where it is deployed.

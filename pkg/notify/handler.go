@@ -66,7 +66,12 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
-		return h.newLead(ctx, f.Posting)
+		n, err := h.newLead(ctx, f.Posting)
+		if err != nil {
+			return n, err
+		}
+		m, err := h.searchAlerts(ctx, f.Posting) // saved searches (search_alerts.go)
+		return n + m, err
 	case warmlead.FactInterest:
 		return h.interest(ctx, f.Interest)
 	case warmlead.FactConnectionRequest:

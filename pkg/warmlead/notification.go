@@ -31,7 +31,8 @@ type Notification struct {
 	PostingID   string
 	ActorID     string
 	CreatedAt   time.Time
-	Read        bool // CreatedAt/ID at or before the member's read watermark
+	Read        bool   // CreatedAt/ID at or before the member's read watermark
+	Summary     string // set by the notifier for search_match (saved_search.go)
 }
 
 // Inbox is one page of a member's notifications and how many are unread.
