@@ -176,7 +176,9 @@ func termKey(key, created, postingID string) (pk, sk string) {
 func termCountKey(key string) (pk, sk string) { return "TERMCOUNT#" + key, termCountSK }
 
 // savedSearchKey addresses a member's saved search.
-func savedSearchKey(memberID, id string) (pk, sk string) { return "MEMBER#" + memberID, savedSearchPfx + id }
+func savedSearchKey(memberID, id string) (pk, sk string) {
+	return "MEMBER#" + memberID, savedSearchPfx + id
+}
 
 // searchCountKey addresses how many searches a member saved.
 func searchCountKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, searchCountSK }
