@@ -16,10 +16,7 @@ import (
 // stored. A posting that is no longer open, or has expired, alerts nobody.
 // It also counts the posting's words, the rarity keyword search reads.
 func (h *Handler) searchAlerts(ctx context.Context, p *warmlead.Posting) (int, error) {
-	sa, ok := h.store.(warmlead.SearchAlertStore)
-	if !ok {
-		return 0, nil
-	}
+	sa := h.store
 	now := time.Now()
 	current, err := sa.CurrentPosting(ctx, p.ID)
 	if err != nil || current == nil || !current.Open(now) {
@@ -103,9 +100,5 @@ func (h *Handler) matchSavedSearches(ctx context.Context, sa warmlead.SearchAler
 
 // MatchSavedSearches is matchSavedSearches for benchmarks: no counting, no re-read.
 func (h *Handler) MatchSavedSearches(ctx context.Context, p *warmlead.Posting) (int, error) {
-	sa, ok := h.store.(warmlead.SearchAlertStore)
-	if !ok {
-		return 0, nil
-	}
-	return h.matchSavedSearches(ctx, sa, p, time.Now())
+	return h.matchSavedSearches(ctx, h.store, p, time.Now())
 }

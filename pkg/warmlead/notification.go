@@ -89,4 +89,6 @@ type FanoutStore interface {
 	// PutNotifications writes notifications, idempotently: writing one
 	// again changes nothing a member sees.
 	PutNotifications(ctx context.Context, ns []*Notification) error
+	// Saved-search alerts (saved_search.go).
+	SearchAlertStore
 }
