@@ -134,7 +134,7 @@ type browseInput struct {
 	Compensation compensation `query:"compensation"`
 	OrgID        string       `query:"org_id" maxLength:"64"`
 	PosterID     string       `query:"poster_id" maxLength:"128"`
-	placeAndWords
+	DiscoveryParams
 	PageParams
 }
 

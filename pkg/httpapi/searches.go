@@ -12,8 +12,8 @@ import (
 // Discovery: the keyword and place parameters of browse, and saved
 // searches (README.md, "Finding leads"; docs/rules.md, "Search").
 
-// placeAndWords are browse's keyword and place filters.
-type placeAndWords struct {
+// DiscoveryParams are browse's keyword and place filters.
+type DiscoveryParams struct {
 	Q       string `query:"q" maxLength:"200" example:"ux research" doc:"1 to 10 words; each must match a word of the title, field, skills, organisation or city (case, accents and simple English endings ignored; the last word may be the start of a word)."`
 	Country string `query:"country" maxLength:"2" example:"FR" doc:"ISO 3166-1 alpha-2 country code."`
 	Region  string `query:"region" maxLength:"100" example:"Auvergne-Rhône-Alpes" doc:"Matched ignoring case and accents."`
