@@ -57,7 +57,9 @@ bench:
 	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/runtimeapi && \
-	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack; } | tee .cache/bench.txt
+	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack && \
+	   $(GO) test $(BENCH) -bench 'SearchAlertMatch' -benchtime 5x ./pkg/notify && \
+	   $(GO) test $(BENCH) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
 	@echo
 	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
 
