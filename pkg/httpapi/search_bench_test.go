@@ -28,7 +28,9 @@ func BenchmarkKeywordSearchAPIvsSDK(b *testing.B) {
 	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/postings?q=data+analy", Member: "bob"}))
 	ctx := context.Background()
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	key := func(pk, sk string) map[string]types.AttributeValue { return map[string]types.AttributeValue{"PK": s(pk), "SK": s(sk)} }
+	key := func(pk, sk string) map[string]types.AttributeValue {
+		return map[string]types.AttributeValue{"PK": s(pk), "SK": s(sk)}
+	}
 	sdk := func() {
 		if _, err := env.Client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
 			env.Table: {Keys: []map[string]types.AttributeValue{key("TERMCOUNT#ana", "COUNT"), key("TERMCOUNT#dat", "COUNT")}, ConsistentRead: aws.Bool(true)}}}); err != nil {
