@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -323,18 +324,35 @@ func (s *Store) termCounts(ctx context.Context, keys []string) (map[string]int64
 
 // CountPostingTerms adds one to the posting count of each index key: the
 // notifier calls it once per new posting (eventually consistent rarity).
+// One UpdateItem per key, several at once.
 func (s *Store) CountPostingTerms(ctx context.Context, keys []string) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+	)
+	sem := make(chan struct{}, alertQueryConcurrency)
 	for _, k := range keys {
-		pk, sk := termCountKey(k)
-		_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-			TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression:          aws.String("ADD N :one SET #type = :type"),
-			ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1), ":type": attrS(typeTermCount)},
-		})
-		if err != nil {
-			return storageError("count terms", err)
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			pk, sk := termCountKey(k)
+			_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+				TableName: aws.String(s.table), Key: key(pk, sk),
+				UpdateExpression:          aws.String("ADD N :one SET #type = :type"),
+				ExpressionAttributeNames:  map[string]string{"#type": "Type"},
+				ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1), ":type": attrS(typeTermCount)},
+			})
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = storageError("count terms", err)
+				}
+				mu.Unlock()
+			}
+		}()
 	}
-	return nil
+	wg.Wait()
+	return first
 }
