@@ -22,10 +22,13 @@ func (h *Handler) searchAlerts(ctx context.Context, p *warmlead.Posting) (int, e
 	if err != nil || current == nil || !current.Open(now) {
 		return 0, err
 	}
-	if err := sa.CountPostingTerms(ctx, warmlead.PostingTerms(current).Keys()); err != nil {
-		return 0, err
+	counted := make(chan error, 1)
+	go func() { counted <- sa.CountPostingTerms(ctx, warmlead.PostingTerms(current).Keys()) }()
+	n, err := h.matchSavedSearches(ctx, sa, current, now)
+	if cerr := <-counted; err == nil {
+		err = cerr
 	}
-	return h.matchSavedSearches(ctx, sa, current, now)
+	return n, err
 }
 
 // matchSavedSearches alerts the members whose searches match p (open at now).
