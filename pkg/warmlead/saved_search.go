@@ -53,8 +53,11 @@ type SavedSearch struct {
 // its compiled filter.
 func (s *SavedSearch) Validate() (*Filter, error) {
 	var fields []FieldError
-	s.Name = strings.TrimSpace(s.Name)
+	name, problem := CleanText(strings.TrimSpace(s.Name), false)
+	s.Name = name
 	switch n := utf8.RuneCountInString(s.Name); {
+	case problem != TextOK:
+		fields = append(fields, FieldError{Location: "body.name", Message: string(problem)})
 	case n == 0:
 		fields = append(fields, FieldError{Location: "body.name", Message: "must not be empty"})
 	case n > MaxSearchNameLen:

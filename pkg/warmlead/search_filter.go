@@ -24,6 +24,19 @@ func (f PostingFilter) Compile(loc string) (*Filter, error) {
 	out := &Filter{PostingFilter: f}
 	var fields []FieldError
 	add := func(name, msg string) { fields = append(fields, FieldError{Location: loc + name, Message: msg}) }
+	for _, t := range []struct {
+		name string
+		v    *string
+	}{{"q", &f.Q}, {"field", &f.Field}, {"region", &f.Region}, {"city", &f.City}, {"country", &f.Country}} {
+		clean, problem := CleanText(*t.v, false)
+		if problem != TextOK {
+			add(t.name, string(problem))
+			*t.v = ""
+			continue
+		}
+		*t.v = clean
+	}
+	out.PostingFilter = f
 	if strings.TrimSpace(f.Q) != "" {
 		q, err := ParseQuery(f.Q, loc+"q")
 		if err != nil {

@@ -170,3 +170,73 @@ func TestValidCountry(t *testing.T) {
 		t.Error("country XX accepted")
 	}
 }
+
+func TestFilterAndSavedSearchTextIsClean(t *testing.T) {
+	if _, err := (warmlead.PostingFilter{Q: "ux\u202Eresearch"}).Compile("query."); err == nil {
+		t.Error("a bidi override in q accepted")
+	}
+	if _, err := (warmlead.PostingFilter{City: "Lyon\x00"}).Compile("query."); err == nil {
+		t.Error("a control character in city accepted")
+	}
+	f, err := (warmlead.PostingFilter{Q: "  sante\u0301   publique "}).Compile("query.")
+	if err != nil || f.Q != "santé publique" {
+		t.Errorf("q stored as %q (%v), want NFC and single spaces", f.Q, err)
+	}
+	s := &warmlead.SavedSearch{Name: "UX\u202E", Alert: warmlead.AlertDaily}
+	if _, err := s.Validate(); err == nil {
+		t.Error("a bidi override in a search name accepted")
+	}
+	s = &warmlead.SavedSearch{Name: " UX in Lyon ", Query: warmlead.PostingFilter{Q: "ux", City: "Lyon"}}
+	if _, err := s.Validate(); err != nil || s.Name != "UX in Lyon" || s.Alert != warmlead.AlertOff {
+		t.Errorf("validated %+v, %v", s, err)
+	}
+}
+
+func TestAlertRules(t *testing.T) {
+	cases := []struct {
+		in   []warmlead.AlertCadence
+		want warmlead.AlertCadence
+	}{
+		{[]warmlead.AlertCadence{warmlead.AlertWeekly, warmlead.AlertInstant, warmlead.AlertDaily}, warmlead.AlertInstant},
+		{[]warmlead.AlertCadence{warmlead.AlertWeekly, warmlead.AlertDaily}, warmlead.AlertDaily},
+		{[]warmlead.AlertCadence{warmlead.AlertWeekly, warmlead.AlertOff}, warmlead.AlertWeekly},
+		{[]warmlead.AlertCadence{warmlead.AlertOff}, ""},
+	}
+	for _, c := range cases {
+		if got := warmlead.AlertFor(c.in); got != c.want {
+			t.Errorf("AlertFor(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	at := time.Date(2026, 11, 30, 23, 0, 0, 0, time.UTC)
+	if got := warmlead.DigestPeriod(warmlead.AlertDaily, at); got != "2026-11-30" {
+		t.Errorf("daily period %q", got)
+	}
+	if got := warmlead.DigestPeriod(warmlead.AlertWeekly, at); got != "2026-W49" {
+		t.Errorf("weekly period %q", got)
+	}
+	// A search is filed under its rarest word, else its most selective filter.
+	f, _ := (warmlead.PostingFilter{Q: "ux research", Kind: warmlead.KindInternship}).Compile("")
+	if got := warmlead.RarestAlertKey(f.AlertKeys(), map[string]int64{"ux": 40, "res": 7}); got != "T#res" {
+		t.Errorf("filed under %q, want T#res", got)
+	}
+	f, _ = (warmlead.PostingFilter{City: "Montréal", Kind: warmlead.KindInternship}).Compile("")
+	if got := warmlead.RarestAlertKey(f.AlertKeys(), nil); got != "CITY#montreal" {
+		t.Errorf("filed under %q, want CITY#montreal", got)
+	}
+	f, _ = (warmlead.PostingFilter{}).Compile("")
+	if got := warmlead.RarestAlertKey(f.AlertKeys(), nil); got != "ANY" {
+		t.Errorf("filed under %q, want ANY", got)
+	}
+	// Whatever it is filed under, a posting it matches reads that partition.
+	p := &warmlead.Posting{Title: "UX research intern", Kind: warmlead.KindInternship, PosterID: "bob",
+		Location: &warmlead.Location{City: "Montréal", Country: "CA"}}
+	keys := map[string]bool{}
+	for _, k := range warmlead.PostingAlertKeys(p) {
+		keys[k] = true
+	}
+	for _, k := range []string{"T#res", "T#ux", "T#int", "CITY#montreal", "COUNTRY#CA", "KIND#internship", "POSTER#bob", "ANY"} {
+		if !keys[k] {
+			t.Errorf("posting does not read %s", k)
+		}
+	}
+}
