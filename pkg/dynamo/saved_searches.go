@@ -96,7 +96,17 @@ func (s *Store) CreateSavedSearch(ctx context.Context, callerID string, ss *warm
 		}
 		t.add(put)
 	}
-	err = s.transact(ctx, t)
+	// Concurrent creates by one member race on the count: a transaction
+	// that lost the race is tried again (the condition still holds the limit).
+	for attempt := 1; ; attempt++ {
+		err = s.transact(ctx, t)
+		if !conflicted(err) || attempt == txnAttempts {
+			break
+		}
+		if err := sleep(ctx, backoff(attempt-1)); err != nil {
+			return nil, err
+		}
+	}
 	if r, ok := refused(err); ok && r.failed(countAt) {
 		return nil, warmlead.Errorf(warmlead.ECONFLICT, "You already keep %d saved searches; delete one first.", warmlead.MaxSavedSearches)
 	}
