@@ -68,7 +68,9 @@ bench:
 	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/lambdarie && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack && \
 	   $(GO) test $(BENCH) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
-	   $(GO) test $(BENCH) -bench 'FactToEmail' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
+	   $(GO) test $(BENCH) -bench 'FactToEmail' -benchtime 1x ./infra/localstack && \
+	   $(GO) test $(BENCH) -bench 'SearchAlertMatch' -benchtime 5x ./pkg/notify && \
+	   $(GO) test $(BENCH) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
 	@echo
 	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
 

@@ -64,6 +64,13 @@ var rows = []row{
 	{"cold init, %s bootstrap vs empty handler (median)", "BenchmarkColdStart", "%s-init-ms", "empty-init-ms", 1, "ms", 1.5, false, "ratio ≤ 1.5"},
 	{"first response (init + first request), %s vs empty handler (median)", "BenchmarkColdStart", "%s-first-ms", "empty-first-ms", 1, "ms", 0, false, "reported"},
 	{"binary size, %s bootstrap (arm64, stripped)", "BenchmarkColdStart", "%s-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
+	// Discovery (docs/table.md, "Search").
+	{"keyword search (q=data analy): API path vs raw SDK calls (p50)", "BenchmarkKeywordSearchAPIvsSDK", "api-µs/op", "sdk-µs/op", 0.001, "ms", 1.3, false, "ratio ≤ 1.3"},
+	{"keyword search: DynamoDB calls per page", "BenchmarkKeywordSearchAPIvsSDK", "calls/page", "calls/page", 1, "calls", 3, true, "≤ 3"},
+	{"match a new posting: 100,000 saved searches vs 1,000 (10 match)", "BenchmarkSearchAlertMatch", "match100k-ms/op", "match1k-ms/op", 1, "ms", 1.5, false, "close (≤ 1.5)"},
+	{"match a new posting: DynamoDB calls, 100,000 vs 1,000 searches", "BenchmarkSearchAlertMatch", "calls100k/op", "calls1k/op", 1, "calls", 1, false, "equal"},
+	{"search index: items written per demo posting (median; max)", "BenchmarkIndexAmplification", "demo-median-items", "demo-max-items", 1, "items", 49, true, "≤ 49 (one transaction)"},
+	{"search index: items written, posting with a 2,000-character description", "BenchmarkIndexAmplification", "long-description-items", "short-description-items", 1, "items", 49, true, "≤ 49 (description not indexed)"},
 	{"peak RSS of the API process, 100 concurrent requests", "BenchmarkPeakRSS100", "peak-MiB", "idle-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
 	{"peak heap of the API, worst single hostile request (GC off: an upper bound)", "BenchmarkHostilePeakHeap", "peak-heap-MiB", "idle-heap-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
 }

@@ -63,6 +63,9 @@ func Seed(ctx context.Context, s Services) (*Demo, error) {
 			return nil, err
 		}
 	}
+	if err := seedDiscovery(ctx, s); err != nil { // seed_discovery.go
+		return nil, err
+	}
 	samLink, _, err := s.CreateReferral(ctx, "sam", dataJob.ID, "")
 	if err != nil {
 		return nil, err

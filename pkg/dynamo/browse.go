@@ -3,8 +3,6 @@ package dynamo
 import (
 	"context"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -20,16 +18,26 @@ import (
 const maxQueriesPerPage = 8
 
 // BrowsePostings answers a browse with a Query on the most selective index
-// the filter allows — poster (GSI1), organisation (GSI5), field (GSI3),
-// kind (GSI4), else the feed of all open leads (GSI2) — newest first, with
-// the other filters and expiry as a FilterExpression. The browse indexes
+// the filter allows — poster (GSI1), organisation (GSI5), kind (GSI4), else
+// the feed of all open leads (GSI2) — newest first, with the other filters
+// (field words, place) and expiry as a FilterExpression. A keyword query
+// goes to the term index instead (search.go). The browse indexes
 // hold open leads only, so closed ones never cost a read. Leads visible to
 // a network or an organisation are checked against the caller's connection
 // or membership with one BatchGetItem per Query that returns any.
-func (s *Store) BrowsePostings(ctx context.Context, callerID string, f warmlead.PostingFilter, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
-	if err := validateFilter(&f); err != nil {
+func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead.PostingFilter, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
+	if err := validateFilter(&pf); err != nil {
 		return nil, err
 	}
+	f, err := pf.Compile("query.")
+	if err != nil {
+		return nil, err
+	}
+	if !f.Query.Empty() {
+		return s.searchPostings(ctx, callerID, f, page) // search.go
+	}
+	// The field filter matches words of the field (docs/rules.md, "Search"),
+	// so it is a filter on FieldText, not a key.
 	var index, pkAttr, pkValue string
 	var skipKey string // the filter the key condition already answers
 	switch {
@@ -37,54 +45,29 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, f warmlead.
 		index, pkAttr, pkValue, skipKey = indexByOwner, "GSI1PK", posterGSI1(f.PosterID), "poster"
 	case f.OrgID != "":
 		index, pkAttr, pkValue, skipKey = indexOrg, "GSI5PK", orgFeedGSI5(f.OrgID), "org"
-	case f.Field != "":
-		index, pkAttr, pkValue, skipKey = indexField, "GSI3PK", fieldGSI3(f.Field), "field"
 	case f.Kind != "":
 		index, pkAttr, pkValue, skipKey = indexKind, "GSI4PK", kindGSI4(string(f.Kind)), "kind"
 	default:
 		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
 	}
-
-	cond := expression.Name("ValidThrough").GreaterThan(expression.Value(formatTime(s.now())))
-	eq := func(name, attr, value string) {
-		if value == "" || name == skipKey {
-			return
-		}
-		cond = cond.And(expression.Name(attr).Equal(expression.Value(value)))
-	}
-	eq("poster", "PosterID", f.PosterID)
-	eq("org", "OrgID", f.OrgID)
-	eq("field", "Field", f.Field)
-	eq("kind", "Kind", string(f.Kind))
-	eq("workplace", "Workplace", string(f.Workplace))
-	eq("compensation", "Compensation", string(f.Compensation))
+	cond := filterCondition(f, formatTime(s.now()), callerID == "", skipKey)
 	if index == indexByOwner { // GSI1 holds closed leads too
-		eq("status", "Status", string(warmlead.StatusOpen))
+		cond = cond.And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))))
 	}
-	if f.Audience != "" {
-		// A lead for "anyone" suits every audience.
-		cond = cond.And(expression.Contains(expression.Name("Audience"), string(f.Audience)).
-			Or(expression.Contains(expression.Name("Audience"), string(warmlead.AudienceAnyone))))
-	}
-	if callerID == "" {
-		cond = cond.And(expression.Name("Visibility").Equal(expression.Value(string(warmlead.VisibilityPublic))))
-	}
-	q, err := s.newQuery(index, expression.NewBuilder().WithKeyCondition(keyIs(pkAttr, pkValue)).WithFilter(cond))
+	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(pkAttr).Equal(expression.Value(pkValue))).
+		WithFilter(cond).Build()
 	if err != nil {
-		return nil, storageError("browse", err)
+		return nil, err
 	}
-	q.ScanIndexForward = aws.Bool(false)
-	return s.postingPage(ctx, q, index, browseBinding(callerID, f), callerID, page)
-}
-
-// browseBinding names a browse for its cursor: the same filter and caller.
-func browseBinding(callerID string, f warmlead.PostingFilter) string {
-	parts := []string{"browse", callerID, string(f.Kind), f.Field, string(f.Audience), string(f.Workplace),
-		string(f.Compensation), f.OrgID, f.PosterID}
-	for i, p := range parts {
-		parts[i] = strconv.Quote(p)
+	q := &dynamodb.QueryInput{
+		TableName: aws.String(s.table), IndexName: aws.String(index),
+		KeyConditionExpression:    expr.KeyCondition(),
+		FilterExpression:          expr.Filter(),
+		ExpressionAttributeNames:  expr.Names(),
+		ExpressionAttributeValues: expr.Values(),
+		ScanIndexForward:          aws.Bool(false),
 	}
-	return strings.Join(parts, "|")
+	return s.postingPage(ctx, q, index, filterBinding("browse", callerID, f), callerID, page)
 }
 
 func validateFilter(f *warmlead.PostingFilter) error {

@@ -237,3 +237,44 @@ func mailSentKey(memberID, key string) (pk, sk string) { return "MAIL#" + member
 func suppressedKey(address string) (pk, sk string) {
 	return "SUPPRESS#" + strings.ToLower(strings.TrimSpace(address)), "SUPPRESS"
 }
+
+// Discovery: keyword search and saved searches (docs/table.md, "Search").
+//
+//	item                    PK                          SK                       GSI1PK / GSI1SK
+//	search term entry       TERM#<key>                  <created>#<p>
+//	term posting count      TERMCOUNT#<key>             COUNT
+//	saved search            MEMBER#<m>                  SEARCH#<id>
+//	saved-search count      MEMBER#<m>                  SEARCHES
+//	alert index entry       ALERT#<alert key>           <m>#<id>
+const (
+	typeSearchTerm   = "SearchTerm"
+	typeTermCount    = "TermCount"
+	typeSavedSearch  = "SavedSearch"
+	typeSearchCount  = "SavedSearchCount"
+	typeAlertEntry   = "SearchAlert"
+	termCountSK      = "COUNT"
+	savedSearchPfx   = "SEARCH#"
+	searchCountSK    = "SEARCHES"
+	termPartitionPfx = "TERM#"
+)
+
+// termKey addresses a posting's entry in the partition of one index key.
+func termKey(key, created, postingID string) (pk, sk string) {
+	return termPartitionPfx + key, postingSortKey(created, postingID)
+}
+
+// termCountKey addresses the posting count of an index key.
+func termCountKey(key string) (pk, sk string) { return "TERMCOUNT#" + key, termCountSK }
+
+// savedSearchKey addresses a member's saved search.
+func savedSearchKey(memberID, id string) (pk, sk string) {
+	return "MEMBER#" + memberID, savedSearchPfx + id
+}
+
+// searchCountKey addresses how many searches a member saved.
+func searchCountKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, searchCountSK }
+
+// alertEntryKey files a saved search under one alert key.
+func alertEntryKey(alertKey, memberID, id string) (pk, sk string) {
+	return "ALERT#" + alertKey, memberID + "#" + id
+}

@@ -49,6 +49,13 @@ type postingItem struct {
 	CreatedAt     string        `dynamodbav:"CreatedAt"`
 	UpdatedAt     string        `dynamodbav:"UpdatedAt"`
 	Version       int           `dynamodbav:"Version"`
+
+	// Discovery (search_items.go): the folded forms filters and search read.
+	SearchText string `dynamodbav:"SearchText,omitempty"`
+	FieldText  string `dynamodbav:"FieldText,omitempty"`
+	Country    string `dynamodbav:"Country,omitempty"`
+	RegionKey  string `dynamodbav:"RegionKey,omitempty"`
+	CityKey    string `dynamodbav:"CityKey,omitempty"`
 }
 
 type payItem struct {
@@ -92,6 +99,7 @@ func newPostingItem(p *warmlead.Posting) *postingItem {
 		it.Location = &locationItem{City: p.Location.City, Region: p.Location.Region, Country: p.Location.Country}
 	}
 	it.PK, it.SK = postingKey(p.ID)
+	it.SearchText, it.FieldText, it.Country, it.RegionKey, it.CityKey = discoveryAttrs(p)
 	sortKey := postingSortKey(it.CreatedAt, p.ID)
 	it.GSI1PK, it.GSI1SK = posterGSI1(p.PosterID), sortKey
 	if p.Status == warmlead.StatusOpen {

@@ -46,8 +46,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	}
 	fresh := condition(notExists())
 	put := &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}
+	terms, err := s.termWrites(item) // the search index entries (search.go), in the same call
+	if err != nil {
+		return nil, false, err
+	}
 
-	if p.OrgID == "" && idem == nil {
+	if p.OrgID == "" && idem == nil && len(terms) == 0 {
 		_, err := s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
 			ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames})
 		if err != nil {
@@ -79,6 +83,7 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 			ConditionExpression: replaceable.Condition(), ExpressionAttributeNames: replaceable.Names(), ExpressionAttributeValues: replaceable.Values(),
 		}})
 	}
+	tx = append(tx, terms...)
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	if r, ok := refused(err); ok {
 		switch {
@@ -269,7 +274,12 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	if err := next.Validate(s.now()); err != nil {
 		return nil, err
 	}
-	av, err := attributevalue.MarshalMap(newPostingItem(&next))
+	nextItem := newPostingItem(&next)
+	av, err := attributevalue.MarshalMap(nextItem)
+	if err != nil {
+		return nil, err
+	}
+	terms, err := s.termEdits(current, nextItem) // search.go
 	if err != nil {
 		return nil, err
 	}
@@ -278,7 +288,7 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	err = s.writeAsEditor(ctx, callerID, current, &types.Put{
 		TableName: aws.String(s.table), Item: av,
 		ConditionExpression: unchanged.Condition(), ExpressionAttributeNames: unchanged.Names(), ExpressionAttributeValues: unchanged.Values(),
-	}, nil)
+	}, nil, terms...)
 	if err != nil {
 		return nil, err
 	}
@@ -316,7 +326,8 @@ func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason wa
 		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 	}
-	if err := s.writeAsEditor(ctx, callerID, current, nil, update); err != nil {
+	terms := s.termRemovals(warmlead.PostingTerms(current).Keys(), formatTime(current.CreatedAt), current.ID) // search.go
+	if err := s.writeAsEditor(ctx, callerID, current, nil, update, terms...); err != nil {
 		return nil, err
 	}
 	closed := *current
@@ -342,8 +353,17 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 // directly; an organisation's lead is edited by its current admins only —
 // its poster too, who loses it on leaving the organisation — checked in the
 // same transaction so a demoted admin cannot slip an edit in.
-func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update) error {
+func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update, index ...types.TransactWriteItem) error {
 	var err error
+	if p.OrgID == "" && len(index) > 0 {
+		// The posting and its search index entries (search.go) together.
+		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
+			TransactItems: append([]types.TransactWriteItem{{Put: put, Update: update}}, index...)})
+		if r, ok := refused(err); ok && r.failed(0) {
+			return staleVersion()
+		}
+		return storageError("write posting", err)
+	}
 	if p.OrgID == "" {
 		if put != nil {
 			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
@@ -359,10 +379,10 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		}
 		return storageError("write posting", err)
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
 		{Put: put, Update: update},
 		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
-	}})
+	}, index...)})
 	if r, ok := refused(err); ok {
 		switch {
 		case r.failed(1):

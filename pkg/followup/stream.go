@@ -188,7 +188,7 @@ func (h *StreamHandler) mail(ctx context.Context, n *warmlead.Notification, r *w
 	if !mailable(r) || h.deps.Mailer == nil {
 		return nil, nil
 	}
-	switch f := r.Settings.FrequencyOf(n.Type); f {
+	switch f := r.Settings.EmailFrequency(n); f {
 	case warmlead.FrequencyInstant:
 		if h.deps.now().Sub(n.CreatedAt) > instantMaxAge {
 			return nil, nil

@@ -263,7 +263,7 @@ func (s *Sweeper) digest(ctx context.Context, d *warmlead.Due) (bool, error) {
 	}
 	var ns []*warmlead.Notification
 	for _, n := range all {
-		if r.Settings.FrequencyOf(n.Type) == d.Frequency {
+		if r.Settings.EmailFrequency(n) == d.Frequency {
 			ns = append(ns, n)
 		}
 	}

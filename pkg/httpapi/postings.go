@@ -194,6 +194,7 @@ type browseInput struct {
 	Compensation compensation `query:"compensation"`
 	OrgID        string       `query:"org_id" maxLength:"64"`
 	PosterID     string       `query:"poster_id" maxLength:"128"`
+	DiscoveryParams
 	PageParams
 }
 
@@ -203,6 +204,7 @@ func handleBrowsePostings(logger *slog.Logger, postings warmlead.PostingService)
 			Kind: warmlead.PostingKind(in.Kind), Field: in.Field, Audience: warmlead.Audience(in.Audience),
 			Workplace: warmlead.Workplace(in.Workplace), Compensation: warmlead.Compensation(in.Compensation),
 			OrgID: in.OrgID, PosterID: in.PosterID,
+			Q: in.Q, Country: in.Country, Region: in.Region, City: in.City,
 		}, in.request())
 		if err != nil {
 			return nil, fail(ctx, logger, err)

@@ -145,6 +145,9 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	// --- Follow-ups and email (followups.go) ---
 	addFollowUpRoutes(api, cfg, svc)
 
+	// --- Saved searches (searches.go) ---
+	addSearchRoutes(api, svc)
+
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.
 	register(api, huma.Operation{OperationID: "browse-public-postings", Method: http.MethodGet, Path: "/public/postings",

@@ -35,8 +35,9 @@ type Services struct {
 	Interests     warmlead.InterestService
 	Notifications warmlead.NotificationService
 	// Follow-ups and email (docs/followups.md, docs/email.md).
-	FollowUps warmlead.FollowUpService
-	Settings  warmlead.SettingsService
+	FollowUps     warmlead.FollowUpService
+	Settings      warmlead.SettingsService
+	SavedSearches warmlead.SavedSearchService // nil: Postings, if it keeps saved searches too
 }
 
 // Config is what the API needs to know about where it is deployed.

@@ -9,8 +9,8 @@ import (
 
 // newLead tells the poster's network about an open lead: the members of its
 // organisation for an org lead, else the poster's accepted connections;
-// never the poster; and a member who set interests only when the lead's
-// field is one of them. Recipients arrive a Query page at a time, so a
+// never the poster; and a member who set interests only when one of them
+// matches the lead's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a
 // network of any size is read and written in bounded memory.
 func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error) {
 	// Announce only what is open and unexpired as it is now: the record may
@@ -34,7 +34,7 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 			return err
 		}
 		for _, id := range ids {
-			if want, ok := interests[id]; ok && !matches(want, p.Field) {
+			if want, ok := interests[id]; ok && !warmlead.MatchesInterests(want, p) {
 				continue
 			}
 			pending = append(pending, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
@@ -61,17 +61,6 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 
 // WriteBatch is how many notifications one BatchWriteItem carries.
 const WriteBatch = 25
-
-// matches reports whether a lead's field is among a member's interests.
-func matches(interests []string, field string) bool {
-	field = warmlead.NormalizeField(field)
-	for _, in := range interests {
-		if warmlead.NormalizeField(in) == field {
-			return true
-		}
-	}
-	return false
-}
 
 // interest tells the poster and the organisation's admins that someone is
 // interested, and credits everyone the interest credited (warmlead.Credit),

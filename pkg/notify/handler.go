@@ -72,7 +72,20 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
-		return h.newLead(ctx, f.Posting)
+		// Saved-search alerts (search_alerts.go) run alongside the fan-out.
+		alerts := make(chan int, 1)
+		var alertErr error
+		go func() {
+			m, err := h.searchAlerts(ctx, f.Posting)
+			alertErr = err
+			alerts <- m
+		}()
+		n, err := h.newLead(ctx, f.Posting)
+		m := <-alerts
+		if err == nil {
+			err = alertErr
+		}
+		return n + m, err
 	case warmlead.FactInterest:
 		return h.interest(ctx, f.Interest)
 	case warmlead.FactConnectionRequest:

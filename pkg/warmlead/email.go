@@ -45,6 +45,18 @@ type NotificationSettings struct {
 	KeepWarmDays int
 }
 
+// EmailFrequency is how soon n is emailed to a member with these
+// settings: their frequency for its type, unless n carries its own (a
+// search_match carries its saved search's alert cadence); off always wins
+// (docs/email.md).
+func (s *NotificationSettings) EmailFrequency(n *Notification) Frequency {
+	f := s.FrequencyOf(n.Type)
+	if f != FrequencyOff && n.Frequency != "" {
+		return n.Frequency
+	}
+	return f
+}
+
 // FrequencyOf returns the member's frequency for t (the default if unset).
 func (s *NotificationSettings) FrequencyOf(t NotificationType) Frequency {
 	if f, ok := s.Frequencies[t]; ok {

@@ -115,3 +115,24 @@ func TestSummarize(t *testing.T) {
 		}
 	}
 }
+
+// A saved search's cadence decides when its alerts are emailed, unless the
+// member turned the type off (docs/email.md).
+func TestEmailFrequencyOfASearchAlert(t *testing.T) {
+	daily := &Notification{Type: NotifySearchMatch, Frequency: FrequencyDaily}
+	plain := &Notification{Type: NotifySearchMatch}
+	defaults := &NotificationSettings{}
+	off := &NotificationSettings{Frequencies: map[NotificationType]Frequency{NotifySearchMatch: FrequencyOff}}
+	weekly := &NotificationSettings{Frequencies: map[NotificationType]Frequency{NotifySearchMatch: FrequencyWeekly}}
+	instantAlert := &Notification{Type: NotifySearchMatch, Frequency: FrequencyInstant}
+	for _, c := range []struct {
+		s    *NotificationSettings
+		n    *Notification
+		want Frequency
+	}{{defaults, daily, FrequencyDaily}, {defaults, plain, DefaultFrequency(NotifySearchMatch)}, {off, daily, FrequencyOff},
+		{weekly, instantAlert, FrequencyInstant}, {weekly, plain, FrequencyWeekly}} {
+		if got := c.s.EmailFrequency(c.n); got != c.want {
+			t.Errorf("EmailFrequency(%+v, %+v) = %s, want %s", c.s.Frequencies, c.n.Frequency, got, c.want)
+		}
+	}
+}

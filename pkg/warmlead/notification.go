@@ -43,6 +43,10 @@ type Notification struct {
 	Summary string
 	// Follow-ups and email (docs/followups.md).
 	Others []string // keep_warm: the connections it names
+	// Frequency, when set, is how soon this notification is emailed,
+	// instead of the member's setting for its type (unless that is off):
+	// a search_match carries its saved search's alert cadence.
+	Frequency Frequency
 }
 
 // Inbox is one page of a member's notifications and how many are unread.
@@ -105,4 +109,6 @@ type FanoutStore interface {
 	// CurrentPosting reads a posting as it is now (nil: gone), so a lead
 	// closed or expired before the notifier reaches it is not announced.
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
+	// Saved-search alerts (saved_search.go).
+	SearchAlertStore
 }

@@ -193,6 +193,12 @@ type PostingFilter struct {
 	Compensation Compensation
 	OrgID        string
 	PosterID     string
+
+	// Discovery (docs/rules.md, "Search"): a keyword query, and place.
+	Q       string
+	Country string // ISO 3166-1 alpha-2
+	Region  string
+	City    string
 }
 
 // Idempotency identifies a retried create: the same Key with the same

@@ -32,7 +32,6 @@ const (
 
 var (
 	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
 // Normalize trims text fields, folds the field of work to its matching form
@@ -128,8 +127,8 @@ func (p *Posting) Validate(now time.Time) error {
 	if p.Location != nil {
 		v.text("body.location.city", p.Location.City, false, MaxPlaceLen)
 		v.text("body.location.region", p.Location.Region, false, MaxPlaceLen)
-		if p.Location.Country != "" && !countryRE.MatchString(p.Location.Country) {
-			v.add("body.location.country", "must be an ISO 3166-1 alpha-2 code such as FR")
+		if p.Location.Country != "" && !ValidCountry(p.Location.Country) {
+			v.add("body.location.country", "must be an ISO 3166-1 alpha-2 country code such as FR")
 		}
 	}
 	switch {
@@ -139,6 +138,9 @@ func (p *Posting) Validate(now time.Time) error {
 		v.add("body.valid_through", "must be in the future")
 	case p.ValidThrough.After(now.Add(MaxValidity)):
 		v.add("body.valid_through", "must be at most 365 days ahead")
+	}
+	if keys := len(PostingTerms(p).Keys()); keys > MaxIndexKeys {
+		v.add("body.skills", "the title, field, skills, organisation and city have too many different words to index (at most 48 different three-letter starts)")
 	}
 	return v.err()
 }
