@@ -16,7 +16,10 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require golang.org/x/text v0.44.0
+require (
+	github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression v1.9.4
+	golang.org/x/text v0.44.0
+)
 
 require (
 	github.com/aws/aws-sdk-go-v2/internal/configsources v1.5.10 // indirect

@@ -67,6 +67,8 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 		case it.Status == string(warmlead.ConnectionAccepted) && it.Owner == it.RequesterID:
 			return &warmlead.Fact{Kind: warmlead.FactConnectionAccepted, Connection: it.connection()}, nil
 		}
+	case typeAdviceRequest, typeIntroduction:
+		return decodePeopleFact(typ.Value, image)
 	}
 	return nil, nil
 }

@@ -122,6 +122,9 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		DefaultStatus: http.StatusNoContent, Summary: "Mark notifications read", Tags: []string{"Notifications"}},
 		handleMarkRead(logger, svc.Notifications))
 
+	// --- People: advice offers, informational interviews, introductions (people.go) ---
+	addPeopleRoutes(api, svc)
+
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.
 	register(api, huma.Operation{OperationID: "browse-public-postings", Method: http.MethodGet, Path: "/public/postings",

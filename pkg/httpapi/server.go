@@ -30,6 +30,9 @@ type Services struct {
 	Referrals     warmlead.ReferralService
 	Interests     warmlead.InterestService
 	Notifications warmlead.NotificationService
+	// People (docs/people.md).
+	Advice        warmlead.AdviceService
+	Introductions warmlead.IntroductionService
 }
 
 // Config is what the API needs to know about where it is deployed.

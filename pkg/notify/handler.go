@@ -77,6 +77,10 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 		c := f.Connection
 		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
 			New(warmlead.NotifyConnectionAccepted, c.RequesterID, c.RecipientID, "", "connection:"+c.ID, c.AcceptedAt)})
+	case warmlead.FactAdvice:
+		return h.advice(ctx, f.Advice)
+	case warmlead.FactIntroduction:
+		return h.introduction(ctx, f.Introduction)
 	}
 	return 0, nil
 }

@@ -17,8 +17,19 @@ const (
 	NotifyConnectionAccepted NotificationType = "connection_accepted"
 )
 
+// People notification types (docs/people.md).
+const (
+	NotifyAdviceRequest       NotificationType = "advice_request"
+	NotifyAdviceAccepted      NotificationType = "advice_accepted"
+	NotifyAdviceDeclined      NotificationType = "advice_declined"
+	NotifyAdviceThanks        NotificationType = "advice_thanks"
+	NotifyIntroductionRequest NotificationType = "introduction_request"
+	NotifyIntroduction        NotificationType = "introduction"
+)
+
 // NotificationTypes lists every NotificationType.
-var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted}
+var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
+	NotifyAdviceRequest, NotifyAdviceAccepted, NotifyAdviceDeclined, NotifyAdviceThanks, NotifyIntroductionRequest, NotifyIntroduction}
 
 // Notification tells a member that something happened in their network.
 // Its ID derives from the fact and the recipient, so delivering the same
@@ -30,6 +41,7 @@ type Notification struct {
 	Type        NotificationType
 	PostingID   string
 	ActorID     string
+	Summary     string // what happened, readable without another call ("" for older kinds)
 	CreatedAt   time.Time
 	Read        bool // CreatedAt/ID at or before the member's read watermark
 }
@@ -65,13 +77,21 @@ const (
 	FactConnectionAccepted FactKind = "connection_accepted"
 )
 
+// People facts (docs/people.md).
+const (
+	FactAdvice       FactKind = "advice"       // a request in its current status
+	FactIntroduction FactKind = "introduction" // an introduction in its current status
+)
+
 // Fact is one thing the API wrote that someone should hear about, as read
 // back from the table's stream.
 type Fact struct {
-	Kind       FactKind
-	Posting    *Posting    // FactNewPosting
-	Interest   *Interest   // FactInterest
-	Connection *Connection // FactConnectionRequest, FactConnectionAccepted
+	Kind         FactKind
+	Posting      *Posting       // FactNewPosting
+	Interest     *Interest      // FactInterest
+	Connection   *Connection    // FactConnectionRequest, FactConnectionAccepted
+	Advice       *AdviceRequest // FactAdvice
+	Introduction *Introduction  // FactIntroduction
 }
 
 // FanoutStore is what the notifier needs from storage: who is in a
