@@ -18,7 +18,8 @@ var _ warmlead.AdviceService = (*Store)(nil)
 // and its index entries are written in one TransactWriteItems (100 items).
 const maxOfferOrgs = 90
 
-// PutOffer reads the caller's profile and current offer (one BatchGetItem)
+// PutOffer reads the caller's profile, current offer and this month's
+// count (one BatchGetItem)
 // and their organisations (one Query of GSI1), then writes the offer and
 // its per-organisation index entries, removing entries of organisations
 // they left, in one TransactWriteItems: three calls.
@@ -29,7 +30,8 @@ func (s *Store) PutOffer(ctx context.Context, callerID string, o *warmlead.Offer
 	}
 	ppk, psk := memberKey(callerID)
 	opk, osk := offerKey(callerID)
-	got, err := s.batchGetByKey(ctx, []map[string]types.AttributeValue{key(ppk, psk), key(opk, osk)})
+	mpk, msk := adviceMonthKey(callerID, warmlead.AdviceMonth(s.now()))
+	got, err := s.batchGetByKey(ctx, []map[string]types.AttributeValue{key(ppk, psk), key(opk, osk), key(mpk, msk)})
 	if err != nil {
 		return nil, false, storageError("put offer", err)
 	}
@@ -80,11 +82,11 @@ func (s *Store) PutOffer(ctx context.Context, callerID string, o *warmlead.Offer
 	if err := s.transact(ctx, t); err != nil {
 		return nil, false, storageError("put offer", err)
 	}
-	accepted, err := s.acceptedThisMonth(ctx, callerID)
-	if err != nil {
+	var month adviceMonthItem
+	if _, err := got.decode(mpk, msk, &month); err != nil {
 		return nil, false, err
 	}
-	o.RemainingThisMonth = warmlead.Remaining(o.MonthlyCapacity, accepted)
+	o.RemainingThisMonth = warmlead.Remaining(o.MonthlyCapacity, month.Accepted)
 	return o, !existed, nil
 }
 
@@ -282,16 +284,6 @@ func (s *Store) ListOffers(ctx context.Context, callerID string, f warmlead.Offe
 		}
 	}
 	return out, nil
-}
-
-// acceptedThisMonth reads how many requests memberID accepted this month.
-func (s *Store) acceptedThisMonth(ctx context.Context, memberID string) (int, error) {
-	pk, sk := adviceMonthKey(memberID, warmlead.AdviceMonth(s.now()))
-	var m adviceMonthItem
-	if _, err := s.get(ctx, pk, sk, &m); err != nil {
-		return 0, storageError("get advice month", err)
-	}
-	return m.Accepted, nil
 }
 
 // memberOrgIDs lists a member's organisations (one Query of GSI1 per 1 MB).
