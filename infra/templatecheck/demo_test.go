@@ -61,7 +61,7 @@ var templateBreakages = []breakage{
 	{"no make target", []edit{{"\n  NotifierFunction:\n", "\n  NotifierFn:\n"}}, buildCheck, "no target build-NotifierFn"},
 	{"not built by make", []edit{{"      BuildMethod: makefile\n    Properties:\n      CodeUri: .\n      Description: The Warmlead", "      BuildMethod: go1.x\n    Properties:\n      CodeUri: .\n      Description: The Warmlead"}}, buildCheck, `ApiFunction: Metadata.BuildMethod is "go1.x"`},
 	// 2. least privilege
-	{"missing action", []edit{{"                - dynamodb:ConditionCheckItem\n", ""}}, policyCheck, "ApiFunction: lacks dynamodb:ConditionCheckItem on !GetAtt Table.Arn, which it needs: ConnectionService.RequestConnection"},
+	{"missing action", []edit{{"                - dynamodb:ConditionCheckItem\n", ""}}, policyCheck, "ApiFunction: lacks dynamodb:ConditionCheckItem on !GetAtt Table.Arn, which it needs: AdviceService.RequestAdvice"},
 	{"unused action", []edit{{"                  - dynamodb:BatchWriteItem\n", "                  - dynamodb:BatchWriteItem\n                  - dynamodb:GetItem\n"}}, policyCheck, "NotifierFunction: grants dynamodb:GetItem (NotifierRole.Policies[0].Statement[0]), which nothing the function does needs"},
 	{"any table", []edit{{"                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n", "                - dynamodb:ConditionCheckItem\n              Resource:\n                - \"*\"\n"}}, policyCheck, "ApiFunction: grants dynamodb:BatchGetItem, dynamodb:ConditionCheckItem, dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query, dynamodb:UpdateItem on *"},
 	{"no index grant", []edit{{"                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n                - !Sub \"${Table.Arn}/index/*\"\n", "                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n"}}, policyCheck, "ApiFunction: its code queries an index, but dynamodb:Query is not granted on !Sub ${Table.Arn}/index/*"},
@@ -78,8 +78,8 @@ var templateBreakages = []breakage{
 	{"LATEST", []edit{{"StartingPosition: TRIM_HORIZON", "StartingPosition: LATEST"}}, streamCheck, "StartingPosition is LATEST"},
 	{"no destination", []edit{{"                Destination: !GetAtt NotifierFailures.Arn\n", ""}}, streamCheck, "DestinationConfig.OnFailure.Destination is <nil>"},
 	{"destination not a queue", []edit{{"Destination: !GetAtt NotifierFailures.Arn", "Destination: !GetAtt UserPool.Arn"}}, streamCheck, "want !GetAtt <Queue>.Arn of an AWS::SQS::Queue"},
-	{"filter drops a fact", []edit{{`["Posting","Interest","Connection"]`, `["Posting","Interest"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
-	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection"]`, `["Posting","Interest","Connection","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
+	{"filter drops a fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction"]`, `["Posting","Interest","AdviceRequest","Introduction"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
+	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction"]`, `["Posting","Interest","Connection","AdviceRequest","Introduction","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
 	{"filter narrows further", []edit{{`'{"dynamodb":{"NewImage"`, `'{"eventName":["INSERT"],"dynamodb":{"NewImage"`}}, streamCheck, "want exactly " + typeFilterShape},
 	{"no filter", []edit{{"            FilterCriteria:\n", "            FilterCriteriaOff:\n"}}, streamCheck, "no FilterCriteria.Filters"},
 	// 4. table

@@ -158,14 +158,14 @@ func TestOfferBadInputNamesTheField(t *testing.T) {
 	putProfilesVia(t, api, "vera")
 	env.Calls.Reset()
 	for body, loc := range map[string]string{
-		`{"topics":[],"formats":["video"],"monthly_capacity":2,"status":"open"}`:              "body.topics",
-		`{"topics":["a"],"formats":["fax"],"monthly_capacity":2,"status":"open"}`:             "body.formats[0]",
-		`{"topics":["a"],"formats":["video"],"monthly_capacity":21,"status":"open"}`:          "body.monthly_capacity",
-		`{"topics":["a"],"formats":["video"],"monthly_capacity":0,"status":"open"}`:           "body.monthly_capacity",
-		`{"topics":["a"],"formats":["video"],"monthly_capacity":2,"status":"closed"}`:         "body.status",
-		`{"topics":["a","A"],"formats":["video"],"monthly_capacity":2,"status":"open"}`:       "body.topics[1]",
-		`{"topics":["a\u202e"],"formats":["video"],"monthly_capacity":2,"status":"open"}`:     "body.topics[0]",
-		`{"topics":["a"],"formats":["video"],"monthly_capacity":2,"status":"open","x":1}`:     "body.x",
+		`{"topics":[],"formats":["video"],"monthly_capacity":2,"status":"open"}`:             "body.topics",
+		`{"topics":["a"],"formats":["fax"],"monthly_capacity":2,"status":"open"}`:            "body.formats[0]",
+		`{"topics":["a"],"formats":["video"],"monthly_capacity":21,"status":"open"}`:         "body.monthly_capacity",
+		`{"topics":["a"],"formats":["video"],"monthly_capacity":0,"status":"open"}`:          "body.monthly_capacity",
+		`{"topics":["a"],"formats":["video"],"monthly_capacity":2,"status":"closed"}`:        "body.status",
+		`{"topics":["a","A"],"formats":["video"],"monthly_capacity":2,"status":"open"}`:      "body.topics[1]",
+		`{"topics":["a\u202e"],"formats":["video"],"monthly_capacity":2,"status":"open"}`:    "body.topics[0]",
+		`{"topics":["a"],"formats":["video"],"monthly_capacity":2,"status":"open","x":1}`:    "body.x",
 		`{"topics":["a"],"formats":["video"],"monthly_capacity":2,"status":"open","note":3}`: "body.note",
 	} {
 		wantProblem(t, api.Do(t, apigwtest.Request{Method: "PUT", Path: "/me/offer", Member: "vera", Body: body}), 422, loc)
