@@ -16,6 +16,9 @@ type Services interface {
 	warmlead.ConnectionService
 	warmlead.PostingService
 	warmlead.ReferralService
+	// People (seed_people.go).
+	warmlead.AdviceService
+	warmlead.IntroductionService
 }
 
 // demoMembers are the people of the demo: an alumni association's admin, a
@@ -62,6 +65,9 @@ func Seed(ctx context.Context, s Services) (*Demo, error) {
 		if dataJob, err = seedNetwork(ctx, s); err != nil {
 			return nil, err
 		}
+	}
+	if err := seedPeople(ctx, s); err != nil {
+		return nil, err
 	}
 	samLink, _, err := s.CreateReferral(ctx, "sam", dataJob.ID, "")
 	if err != nil {
