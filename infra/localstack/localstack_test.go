@@ -134,6 +134,18 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 	}
 	n := len(page.Items)
 
+	// Demo members joined the alumni association by invitation; sam's
+	// admin invitation is still pending (docs/rules.md, "Organisations and
+	// consent").
+	sam, _ := localgw.Mint(secret, "sam", time.Hour)
+	if status, body := call(t, "GET", base+"/me/invitations", sam, ""); status != 200 || !strings.Contains(body, `"role":"admin"`) ||
+		!strings.Contains(body, "Alice Martin") {
+		t.Errorf("sam's invitations = %d %s", status, body)
+	}
+	if status, body := call(t, "GET", base+"/me/orgs", bob, ""); status != 200 || !strings.Contains(body, `"role":"member"`) {
+		t.Errorf("bob's organisations = %d %s", status, body)
+	}
+
 	// Posting a lead notifies the poster's connections through the stream,
 	// with no other action: alice is bob's connection, dev only asked.
 	status, body = call(t, "POST", base+"/postings", bob, `{"title":"Bakery dashboard, take two","description":"Weekend help.",`+

@@ -89,10 +89,20 @@ func seedNetwork(ctx context.Context, s Services) (*warmlead.Posting, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Members join by consent, as real ones do: alice invites, each
+	// accepts (docs/rules.md, "Organisations and consent"). Sam is invited
+	// as admin and has not answered yet: his invitation shows in
+	// GET /me/invitations and his inbox.
 	for _, m := range []string{"bob", "carmen", "dev"} {
-		if _, _, err := s.AddOrgMember(ctx, "alice", org.ID, m, warmlead.RoleMember); err != nil {
+		if _, _, err := s.InviteOrgMember(ctx, "alice", org.ID, m, warmlead.RoleMember); err != nil {
 			return nil, err
 		}
+		if _, err := s.AcceptOrgInvitation(ctx, m, org.ID); err != nil {
+			return nil, err
+		}
+	}
+	if _, _, err := s.InviteOrgMember(ctx, "alice", org.ID, "sam", warmlead.RoleAdmin); err != nil {
+		return nil, err
 	}
 	for _, pair := range [][2]string{{"alice", "bob"}, {"alice", "carmen"}, {"sam", "alice"}, {"sam", "dev"}} {
 		c, _, err := s.RequestConnection(ctx, pair[0], &warmlead.Connection{RecipientID: pair[1], MetVia: "Lyon Business School"})

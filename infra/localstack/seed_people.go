@@ -36,7 +36,10 @@ func seedPeople(ctx context.Context, s Services) error {
 		return err
 	}
 	for _, m := range []string{"hugo", "nadia", "carmen"} {
-		if _, _, err := s.AddOrgMember(ctx, "grace", org.ID, m, warmlead.RoleMember); err != nil {
+		if _, _, err := s.InviteOrgMember(ctx, "grace", org.ID, m, warmlead.RoleMember); err != nil {
+			return err
+		}
+		if _, err := s.AcceptOrgInvitation(ctx, m, org.ID); err != nil {
 			return err
 		}
 	}

@@ -78,8 +78,8 @@ var templateBreakages = []breakage{
 	{"LATEST", []edit{{"StartingPosition: TRIM_HORIZON", "StartingPosition: LATEST"}}, streamCheck, "StartingPosition is LATEST"},
 	{"no destination", []edit{{"                Destination: !GetAtt NotifierFailures.Arn\n", ""}}, streamCheck, "DestinationConfig.OnFailure.Destination is <nil>"},
 	{"destination not a queue", []edit{{"Destination: !GetAtt NotifierFailures.Arn", "Destination: !GetAtt UserPool.Arn"}}, streamCheck, "want !GetAtt <Queue>.Arn of an AWS::SQS::Queue"},
-	{"filter drops a fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction"]`, `["Posting","Interest","AdviceRequest","Introduction"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
-	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction"]`, `["Posting","Interest","Connection","AdviceRequest","Introduction","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
+	{"filter drops a fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation"]`, `["Posting","Interest","AdviceRequest","Introduction","OrgInvitation"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
+	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation"]`, `["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
 	{"filter narrows further", []edit{{`'{"dynamodb":{"NewImage"`, `'{"eventName":["INSERT"],"dynamodb":{"NewImage"`}}, streamCheck, "want exactly " + typeFilterShape},
 	{"no filter", []edit{{"            FilterCriteria:\n", "            FilterCriteriaOff:\n"}}, streamCheck, "no FilterCriteria.Filters"},
 	// 4. table

@@ -74,7 +74,7 @@ func FuzzDecodeRecord(f *testing.F) {
 			t.Fatalf("fact %s from an image whose Type is not a string", fact.Kind)
 		}
 		set := 0
-		for _, p := range []bool{fact.Posting != nil, fact.Interest != nil, fact.Connection != nil} {
+		for _, p := range []bool{fact.Posting != nil, fact.Interest != nil, fact.Connection != nil, fact.Invitation != nil} {
 			if p {
 				set++
 			}
@@ -113,6 +113,14 @@ func FuzzDecodeRecord(f *testing.F) {
 			}
 			if c.Status != want || (fact.Kind == warmlead.FactConnectionRequest && !insert) {
 				t.Fatalf("%s fact from a %s of a %q connection", fact.Kind, r.EventName, c.Status)
+			}
+		case warmlead.FactOrgInvitation:
+			inv := fact.Invitation
+			if inv == nil || inv.OrgID == "" || inv.MemberID == "" || inv.InvitedBy == "" {
+				t.Fatalf("org invitation fact without organisation, invitee or inviter: %+v", inv)
+			}
+			if !insert || typ.String() != typeOrgInvitation {
+				t.Fatalf("org invitation fact from a %s of a %s item", r.EventName, typ.String())
 			}
 		default:
 			t.Fatalf("fact of unknown kind %q", fact.Kind)
@@ -161,6 +169,9 @@ func itemRecords(f *testing.F) [][]byte {
 	items := []any{newPostingItem(p), newPostingItem(&closed), interest,
 		newConnectionEdge(c, c.RequesterID), newConnectionEdge(c, c.RecipientID),
 		newConnectionEdge(&accepted, accepted.RequesterID), newConnectionEdge(&accepted, accepted.RecipientID)}
+	// Organisations and consent: a pending invitation.
+	items = append(items, newOrgInvitationItem(&warmlead.OrgInvitation{OrgID: "oooooooooooooooooooooooooo", OrgName: "Lyon Alumni",
+		MemberID: "erin", Role: warmlead.RoleAdmin, InvitedBy: "alice", InviterName: "Alice", CreatedAt: at}))
 	var out [][]byte
 	for i, it := range items {
 		av, err := attributevalue.MarshalMap(it)

@@ -6,6 +6,7 @@ package dynamo
 //	member profile        MEMBER#<m>             PROFILE
 //	organisation          ORG#<o>                PROFILE
 //	org membership        ORG#<o>                MEMBER#<m>            MEMBERORGS#<m> / ORG#<o>
+//	org invitation        ORG#<o>                INVITE#<m>            INVITES#<m> / <created>#<o>
 //	connection edge (x2)  MEMBER#<m>             CONN#<other>          CONNS#<m>#<status> / <other>
 //	posting               POSTING#<p>            POSTING               POSTER#<m> / <created>#<p>
 //	idempotency record    IDEM#<m>#<key>         IDEM
@@ -210,3 +211,28 @@ func introTargetGSI3(memberID string) string { return "INTROTO#" + memberID }
 
 // introCreditKey counts the introductions a member made that were accepted.
 func introCreditKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, "INTROCREDIT" }
+
+// Organisations and consent (docs/rules.md, "Organisations and consent").
+// A pending invitation sits in its organisation's partition, next to the
+// memberships (archiving reads an organisation's invitations there), and
+// GSI1 lists a member's pending invitations newest first:
+//
+//	item                  PK                     SK                    GSI1PK / GSI1SK
+//	org invitation        ORG#<o>                INVITE#<m>            INVITES#<m> / <created>#<o>
+//
+// An archived organisation's item carries ArchivedAt; its open postings are
+// found on GSI5 (ORG#<o>) to be closed.
+const (
+	typeOrgInvitation = "OrgInvitation"
+	orgInvitesPrefix  = "INVITE#"
+)
+
+// orgInvitationKey addresses memberID's pending invitation to orgID.
+func orgInvitationKey(orgID, memberID string) (pk, sk string) {
+	return "ORG#" + orgID, orgInvitesPrefix + memberID
+}
+
+// memberInvitesGSI1 lists a member's pending invitations, newest first.
+func memberInvitesGSI1(memberID, created, orgID string) (pk, sk string) {
+	return "INVITES#" + memberID, created + "#" + orgID
+}

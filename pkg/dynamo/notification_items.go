@@ -21,21 +21,23 @@ type notificationItem struct {
 	Kind      string `dynamodbav:"Kind"`
 	PostingID string `dynamodbav:"PostingID,omitempty"`
 	ActorID   string `dynamodbav:"ActorID"`
-	Summary   string `dynamodbav:"Summary,omitempty"`
 	CreatedAt string `dynamodbav:"CreatedAt"`
 	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
+	OrgID     string `dynamodbav:"OrgID,omitempty"`
+	Summary   string `dynamodbav:"Summary,omitempty"`
 }
 
 func newNotificationItem(n *warmlead.Notification) *notificationItem {
 	pk, sk := inboxKey(n.RecipientID, n.ID)
 	return &notificationItem{PK: pk, SK: sk, Type: typeNotification, ID: n.ID, Recipient: n.RecipientID,
-		Kind: string(n.Type), PostingID: n.PostingID, ActorID: n.ActorID, Summary: n.Summary, CreatedAt: formatTime(n.CreatedAt),
-		ExpiresAt: n.CreatedAt.Add(notificationTTL).Unix()}
+		Kind: string(n.Type), PostingID: n.PostingID, ActorID: n.ActorID, CreatedAt: formatTime(n.CreatedAt),
+		ExpiresAt: n.CreatedAt.Add(notificationTTL).Unix(), OrgID: n.OrgID, Summary: n.Summary}
 }
 
 func (it *notificationItem) notification(watermark string) *warmlead.Notification {
 	return &warmlead.Notification{ID: it.ID, RecipientID: it.Recipient, Type: warmlead.NotificationType(it.Kind),
-		PostingID: it.PostingID, ActorID: it.ActorID, Summary: it.Summary, CreatedAt: parseTime(it.CreatedAt), Read: it.ID <= watermark}
+		PostingID: it.PostingID, ActorID: it.ActorID, CreatedAt: parseTime(it.CreatedAt), Read: it.ID <= watermark,
+		OrgID: it.OrgID, Summary: it.Summary}
 }
 
 // inboxStateItem holds a member's read watermark: every notification whose

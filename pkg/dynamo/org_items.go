@@ -20,6 +20,7 @@ type orgItem struct {
 	CreatedBy  string `dynamodbav:"CreatedBy"`
 	CreatedAt  string `dynamodbav:"CreatedAt"`
 	AdminCount int    `dynamodbav:"AdminCount"`
+	ArchivedAt string `dynamodbav:"ArchivedAt,omitempty"` // set once archived (org_consent.go)
 }
 
 func newOrgItem(o *warmlead.Org, admins int) *orgItem {
@@ -30,7 +31,12 @@ func newOrgItem(o *warmlead.Org, admins int) *orgItem {
 
 func (it *orgItem) org() *warmlead.Org {
 	return &warmlead.Org{ID: it.ID, Name: it.Name, Kind: warmlead.OrgKind(it.Kind),
-		CreatedBy: it.CreatedBy, CreatedAt: parseTime(it.CreatedAt)}
+		CreatedBy: it.CreatedBy, CreatedAt: parseTime(it.CreatedAt), ArchivedAt: parseTime(it.ArchivedAt)}
+}
+
+// state is what the consent rules know of the organisation.
+func (it *orgItem) state() warmlead.OrgState {
+	return warmlead.OrgState{Archived: it.ArchivedAt != "", Admins: it.AdminCount}
 }
 
 // orgMemberItem is one membership, in its organisation's partition; GSI1

@@ -58,172 +58,6 @@ func (s *Store) FindOrgByID(ctx context.Context, id string) (*warmlead.Org, erro
 	return it.org(), nil
 }
 
-// AddOrgMember adds a member, or changes an existing member's role, in one
-// TransactWriteItems: the caller is an admin, the member has a profile, the
-// organisation exists, and the membership is as expected, all as conditions
-// of the write. The store first expects a new member (the common case);
-// when the member already belongs, the refusal returns their membership,
-// and a role change is one more transaction conditioned on the role seen,
-// which also moves the organisation's AdminCount. An admin changing their
-// own role costs one GetItem first.
-func (s *Store) AddOrgMember(ctx context.Context, callerID, orgID, memberID string, role warmlead.OrgRole) (*warmlead.OrgMember, bool, error) {
-	var fields []warmlead.FieldError
-	if warmlead.ValidateMemberID(memberID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "body.member_id", Message: "is not a member id"})
-	}
-	if !role.Valid() {
-		fields = append(fields, warmlead.FieldError{Location: "body.role", Message: "must be one of member, admin"})
-	}
-	if len(fields) > 0 {
-		return nil, false, warmlead.Invalid(fields...)
-	}
-	if !validID(orgID) {
-		return nil, false, orgNotFound()
-	}
-
-	// prior is the membership as last seen; nil means "expected absent".
-	var prior *orgMemberItem
-	self := callerID == memberID
-	if self {
-		// Only an admin changes anyone's role, their own included; the
-		// membership doubles as the admin check, so learn it first.
-		it, found, err := s.readMembership(ctx, orgID, callerID)
-		if err != nil {
-			return nil, false, err
-		}
-		if !found {
-			return nil, false, s.orgAccessError(ctx, orgID, errManageMembers)
-		}
-		if it.Role != string(warmlead.RoleAdmin) {
-			return nil, false, forbidden(errManageMembers)
-		}
-		prior = it
-	}
-
-	for range txnAttempts {
-		if prior != nil && prior.Role == string(role) {
-			return prior.member(), false, nil
-		}
-		t := &txn{}
-		orgAt := t.add(s.adminCount(orgID, adminDelta(prior, role)))
-		callerAt, profileAt := -1, -1
-		if !self {
-			callerAt = t.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(orgID, callerID)})
-		}
-		var want *orgMemberItem
-		var memberAt int
-		if prior == nil {
-			profileAt = t.add(s.mustExist(memberKey(memberID)))
-			want = newOrgMemberItem(orgID, memberID, role, s.now())
-			av, err := attributevalue.MarshalMap(want)
-			if err != nil {
-				return nil, false, err
-			}
-			memberAt = t.add(s.putNew(av))
-		} else {
-			changed := *prior
-			changed.Role = string(role)
-			want = &changed
-			memberAt = t.add(s.setRole(orgID, memberID, warmlead.OrgRole(prior.Role), role))
-		}
-
-		err := s.transact(ctx, t)
-		if err == nil {
-			return want.member(), prior == nil, nil
-		}
-		r, ok := refused(err)
-		if !ok {
-			return nil, false, storageError("add org member", err)
-		}
-		switch {
-		case r.failed(orgAt) && !r.existed(orgAt):
-			return nil, false, orgNotFound()
-		case r.failed(callerAt):
-			return nil, false, forbidden(errManageMembers)
-		case r.failed(profileAt):
-			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
-				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
-		case r.failed(memberAt):
-			// The membership is not what was expected: learn it and retry.
-			var seen orgMemberItem
-			found, err := r.old(memberAt, &seen)
-			if err != nil {
-				return nil, false, err
-			}
-			prior = nil
-			if found {
-				prior = &seen
-			}
-			if self && (prior == nil || prior.Role != string(warmlead.RoleAdmin)) {
-				return nil, false, forbidden(errManageMembers)
-			}
-		case r.failed(orgAt):
-			return nil, false, lastAdmin()
-		case r.throttled():
-			return nil, false, unavailable("add org member", err)
-		}
-	}
-	return nil, false, membershipBusy()
-}
-
-// RemoveOrgMember deletes a membership in one TransactWriteItems when the
-// member is not an admin (the store's first guess). Removing an admin takes
-// a second transaction, conditioned on the role the first one saw, that
-// also decrements AdminCount on the condition that another admin remains.
-func (s *Store) RemoveOrgMember(ctx context.Context, callerID, orgID, memberID string) error {
-	if !validID(orgID) {
-		return orgNotFound()
-	}
-	if warmlead.ValidateMemberID(memberID) != nil {
-		return notAMember()
-	}
-	self := callerID == memberID
-	prior := warmlead.RoleMember
-	for range txnAttempts {
-		t := &txn{}
-		delta := 0
-		if prior == warmlead.RoleAdmin {
-			delta = -1
-		}
-		orgAt := t.add(s.adminCount(orgID, delta))
-		callerAt := -1
-		if !self {
-			callerAt = t.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(orgID, callerID)})
-		}
-		memberAt := t.add(s.deleteWithRole(orgID, memberID, prior))
-
-		err := s.transact(ctx, t)
-		if err == nil {
-			return nil
-		}
-		r, ok := refused(err)
-		if !ok {
-			return storageError("remove org member", err)
-		}
-		switch {
-		case r.failed(orgAt) && !r.existed(orgAt):
-			return orgNotFound()
-		case r.failed(callerAt):
-			return forbidden("Only the organisation's admins can remove another member; members may leave.")
-		case r.failed(memberAt):
-			var seen orgMemberItem
-			found, err := r.old(memberAt, &seen)
-			if err != nil {
-				return err
-			}
-			if !found {
-				return notAMember()
-			}
-			prior = warmlead.OrgRole(seen.Role)
-		case r.failed(orgAt):
-			return lastAdmin()
-		case r.throttled():
-			return unavailable("remove org member", err)
-		}
-	}
-	return membershipBusy()
-}
-
 // ListOrgMembers checks the caller's membership with one GetItem and reads
 // a page of the organisation's partition with one Query.
 func (s *Store) ListOrgMembers(ctx context.Context, callerID, orgID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.OrgMember], error) {
@@ -298,43 +132,6 @@ func (s *Store) orgAccessError(ctx context.Context, orgID, msg string) error {
 	return forbidden(msg)
 }
 
-// adminDelta is how AdminCount moves when a membership goes from prior
-// (nil: none) to role.
-func adminDelta(prior *orgMemberItem, role warmlead.OrgRole) int {
-	was := prior != nil && prior.Role == string(warmlead.RoleAdmin)
-	is := role == warmlead.RoleAdmin
-	switch {
-	case is && !was:
-		return 1
-	case was && !is:
-		return -1
-	}
-	return 0
-}
-
-// adminCount is the organisation's part of a membership transaction: a
-// condition that it exists, plus the change to AdminCount. Taking an admin
-// away is conditioned on another admin remaining. On a refusal the item
-// comes back, so "no such organisation" and "last admin" can be told apart.
-func (s *Store) adminCount(orgID string, delta int) types.TransactWriteItem {
-	pk, sk := orgKey(orgID)
-	if delta == 0 {
-		return s.mustExist(pk, sk)
-	}
-	expr, cond := "SET AdminCount = AdminCount + :n", "attribute_exists(PK)"
-	n := delta
-	if delta < 0 {
-		expr, cond, n = "SET AdminCount = AdminCount - :n", "AdminCount > :n", -delta
-	}
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:                    aws.String(expr),
-		ConditionExpression:                 aws.String(cond),
-		ExpressionAttributeValues:           map[string]types.AttributeValue{":n": attrN(n)},
-		ReturnValuesOnConditionCheckFailure: allOld,
-	}}
-}
-
 // setRole changes a membership's role if it still has the role from; its
 // JoinedAt is untouched.
 func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types.TransactWriteItem {
@@ -363,8 +160,6 @@ func (s *Store) deleteWithRole(orgID, memberID string, role warmlead.OrgRole) ty
 	}}
 }
 
-const errManageMembers = "Only the organisation's admins can add members or change roles."
-
 func orgNotFound() error {
 	return warmlead.Errorf(warmlead.ENOTFOUND, "No organisation with this id.")
 }
@@ -374,11 +169,6 @@ func notAMember() error {
 }
 
 func forbidden(msg string) error { return warmlead.Errorf(warmlead.EFORBIDDEN, "%s", msg) }
-
-func lastAdmin() error {
-	return warmlead.Errorf(warmlead.ECONFLICT,
-		"The organisation's last admin cannot leave or step down; make another member admin first.")
-}
 
 func membershipBusy() error {
 	return warmlead.Errorf(warmlead.ECONFLICT,

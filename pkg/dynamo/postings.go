@@ -54,10 +54,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	}
 
 	tx := []types.TransactWriteItem{{Put: put}}
-	adminAt, idemAt := -1, -1
+	adminAt, idemAt, activeAt := -1, -1, -1
 	if p.OrgID != "" {
 		adminAt = len(tx)
 		tx = append(tx, types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+		activeAt = len(tx) // an archived organisation takes no postings (org_consent.go)
+		tx = append(tx, s.orgActiveCheck(p.OrgID))
 	}
 	if idem != nil {
 		rec := idempotencyItem{Type: typeIdempotency, BodyHash: idem.BodyHash, CreatedAt: formatTime(now),
@@ -79,6 +81,8 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		switch {
 		case r.failed(adminAt):
 			return nil, false, s.notAdminError(ctx, p.OrgID)
+		case r.failed(activeAt):
+			return nil, false, orgArchived()
 		case r.failed(idemAt):
 			// Another request with the same key won the race: answer as it did.
 			prior, err := s.findIdempotent(ctx, callerID, idem, now)

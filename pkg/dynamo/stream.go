@@ -69,6 +69,18 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 		}
 	case typeAdviceRequest, typeIntroduction:
 		return decodePeopleFact(typ.Value, image)
+	case typeOrgInvitation: // organisations and consent (org_consent.go)
+		var it orgInvitationItem
+		if err := unmarshalFact(image, &it); err != nil {
+			return nil, err
+		}
+		if it.OrgID == "" || it.MemberID == "" || it.InvitedBy == "" {
+			return nil, fmt.Errorf("org invitation record without organisation, invitee or inviter")
+		}
+		if !insert {
+			return nil, nil
+		}
+		return &warmlead.Fact{Kind: warmlead.FactOrgInvitation, Invitation: it.invitation()}, nil
 	}
 	return nil, nil
 }

@@ -60,10 +60,6 @@ func (r refusal) old(i int, out any) (bool, error) {
 // allOld asks a transaction item to return the item when its condition fails.
 const allOld = types.ReturnValuesOnConditionCheckFailureAllOld
 
-// existed reports whether item i existed when the transaction was refused
-// (known only for items written with allOld).
-func (r refusal) existed(i int) bool { return i >= 0 && i < len(r) && len(r[i].Item) > 0 }
-
 // throttled reports whether the transaction was refused for capacity rather
 // than by a condition: the caller should answer "retry later".
 func (r refusal) throttled() bool {

@@ -20,9 +20,10 @@ type notificationJSON struct {
 	Type      notificationType `json:"type" example:"new_lead"`
 	PostingID string           `json:"posting_id,omitempty" doc:"The lead it concerns, if any."`
 	ActorID   string           `json:"actor_id" doc:"Who did it." example:"alice"`
-	Summary   string           `json:"summary,omitempty" doc:"What happened, readable without another call." example:"Dana Reyes asks you for an informational interview"`
 	CreatedAt time.Time        `json:"created_at"`
 	Read      bool             `json:"read"`
+	OrgID     string           `json:"org_id,omitempty" doc:"The organisation it concerns, if any."`
+	Summary   string           `json:"summary,omitempty" doc:"What happened, for a person to read." example:"Dana Reyes invited you to join Lyon Alumni as admin"`
 }
 
 type inboxOutput struct {
@@ -43,7 +44,7 @@ func handleListNotifications(logger *slog.Logger, inbox warmlead.NotificationSer
 		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), nextCursor(got.Next), got.Unread
 		for i, n := range got.Items {
 			out.Body.Items[i] = notificationJSON{ID: n.ID, Type: notificationType(n.Type), PostingID: n.PostingID,
-				ActorID: n.ActorID, Summary: n.Summary, CreatedAt: n.CreatedAt, Read: n.Read}
+				ActorID: n.ActorID, CreatedAt: n.CreatedAt, Read: n.Read, OrgID: n.OrgID, Summary: n.Summary}
 		}
 		return out, nil
 	}

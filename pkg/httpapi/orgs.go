@@ -32,20 +32,27 @@ type orgBody struct {
 }
 
 type orgJSON struct {
-	ID        string    `json:"id" example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
-	Name      string    `json:"name" example:"Lyon Business School Alumni"`
-	Kind      orgKind   `json:"kind" example:"alumni_association"`
-	CreatedBy string    `json:"created_by" example:"alice" doc:"The member who created it (its first admin)."`
-	CreatedAt time.Time `json:"created_at"`
+	ID         string     `json:"id" example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
+	Name       string     `json:"name" example:"Lyon Business School Alumni"`
+	Kind       orgKind    `json:"kind" example:"alumni_association"`
+	CreatedBy  string     `json:"created_by" example:"alice" doc:"The member who created it (its first admin)."`
+	CreatedAt  time.Time  `json:"created_at"`
+	Status     orgStatus  `json:"status" example:"active"`
+	ArchivedAt *time.Time `json:"archived_at,omitempty" doc:"When it was archived."`
 }
 
 func toOrgJSON(o *warmlead.Org) orgJSON {
-	return orgJSON{ID: o.ID, Name: o.Name, Kind: orgKind(o.Kind), CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt}
+	j := orgJSON{ID: o.ID, Name: o.Name, Kind: orgKind(o.Kind), CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt, Status: orgStatus(o.Status())}
+	if !o.ArchivedAt.IsZero() {
+		at := o.ArchivedAt
+		j.ArchivedAt = &at
+	}
+	return j
 }
 
 type orgMemberBody struct {
-	MemberID string  `json:"member_id" minLength:"1" maxLength:"128" example:"bob" doc:"The member to add; they need a profile."`
-	Role     orgRole `json:"role,omitempty" default:"member" example:"member" doc:"Defaults to member. Adding an existing member changes their role."`
+	MemberID string  `json:"member_id" minLength:"1" maxLength:"128" example:"bob" doc:"The member to invite; they need a profile."`
+	Role     orgRole `json:"role,omitempty" default:"member" example:"member" doc:"Defaults to member. Inviting a member as admin asks them to become one."`
 }
 
 type orgMemberJSON struct {
@@ -85,8 +92,7 @@ type addOrgMemberInput struct {
 }
 
 type orgMemberOutput struct {
-	Status int
-	Body   orgMemberJSON
+	Body orgMemberJSON
 }
 
 type removeOrgMemberInput struct {
@@ -120,24 +126,6 @@ func handleGetOrg(logger *slog.Logger, orgs warmlead.OrgService) func(context.Co
 			return nil, fail(ctx, logger, err)
 		}
 		return &orgOutput{Status: http.StatusOK, Body: toOrgJSON(o)}, nil
-	}
-}
-
-func handleAddOrgMember(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *addOrgMemberInput) (*orgMemberOutput, error) {
-	return func(ctx context.Context, in *addOrgMemberInput) (*orgMemberOutput, error) {
-		role := warmlead.OrgRole(in.Body.Role)
-		if role == "" {
-			role = warmlead.RoleMember
-		}
-		m, created, err := orgs.AddOrgMember(ctx, caller(ctx), in.ID, in.Body.MemberID, role)
-		if err != nil {
-			return nil, fail(ctx, logger, err)
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
-		}
-		return &orgMemberOutput{Status: status, Body: toOrgMemberJSON(m)}, nil
 	}
 }
 

@@ -22,6 +22,18 @@ type orgMemberResp struct {
 	JoinedAt string `json:"joined_at"`
 }
 
+type invitationResp struct {
+	ID          string `json:"id"`
+	OrgID       string `json:"org_id"`
+	OrgName     string `json:"org_name"`
+	MemberID    string `json:"member_id"`
+	Role        string `json:"role"`
+	InvitedBy   string `json:"invited_by"`
+	InviterName string `json:"inviter_name"`
+	Status      string `json:"status"`
+	CreatedAt   string `json:"created_at"`
+}
+
 type orgMemberPage struct {
 	Items      []orgMemberResp `json:"items"`
 	NextCursor string          `json:"next_cursor"`
@@ -59,6 +71,14 @@ func addOrgMemberVia(t *testing.T, api *apigwtest.Client, by, orgID, member, rol
 		body = `{"member_id":"` + member + `","role":"` + role + `"}`
 	}
 	return api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + orgID + "/members", Member: by, Body: body})
+}
+
+// joinOrgVia brings member into an organisation the only way there is:
+// by invites, member accepts.
+func joinOrgVia(t *testing.T, api *apigwtest.Client, by, orgID, member, role string) {
+	t.Helper()
+	wantStatus(t, by+" invites "+member, addOrgMemberVia(t, api, by, orgID, member, role), 201)
+	wantStatus(t, member+" accepts", api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + orgID + "/invitation/accept", Member: member}), 200)
 }
 
 func wantStatus(t *testing.T, what string, res apigwtest.Response, status int) {
@@ -118,26 +138,42 @@ func TestOrgMembershipAuthorisation(t *testing.T) {
 	members := "/orgs/" + o.ID + "/members"
 	env.Calls.Reset()
 
-	// An admin adds a member; the role defaults to member.
+	// An admin invites a member; the role defaults to member. Nobody is
+	// a member before accepting.
 	res := addOrgMemberVia(t, api, "alice", o.ID, "bob", "")
-	wantStatus(t, "alice adds bob", res, 201)
+	wantStatus(t, "alice invites bob", res, 201)
+	var inv invitationResp
+	res.JSON(t, &inv)
+	if inv.ID != o.ID+"~bob" || inv.OrgID != o.ID || inv.MemberID != "bob" || inv.Role != "member" || inv.InvitedBy != "alice" ||
+		inv.OrgName != o.Name || inv.Status != "pending" || inv.CreatedAt == "" {
+		t.Errorf("bob's invitation = %+v", inv)
+	}
+	if n := env.Calls.String(); n != "BatchGetItem=1 TransactWriteItems=1" {
+		t.Errorf("inviting made %s", n)
+	}
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: members, Member: "bob"}), 403, "")
+	res = addOrgMemberVia(t, api, "alice", o.ID, "bob", "member")
+	wantStatus(t, "alice invites bob again", res, 200)
+	var again invitationResp
+	res.JSON(t, &again)
+	if again != inv {
+		t.Errorf("repeat = %+v, want %+v", again, inv)
+	}
+	env.Calls.Reset()
+	res = api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + o.ID + "/invitation/accept", Member: "bob"})
+	wantStatus(t, "bob accepts", res, 200)
+	if n := env.Calls.String(); n != "BatchGetItem=1 TransactWriteItems=1" {
+		t.Errorf("accepting made %s", n)
+	}
 	var bob orgMemberResp
 	res.JSON(t, &bob)
 	if bob.OrgID != o.ID || bob.MemberID != "bob" || bob.Role != "member" || bob.JoinedAt == "" {
 		t.Errorf("bob's membership = %+v", bob)
 	}
-	if n := env.Calls.String(); n != "TransactWriteItems=1" {
-		t.Errorf("adding a member made %s", n)
-	}
-	res = addOrgMemberVia(t, api, "alice", o.ID, "bob", "member")
-	wantStatus(t, "alice adds bob again", res, 200)
-	var again orgMemberResp
-	res.JSON(t, &again)
-	if again != bob {
-		t.Errorf("repeat = %+v, want %+v", again, bob)
-	}
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + o.ID + "/invitation/accept", Member: "bob"}), 404, "")
+	wantProblem(t, addOrgMemberVia(t, api, "alice", o.ID, "bob", "member"), 409, "")
 
-	// Only admins change membership.
+	// Only admins invite.
 	wantProblem(t, addOrgMemberVia(t, api, "bob", o.ID, "carmen", ""), 403, "")
 	wantProblem(t, addOrgMemberVia(t, api, "dev", o.ID, "carmen", ""), 403, "")
 	wantProblem(t, addOrgMemberVia(t, api, "dev", o.ID, "dev", "admin"), 403, "")
@@ -162,15 +198,14 @@ func TestOrgMembershipAuthorisation(t *testing.T) {
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: members, Member: "dev"}), 403, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + strings.Repeat("a", 26) + "/members", Member: "dev"}), 404, "")
 
-	// A promoted member administers; a member leaves.
-	res = addOrgMemberVia(t, api, "alice", o.ID, "bob", "admin")
-	wantStatus(t, "alice promotes bob", res, 200)
-	var promoted orgMemberResp
-	res.JSON(t, &promoted)
-	if promoted.Role != "admin" || promoted.JoinedAt != bob.JoinedAt {
-		t.Errorf("promoted = %+v (joined_at was %s)", promoted, bob.JoinedAt)
+	// A promoted member (by consent) administers; a member leaves.
+	joinOrgVia(t, api, "alice", o.ID, "bob", "admin")
+	res = api.Do(t, apigwtest.Request{Method: "GET", Path: members, Member: "bob"})
+	res.JSON(t, &page)
+	if len(page.Items) != 2 || page.Items[1].Role != "admin" || page.Items[1].JoinedAt != bob.JoinedAt {
+		t.Errorf("promoted = %+v (joined_at was %s)", page.Items, bob.JoinedAt)
 	}
-	wantStatus(t, "bob adds carmen", addOrgMemberVia(t, api, "bob", o.ID, "carmen", ""), 201)
+	joinOrgVia(t, api, "bob", o.ID, "carmen", "")
 	wantStatus(t, "carmen leaves", api.Do(t, apigwtest.Request{Method: "DELETE", Path: members + "/carmen", Member: "carmen"}), 204)
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "DELETE", Path: members + "/carmen", Member: "carmen"}), 404, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: members, Member: "carmen"}), 403, "")
@@ -178,7 +213,7 @@ func TestOrgMembershipAuthorisation(t *testing.T) {
 	// The last admin stays.
 	wantStatus(t, "alice removes bob", api.Do(t, apigwtest.Request{Method: "DELETE", Path: members + "/bob", Member: "alice"}), 204)
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "DELETE", Path: members + "/alice", Member: "alice"}), 409, "")
-	wantProblem(t, addOrgMemberVia(t, api, "alice", o.ID, "alice", "member"), 409, "")
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + o.ID + "/step-down", Member: "alice"}), 409, "")
 	res = api.Do(t, apigwtest.Request{Method: "GET", Path: members, Member: "alice"})
 	res.JSON(t, &page)
 	if len(page.Items) != 1 || page.Items[0].MemberID != "alice" || page.Items[0].Role != "admin" {
@@ -230,9 +265,9 @@ func TestOrgMembersPageOnceEachWithSealedCursors(t *testing.T) {
 	o := createOrgVia(t, api, "alice")
 	other := createOrgVia(t, api, "alice")
 	for _, id := range ids[1:] {
-		wantStatus(t, "add "+id, addOrgMemberVia(t, api, "alice", o.ID, id, ""), 201)
+		joinOrgVia(t, api, "alice", o.ID, id, "")
 	}
-	wantStatus(t, "add bob elsewhere", addOrgMemberVia(t, api, "alice", other.ID, "bob", ""), 201)
+	joinOrgVia(t, api, "alice", other.ID, "bob", "")
 
 	var seen []string
 	cursor := ""

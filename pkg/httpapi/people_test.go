@@ -53,17 +53,6 @@ type introResp struct {
 	DeclinedBy string `json:"declined_by"`
 }
 
-// joinOrgVia makes member a member of orgID: added by the admin, and, where
-// membership is an invitation, accepted by the member.
-func joinOrgVia(t *testing.T, api *apigwtest.Client, admin, orgID, member string) {
-	t.Helper()
-	res := addOrgMemberVia(t, api, admin, orgID, member, "")
-	if res.Status >= 300 {
-		t.Fatalf("adding %s = %d %s", member, res.Status, res.Body)
-	}
-	api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + orgID + "/invitation/accept", Member: member})
-}
-
 func putOfferVia(t *testing.T, api *apigwtest.Client, member, body string) offerResp {
 	t.Helper()
 	res := api.Do(t, apigwtest.Request{Method: "PUT", Path: "/me/offer", Member: member, Body: body})
@@ -83,7 +72,7 @@ func people(t *testing.T) (*apigwtest.Client, *testenv.Env, string) {
 	api, env := newAPI(t)
 	putProfilesVia(t, api, "vera", "dana", "bob", "dev", "tom")
 	org := createOrgVia(t, api, "vera")
-	joinOrgVia(t, api, "vera", org.ID, "dana")
+	joinOrgVia(t, api, "vera", org.ID, "dana", "")
 	connectVia(t, api, "bob", "vera", true)
 	return api, env, org.ID
 }
@@ -298,7 +287,7 @@ func TestAdviceCapacityHoldsUnderConcurrentAccepts(t *testing.T) {
 	putOfferVia(t, api, "vera", `{"topics":["vet"],"formats":["video"],"monthly_capacity":3,"status":"open"}`)
 	var reqs []string
 	for _, id := range ids[1:] {
-		joinOrgVia(t, api, "vera", org.ID, id)
+		joinOrgVia(t, api, "vera", org.ID, id, "")
 		res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/advice-requests", Member: id, Body: `{"advisor_id":"vera","pitch":"hi","format":"video"}`})
 		wantStatus(t, id+" asks", res, 201)
 		var r adviceResp

@@ -40,16 +40,20 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	register(api, huma.Operation{OperationID: "get-org", Method: http.MethodGet, Path: "/orgs/{id}", Security: private,
 		Summary: "An organisation", Tags: []string{"Organisations"}}, handleGetOrg(logger, svc.Orgs))
 	register(api, huma.Operation{OperationID: "add-org-member", Method: http.MethodPost, Path: "/orgs/{id}/members", Security: private,
-		DefaultStatus: http.StatusCreated, Summary: "Add a member or change their role", Tags: []string{"Organisations"},
-		Description: "Admins only. 201 for a new member; 200 when they already belonged (their role is set, joined_at kept). " +
-			"The last admin cannot be made a plain member (409)."}, handleAddOrgMember(logger, svc.Orgs))
+		DefaultStatus: http.StatusCreated, Summary: "Invite a member, or invite a member to become admin", Tags: []string{"Organisations"},
+		Description: "Admins only. Creates an invitation (201) the invitee accepts or declines; nobody joins or becomes admin without accepting. " +
+			"Inviting again returns the pending invitation (200). 409 when they already hold the role, are invited to another role, or the organisation is archived."},
+		handleInviteOrgMember(svc.Orgs))
 	register(api, huma.Operation{OperationID: "remove-org-member", Method: http.MethodDelete, Path: "/orgs/{id}/members/{member_id}", Security: private,
 		Summary: "Remove a member, or leave", Tags: []string{"Organisations"},
-		Description: "Admins remove anyone; a member removes themself. The last admin cannot leave (409)."},
+		Description: "Admins remove anyone; a member removes themself. The last admin of an active organisation cannot leave (409): " +
+			"invite another admin and wait for them to accept, or archive the organisation."},
 		handleRemoveOrgMember(logger, svc.Orgs))
 	register(api, huma.Operation{OperationID: "list-org-members", Method: http.MethodGet, Path: "/orgs/{id}/members", Security: private,
 		Summary: "An organisation's members", Tags: []string{"Organisations"},
 		Description: "Members only, in order of member id."}, handleListOrgMembers(logger, svc.Orgs))
+	// Organisations and consent: invitations, step-down, archive, /me lists.
+	addConsentRoutes(api, logger, svc)
 
 	// --- Connections ---
 	register(api, huma.Operation{OperationID: "request-connection", Method: http.MethodPost, Path: "/connections", Security: private,

@@ -18,8 +18,8 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	// stranger; erin is a second admin.
 	putProfilesVia(t, api, "alice", "bob", "carmen", "dev", "erin")
 	org := createOrgVia(t, api, "alice")
-	wantStatus(t, "add bob", addOrgMemberVia(t, api, "alice", org.ID, "bob", "member"), 201)
-	wantStatus(t, "add erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "admin"), 201)
+	joinOrgVia(t, api, "alice", org.ID, "bob", "member")
+	joinOrgVia(t, api, "alice", org.ID, "erin", "admin")
 	connectVia(t, api, "alice", "bob", true)
 	connectVia(t, api, "carmen", "alice", false)
 
@@ -89,8 +89,8 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	if s := patch("dev", public.ID, `"1"`); s != 403 {
 		t.Errorf("stranger edits the public lead = %d, want 403", s)
 	}
-	// An admin who is demoted can no longer close the org's lead.
-	wantStatus(t, "demote erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "member"), 200)
+	// An admin who steps down can no longer close the org's lead.
+	wantStatus(t, "erin steps down", api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + org.ID + "/step-down", Member: "erin"}), 200)
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + orgLead.ID + "/close", Member: "erin", Body: `{"reason":"withdrawn"}`})
 	wantProblem(t, res, 403, "")
 
@@ -116,7 +116,7 @@ func TestOrgLeadStaysWithTheOrganisation(t *testing.T) {
 	api, _ := newAPI(t)
 	putProfilesVia(t, api, "alice", "erin")
 	org := createOrgVia(t, api, "alice")
-	wantStatus(t, "add erin", addOrgMemberVia(t, api, "alice", org.ID, "erin", "admin"), 201)
+	joinOrgVia(t, api, "alice", org.ID, "erin", "admin")
 	lead := createLead(t, api, "erin", map[string]any{"org_id": org.ID})
 	wantStatus(t, "remove erin", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/orgs/" + org.ID + "/members/erin", Member: "alice"}), 204)
 

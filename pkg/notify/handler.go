@@ -81,6 +81,8 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 		return h.advice(ctx, f.Advice)
 	case warmlead.FactIntroduction:
 		return h.introduction(ctx, f.Introduction)
+	case warmlead.FactOrgInvitation: // organisations and consent (org_invitation.go)
+		return h.orgInvitation(ctx, f.Invitation)
 	}
 	return 0, nil
 }

@@ -15,6 +15,8 @@ const (
 	NotifyReferralCredit     NotificationType = "referral_credit"
 	NotifyConnectionRequest  NotificationType = "connection_request"
 	NotifyConnectionAccepted NotificationType = "connection_accepted"
+	// Organisations and consent (org_consent.go).
+	NotifyOrgInvitation NotificationType = "org_invitation"
 )
 
 // People notification types (docs/people.md).
@@ -29,7 +31,8 @@ const (
 
 // NotificationTypes lists every NotificationType.
 var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
-	NotifyAdviceRequest, NotifyAdviceAccepted, NotifyAdviceDeclined, NotifyAdviceThanks, NotifyIntroductionRequest, NotifyIntroduction}
+	NotifyAdviceRequest, NotifyAdviceAccepted, NotifyAdviceDeclined, NotifyAdviceThanks, NotifyIntroductionRequest, NotifyIntroduction,
+	NotifyOrgInvitation}
 
 // Notification tells a member that something happened in their network.
 // Its ID derives from the fact and the recipient, so delivering the same
@@ -41,9 +44,13 @@ type Notification struct {
 	Type        NotificationType
 	PostingID   string
 	ActorID     string
-	Summary     string // what happened, readable without another call ("" for older kinds)
 	CreatedAt   time.Time
 	Read        bool // CreatedAt/ID at or before the member's read watermark
+	// OrgID and Summary: the organisation it concerns, if any, and the
+	// text a person reads ("Dana Reyes invited you to join Lyon Alumni as
+	// admin"), written by the notifier.
+	OrgID   string
+	Summary string
 }
 
 // Inbox is one page of a member's notifications and how many are unread.
@@ -75,6 +82,8 @@ const (
 	FactInterest           FactKind = "interest"
 	FactConnectionRequest  FactKind = "connection_request"
 	FactConnectionAccepted FactKind = "connection_accepted"
+	// Organisations and consent (org_consent.go).
+	FactOrgInvitation FactKind = "org_invitation"
 )
 
 // People facts (docs/people.md).
@@ -92,6 +101,7 @@ type Fact struct {
 	Connection   *Connection    // FactConnectionRequest, FactConnectionAccepted
 	Advice       *AdviceRequest // FactAdvice
 	Introduction *Introduction  // FactIntroduction
+	Invitation   *OrgInvitation // FactOrgInvitation
 }
 
 // FanoutStore is what the notifier needs from storage: who is in a

@@ -45,6 +45,17 @@ type Org struct {
 	Kind      OrgKind
 	CreatedBy string
 	CreatedAt time.Time
+	// ArchivedAt is when the organisation was archived (zero: active); see
+	// org_consent.go.
+	ArchivedAt time.Time
+}
+
+// Status is OrgArchived once the organisation was archived.
+func (o *Org) Status() OrgStatus {
+	if o.ArchivedAt.IsZero() {
+		return OrgActive
+	}
+	return OrgArchived
 }
 
 // OrgMember is one member's membership of an organisation.
@@ -64,15 +75,13 @@ type OrgService interface {
 	// FindOrgByID returns an organisation. Returns ENOTFOUND.
 	FindOrgByID(ctx context.Context, id string) (*Org, error)
 
-	// AddOrgMember adds (or changes the role of) a member; the caller must
-	// be an admin. created is false when the member already belonged (their
-	// JoinedAt is kept). Demoting the last admin is a conflict. Returns
-	// ENOTFOUND (organisation or member), EFORBIDDEN, EINVALID, ECONFLICT.
-	AddOrgMember(ctx context.Context, callerID, orgID, memberID string, role OrgRole) (m *OrgMember, created bool, err error)
+	// Membership by consent: invitations, stepping down, archiving,
+	// a member's own organisations (org_consent.go).
+	OrgConsentService
 
 	// RemoveOrgMember removes a member; the caller must be an admin or the
-	// member leaving. Returns ENOTFOUND, EFORBIDDEN, ECONFLICT (the last
-	// admin cannot leave).
+	// member leaving (CanRemove). Returns ENOTFOUND, EFORBIDDEN, ECONFLICT
+	// (the last admin of an active organisation cannot leave).
 	RemoveOrgMember(ctx context.Context, callerID, orgID, memberID string) error
 
 	// ListOrgMembers pages through an organisation's members; only members
