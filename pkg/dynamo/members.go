@@ -24,9 +24,15 @@ func (s *Store) PutMember(ctx context.Context, m *warmlead.Member) (*warmlead.Me
 	if interests == nil {
 		interests = []string{}
 	}
+	// An absent directory setting keeps the stored one (orgs when new).
+	directory, setDirectory := m.Directory, "Directory = :directory"
+	if directory == "" {
+		directory, setDirectory = warmlead.DirectoryOrgs, "Directory = if_not_exists(Directory, :directory)"
+	}
 	values, err := attributevalue.MarshalMap(map[string]any{
 		":type": typeMember, ":id": m.ID, ":name": m.Name, ":headline": m.Headline,
 		":stage": string(m.Stage), ":interests": interests, ":location": m.Location, ":now": now,
+		":directory": string(directory),
 	})
 	if err != nil {
 		return nil, false, err
@@ -35,7 +41,7 @@ func (s *Store) PutMember(ctx context.Context, m *warmlead.Member) (*warmlead.Me
 		TableName: aws.String(s.table),
 		Key:       key(pk, sk),
 		UpdateExpression: aws.String("SET #type = :type, ID = :id, #name = :name, Headline = :headline, Stage = :stage, " +
-			"Interests = :interests, #location = :location, UpdatedAt = :now, CreatedAt = if_not_exists(CreatedAt, :now)"),
+			"Interests = :interests, #location = :location, UpdatedAt = :now, CreatedAt = if_not_exists(CreatedAt, :now), " + setDirectory),
 		ExpressionAttributeNames:  map[string]string{"#type": "Type", "#name": "Name", "#location": "Location"},
 		ExpressionAttributeValues: values,
 		ReturnValues:              types.ReturnValueAllNew,

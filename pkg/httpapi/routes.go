@@ -50,8 +50,11 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 			"invite another admin and wait for them to accept, or archive the organisation."},
 		handleRemoveOrgMember(logger, svc.Orgs))
 	register(api, huma.Operation{OperationID: "list-org-members", Method: http.MethodGet, Path: "/orgs/{id}/members", Security: private,
-		Summary: "An organisation's members", Tags: []string{"Organisations"},
-		Description: "Members only, in order of member id."}, handleListOrgMembers(logger, svc.Orgs))
+		Summary: "An organisation's directory", Tags: []string{"Organisations"},
+		Description: "Members only, in order of member id, with each member's name, headline, stage, interests and whether they offer advice. " +
+			"Searchable (q) and filterable (stage, offers_advice). Each member's directory setting is honoured: orgs (every fellow member), " +
+			"connections (only your accepted connections), hidden (only the organisation's admins); admins see everyone, you always see yourself."},
+		handleListOrgDirectory(logger, svc.Directory))
 	// Organisations and consent: invitations, step-down, archive, /me lists.
 	addConsentRoutes(api, logger, svc)
 

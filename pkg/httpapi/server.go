@@ -33,6 +33,8 @@ type Services struct {
 	// People (docs/people.md).
 	Advice        warmlead.AdviceService
 	Introductions warmlead.IntroductionService
+	// The directory, org insights and a member's own data (docs/people.md).
+	Directory warmlead.DirectoryService
 }
 
 // Config is what the API needs to know about where it is deployed.
