@@ -236,3 +236,36 @@ func orgInvitationKey(orgID, memberID string) (pk, sk string) {
 func memberInvitesGSI1(memberID, created, orgID string) (pk, sk string) {
 	return "INVITES#" + memberID, created + "#" + orgID
 }
+
+// Org insights (docs/people.md, "Org insights"): counters per organisation
+// per day and running totals, written by the notifier; markers make each
+// counted fact count once.
+//
+//	item                  PK                          SK
+//	day counters          INSIGHTS#<o>                DAY#<yyyy-mm-dd>
+//	running totals        INSIGHTS#<o>                NOW
+//	counted-fact marker   INSIGHTMARK#<o>#<fact>      MARK        (expires after 7 days)
+//	link's counted clicks INSIGHTCLICKS#<o>#<token>   CLICKS
+const (
+	typeInsightDay    = "InsightDay"
+	typeInsightNow    = "InsightNow"
+	typeInsightMarker = "InsightMarker"
+	typeInsightClicks = "InsightClicks"
+)
+
+// insightDayKey addresses an organisation's counters for a day.
+func insightDayKey(orgID, day string) (pk, sk string) { return "INSIGHTS#" + orgID, "DAY#" + day }
+
+// insightNowKey addresses an organisation's running totals; "NOW" sorts
+// after every "DAY#…", so one Query reads a day range and the totals.
+func insightNowKey(orgID string) (pk, sk string) { return "INSIGHTS#" + orgID, "NOW" }
+
+// insightMarkerKey addresses the marker of a counted fact.
+func insightMarkerKey(orgID, fact string) (pk, sk string) {
+	return "INSIGHTMARK#" + orgID + "#" + fact, "MARK"
+}
+
+// insightClicksKey addresses how many of a link's clicks were counted.
+func insightClicksKey(orgID, token string) (pk, sk string) {
+	return "INSIGHTCLICKS#" + orgID + "#" + token, "CLICKS"
+}

@@ -59,7 +59,12 @@ func (s *Store) queryPage(ctx context.Context, op string, q *dynamodb.QueryInput
 // resources, and no cursor.
 func (s *Store) eachValue(ctx context.Context, op string, q *dynamodb.QueryInput, attr string, pageSize int, fn func([]string) error) error {
 	q.ProjectionExpression = aws.String("#v")
-	q.ExpressionAttributeNames = map[string]string{"#v": attr}
+	// Add the projection's name to the query's own (OrgAdminIDs filters on
+	// #role): replacing them made such a Query invalid.
+	if q.ExpressionAttributeNames == nil {
+		q.ExpressionAttributeNames = map[string]string{}
+	}
+	q.ExpressionAttributeNames["#v"] = attr
 	if pageSize > 0 {
 		q.Limit = aws.Int32(int32(min(pageSize, 1<<20)))
 	}

@@ -110,8 +110,8 @@ func TestDirectorySearchAndFilters(t *testing.T) {
 		want  []string
 	}{
 		{"?q=" + url.QueryEscape("OPERATIONS"), []string{"hugo", "nadia"}}, // headline and interest, folded
-		{"?q=ines", []string{"ines"}},                                     // accents folded
-		{"?q=sup", []string{"hugo"}},                                      // prefix
+		{"?q=ines", []string{"ines"}},                                      // accents folded
+		{"?q=sup", []string{"hugo"}},                                       // prefix
 		{"?q=" + url.QueryEscape("food nadia"), nil},
 		{"?stage=career_changer", []string{"nadia"}},
 		{"?offers_advice=true", []string{"hugo"}}, // ines's offer is paused

@@ -19,11 +19,11 @@ func (stage) Schema(huma.Registry) *huma.Schema {
 }
 
 type profileBody struct {
-	Name      string   `json:"name" minLength:"1" maxLength:"100" example:"Dana Ortiz" doc:"Display name."`
-	Headline  string   `json:"headline,omitempty" maxLength:"200" example:"Career changer: teacher to UX research"`
-	Stage     stage    `json:"stage" example:"career_changer"`
-	Interests []string `json:"interests,omitempty" maxItems:"20" example:"[\"ux research\",\"data\"]" doc:"Fields of work (each 1-50 characters); when set, only leads in these fields are notified."`
-	Location  string   `json:"location,omitempty" maxLength:"100" example:"Lyon, France"`
+	Name      string              `json:"name" minLength:"1" maxLength:"100" example:"Dana Ortiz" doc:"Display name."`
+	Headline  string              `json:"headline,omitempty" maxLength:"200" example:"Career changer: teacher to UX research"`
+	Stage     stage               `json:"stage" example:"career_changer"`
+	Interests []string            `json:"interests,omitempty" maxItems:"20" example:"[\"ux research\",\"data\"]" doc:"Fields of work (each 1-50 characters); when set, only leads in these fields are notified."`
+	Location  string              `json:"location,omitempty" maxLength:"100" example:"Lyon, France"`
 	Directory directoryVisibility `json:"directory,omitempty" doc:"Who sees you in your organisations' directories; absent keeps the current setting (orgs for a new profile)."`
 }
 

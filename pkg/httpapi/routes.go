@@ -131,6 +131,8 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 
 	// --- People: advice offers, informational interviews, introductions (people.go) ---
 	addPeopleRoutes(api, svc)
+	// --- Org insights and your data (insights.go, account.go) ---
+	addInsightRoutes(api, logger, svc)
 
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.

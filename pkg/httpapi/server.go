@@ -35,6 +35,7 @@ type Services struct {
 	Introductions warmlead.IntroductionService
 	// The directory, org insights and a member's own data (docs/people.md).
 	Directory warmlead.DirectoryService
+	Insights  warmlead.InsightService
 }
 
 // Config is what the API needs to know about where it is deployed.

@@ -56,6 +56,9 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 		return err
 	}
 	n, err := h.notify(ctx, fact)
+	if err == nil { // org insights (insights.go)
+		err = h.countInsights(ctx, fact, r)
+	}
 	if err == nil {
 		h.logger.InfoContext(ctx, "notified", "fact", fact.Kind, "sequence", r.Change.SequenceNumber, "notifications", n)
 	}

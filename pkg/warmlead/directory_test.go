@@ -37,8 +37,8 @@ func TestDirectoryFilterMatches(t *testing.T) {
 		{DirectoryFilter{}, true},
 		{DirectoryFilter{Q: "hugo"}, true},
 		{DirectoryFilter{Q: "HEAD hugo"}, true}, // folded
-		{DirectoryFilter{Q: "foo"}, true},         // prefix of the last word
-		{DirectoryFilter{Q: "foo hugo"}, false},   // only the last word as a prefix
+		{DirectoryFilter{Q: "foo"}, true},       // prefix of the last word
+		{DirectoryFilter{Q: "foo hugo"}, false}, // only the last word as a prefix
 		{DirectoryFilter{Stage: StageStudent}, false},
 		{DirectoryFilter{Stage: StageProfessional, OffersAdvice: true}, true},
 	} {

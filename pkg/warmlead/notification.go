@@ -86,6 +86,13 @@ const (
 	FactOrgInvitation FactKind = "org_invitation"
 )
 
+// Facts only org insights count (insights.go).
+const (
+	FactPostingClosed FactKind = "posting_closed" // Posting
+	FactReferral      FactKind = "referral"       // a link, on creation and as its clicks change
+	FactMemberJoined  FactKind = "member_joined"  // Membership
+)
+
 // People facts (docs/people.md).
 const (
 	FactAdvice       FactKind = "advice"       // a request in its current status
@@ -102,6 +109,9 @@ type Fact struct {
 	Advice       *AdviceRequest // FactAdvice
 	Introduction *Introduction  // FactIntroduction
 	Invitation   *OrgInvitation // FactOrgInvitation
+	// Org insights (insights.go).
+	Referral   *Referral  // FactReferral
+	Membership *OrgMember // FactMemberJoined
 }
 
 // FanoutStore is what the notifier needs from storage: who is in a
@@ -118,4 +128,6 @@ type FanoutStore interface {
 	// PutNotifications writes notifications, idempotently: writing one
 	// again changes nothing a member sees.
 	PutNotifications(ctx context.Context, ns []*Notification) error
+	// Org insights' counters (insights.go).
+	InsightCounter
 }
