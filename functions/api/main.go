@@ -32,7 +32,7 @@ func run(ctx context.Context, getenv func(string) string) error {
 	}
 	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL")}
 	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
-		Postings: store, Referrals: store, Interests: store, Notifications: store, Advice: store, Introductions: store, Directory: store, Insights: store})
+		Postings: store, Referrals: store, Interests: store, Notifications: store, Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
 	debug.SetGCPercent(gcPercent)
 	lambda.StartWithOptions(httpadapter.NewV2(handler).ProxyWithContext, lambda.WithContext(ctx))
 	return nil

@@ -37,7 +37,8 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 
 	it := &interestItem{PK: interestPK, SK: interestSK, Type: typeInterest, PostingID: postingID, MemberID: callerID,
 		MemberName: profile.Name, Message: message, PosterID: p.PosterID, OrgID: p.OrgID,
-		Chain: []string{p.PosterID}, ChainNames: []string{""}, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second)}
+		Chain: []string{p.PosterID}, ChainNames: []string{""}, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second),
+		GSI1PK: memberInterestsGSI1(callerID), GSI1SK: postingID}
 	var counted []string
 	if link != nil {
 		it.ReferralToken, it.Chain, it.ChainNames = link.Token, link.Chain, link.ChainNames

@@ -269,3 +269,20 @@ func insightMarkerKey(orgID, fact string) (pk, sk string) {
 func insightClicksKey(orgID, token string) (pk, sk string) {
 	return "INSIGHTCLICKS#" + orgID + "#" + token, "CLICKS"
 }
+
+// Your data (docs/people.md, "Your data"): an interest is also listed under
+// its member, so deleting a member finds their interests in others'
+// postings.
+//
+//	item                  PK                     SK                    GSI1PK / GSI1SK
+//	interest              POSTING#<p>            INTEREST#<m>          INTERESTS#<m> / <p>
+//	anonymised interest   POSTING#<p>            INTEREST#~<random>    (none)
+
+// memberInterestsGSI1 lists a member's interests.
+func memberInterestsGSI1(memberID string) string { return "INTERESTS#" + memberID }
+
+// anonymousInterestKey addresses a deleted member's interest, kept so the
+// posting's counts stay right.
+func anonymousInterestKey(postingID, random string) (pk, sk string) {
+	return "POSTING#" + postingID, interestPrefix + "~" + random
+}

@@ -50,6 +50,10 @@ type interestItem struct {
 	OrgID         string   `dynamodbav:"OrgID"`
 	CreatedAt     string   `dynamodbav:"CreatedAt"`
 	ExpiresAt     int64    `dynamodbav:"ExpiresAt,omitempty"`
+	// GSI1 lists a member's interests (INTERESTS#<m> / <posting>), so
+	// DELETE /me finds them without a Scan (docs/people.md, "Your data").
+	GSI1PK string `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK string `dynamodbav:"GSI1SK,omitempty"`
 }
 
 func (it *interestItem) interest() *warmlead.Interest {

@@ -24,7 +24,7 @@ func newAPI(t testing.TB, opts ...samtemplate.Option) (*apigwtest.Client, *teste
 }
 
 func services(store *dynamo.Store) httpapi.Services {
-	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store, Advice: store, Introductions: store, Directory: store, Insights: store}
+	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store, Advice: store, Introductions: store, Directory: store, Insights: store, Account: store}
 }
 
 // testConfig is the deployment the tests pretend to be.

@@ -133,6 +133,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	addPeopleRoutes(api, svc)
 	// --- Org insights and your data (insights.go, account.go) ---
 	addInsightRoutes(api, logger, svc)
+	addAccountRoutes(api, logger, svc)
 
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.

@@ -36,6 +36,7 @@ type Services struct {
 	// The directory, org insights and a member's own data (docs/people.md).
 	Directory warmlead.DirectoryService
 	Insights  warmlead.InsightService
+	Account   warmlead.AccountService
 }
 
 // Config is what the API needs to know about where it is deployed.
