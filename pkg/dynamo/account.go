@@ -229,7 +229,7 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 				case typ == typePosting: // closed, no longer the member's
 					postings[pk.Value] = true
 					a := anonymise(av, m)
-					if a["Status"].(*types.AttributeValueMemberS).Value == string(warmlead.StatusOpen) {
+					if st, _ := a["Status"].(*types.AttributeValueMemberS); st != nil && st.Value == string(warmlead.StatusOpen) {
 						a["Status"], a["CloseReason"] = attrS(string(warmlead.StatusClosed)), attrS("poster left Warmlead")
 						for _, g := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
 							delete(a, g)
