@@ -33,7 +33,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 	cfg := httpapi.Config{PublicBaseURL: getenv("PUBLIC_BASE_URL"), SignIn: httpapi.SignInConfigFrom(getenv),
 		UnsubscribeSecret: []byte(getenv("UNSUBSCRIBE_SECRET"))}
 	handler := httpapi.NewServer(logger, cfg, httpapi.Services{Members: store, Orgs: store, Connections: store,
-		Postings: store, Referrals: store, Interests: store, Notifications: store, FollowUps: store, Settings: store})
+		Postings: store, Referrals: store, Interests: store, Notifications: store, FollowUps: store, Settings: store,
+		Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
 	debug.SetGCPercent(gcPercent)
 	// gateway, not httpadapter directly: it keeps header values whole.
 	lambda.StartWithOptions(gateway.New(handler).Proxy, lambda.WithContext(ctx))

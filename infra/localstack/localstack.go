@@ -204,7 +204,8 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	defer mailStack.stop()
 	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn, UnsubscribeSecret: mailStack.unsubscribeSecret},
 		httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
-			Interests: store, Notifications: store, FollowUps: store, Settings: store})
+			Interests: store, Notifications: store, FollowUps: store, Settings: store,
+			Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
 	// are still announced.

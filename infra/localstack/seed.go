@@ -16,6 +16,9 @@ type Services interface {
 	warmlead.ConnectionService
 	warmlead.PostingService
 	warmlead.ReferralService
+	// People (seed_people.go).
+	warmlead.AdviceService
+	warmlead.IntroductionService
 }
 
 // demoMembers are the people of the demo: an alumni association's admin, a
@@ -64,6 +67,9 @@ func Seed(ctx context.Context, s Services) (*Demo, error) {
 		}
 	}
 	if err := seedDiscovery(ctx, s); err != nil { // seed_discovery.go
+		return nil, err
+	}
+	if err := seedPeople(ctx, s); err != nil { // seed_people.go
 		return nil, err
 	}
 	samLink, _, err := s.CreateReferral(ctx, "sam", dataJob.ID, "")

@@ -61,9 +61,9 @@ var templateBreakages = []breakage{
 	{"no make target", []edit{{"\n  NotifierFunction:\n", "\n  NotifierFn:\n"}}, buildCheck, "no target build-NotifierFn"},
 	{"not built by make", []edit{{"      BuildMethod: makefile\n    Properties:\n      CodeUri: .\n      Description: The Warmlead", "      BuildMethod: go1.x\n    Properties:\n      CodeUri: .\n      Description: The Warmlead"}}, buildCheck, `ApiFunction: Metadata.BuildMethod is "go1.x"`},
 	// 2. least privilege
-	{"missing action", []edit{{"                - dynamodb:ConditionCheckItem\n", ""}}, policyCheck, "ApiFunction: lacks dynamodb:ConditionCheckItem on !GetAtt Table.Arn, which it needs: ConnectionService.RequestConnection"},
+	{"missing action", []edit{{"                - dynamodb:ConditionCheckItem\n", ""}}, policyCheck, "ApiFunction: lacks dynamodb:ConditionCheckItem on !GetAtt Table.Arn, which it needs: AccountService.DeleteMember, AdviceService.RequestAdvice"},
 	{"unused action", []edit{{"                  - dynamodb:BatchWriteItem\n", "                  - dynamodb:BatchWriteItem\n                  - dynamodb:Scan\n"}}, policyCheck, "NotifierFunction: grants dynamodb:Scan (NotifierRole.Policies[0].Statement[0]), which nothing the function does needs"},
-	{"any table", []edit{{"                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n", "                - dynamodb:ConditionCheckItem\n              Resource:\n                - \"*\"\n"}}, policyCheck, "ApiFunction: grants dynamodb:BatchGetItem, dynamodb:ConditionCheckItem, dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query, dynamodb:UpdateItem on *"},
+	{"any table", []edit{{"                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n", "                - dynamodb:ConditionCheckItem\n              Resource:\n                - \"*\"\n"}}, policyCheck, "ApiFunction: grants dynamodb:BatchGetItem, dynamodb:BatchWriteItem, dynamodb:ConditionCheckItem, dynamodb:DeleteItem, dynamodb:GetItem, dynamodb:PutItem, dynamodb:Query, dynamodb:UpdateItem on *"},
 	{"no index grant", []edit{{"                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n                - !Sub \"${Table.Arn}/index/*\"\n", "                - dynamodb:ConditionCheckItem\n              Resource:\n                - !GetAtt Table.Arn\n"}}, policyCheck, "ApiFunction: its code queries an index, but dynamodb:Query is not granted on !Sub ${Table.Arn}/index/*"},
 	{"stream reads anywhere", []edit{{"                Resource: !GetAtt Table.StreamArn\n", "                Resource: \"*\"\n"}}, policyCheck, "NotifierFunction: grants dynamodb:DescribeStream, dynamodb:GetRecords, dynamodb:GetShardIterator on * "},
 	{"no dead-letter grant", []edit{{"                Action: sqs:SendMessage\n", "                Action: sqs:GetQueueUrl\n"}}, policyCheck, "NotifierFunction: lacks sqs:SendMessage on !GetAtt NotifierFailures.Arn"},
@@ -78,8 +78,8 @@ var templateBreakages = []breakage{
 	{"LATEST", []edit{{"StartingPosition: TRIM_HORIZON", "StartingPosition: LATEST"}}, streamCheck, "StartingPosition is LATEST"},
 	{"no destination", []edit{{"                Destination: !GetAtt NotifierFailures.Arn\n", ""}}, streamCheck, "DestinationConfig.OnFailure.Destination is <nil>"},
 	{"destination not a queue", []edit{{"Destination: !GetAtt NotifierFailures.Arn", "Destination: !GetAtt UserPool.Arn"}}, streamCheck, "want !GetAtt <Queue>.Arn of an AWS::SQS::Queue"},
-	{"filter drops a fact", []edit{{`["Posting","Interest","Connection","OrgInvitation"]`, `["Posting","Interest","OrgInvitation"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
-	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection","OrgInvitation"]`, `["Posting","Interest","Connection","OrgInvitation","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
+	{"filter drops a fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation","Referral","OrgMember"]`, `["Posting","Interest","AdviceRequest","Introduction","OrgInvitation","Referral","OrgMember"]`}}, streamCheck, `FilterCriteria drops item type "Connection"`},
+	{"filter admits a non-fact", []edit{{`["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation","Referral","OrgMember"]`, `["Posting","Interest","Connection","AdviceRequest","Introduction","OrgInvitation","Referral","OrgMember","Notification"]`}}, streamCheck, `FilterCriteria admits item type "Notification"`},
 	{"filter narrows further", []edit{{`'{"dynamodb":{"NewImage"`, `'{"eventName":["INSERT"],"dynamodb":{"NewImage"`}}, streamCheck, "want exactly " + typeFilterShape},
 	{"no filter", []edit{{"            FilterCriteria:\n", "            FilterCriteriaOff:\n"}}, streamCheck, "no FilterCriteria.Filters"},
 	// 4. table
@@ -169,8 +169,8 @@ var codeBreakages = []struct {
 	check checkFunc
 	want  string
 }{
-	{"new fact type", "stream.go", edit{"\tcase typeConnection:\n", "\tcase typeReferral:\n\t\treturn nil, nil\n\tcase typeConnection:\n"},
-		streamCheck, `FilterCriteria drops item type "Referral", which DecodeRecord turns into facts`},
+	{"new fact type", "stream.go", edit{"\tcase typeConnection:\n", "\tcase typeIdempotency:\n\t\treturn nil, nil\n\tcase typeConnection:\n"},
+		streamCheck, `FilterCriteria drops item type "Idempotency", which DecodeRecord turns into facts`},
 	{"notifier deletes", "notifications.go", edit{"func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {\n",
 		"func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {\n\ts.prune(ctx)\n"},
 		policyCheck, "NotifierFunction: lacks dynamodb:DeleteItem on !GetAtt Table.Arn, which it needs: FanoutStore.PutNotifications"},

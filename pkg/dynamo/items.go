@@ -15,6 +15,7 @@ type memberItem struct {
 	Stage     string   `dynamodbav:"Stage"`
 	Interests []string `dynamodbav:"Interests"`
 	Location  string   `dynamodbav:"Location"`
+	Directory string   `dynamodbav:"Directory,omitempty"`
 	CreatedAt string   `dynamodbav:"CreatedAt"`
 	UpdatedAt string   `dynamodbav:"UpdatedAt"`
 }
@@ -27,6 +28,7 @@ func (it *memberItem) member() *warmlead.Member {
 		Stage:     warmlead.Stage(it.Stage),
 		Interests: it.Interests,
 		Location:  it.Location,
+		Directory: warmlead.DirectoryVisibility(it.Directory),
 		CreatedAt: parseTime(it.CreatedAt),
 		UpdatedAt: parseTime(it.UpdatedAt),
 	}

@@ -151,6 +151,72 @@ func inboxKey(memberID, notificationID string) (pk, sk string) {
 // inboxStateKey addresses a member's read watermark.
 func inboxStateKey(memberID string) (pk, sk string) { return "INBOX#" + memberID, inboxStateSK }
 
+// People: advice offers, informational-interview requests, introductions
+// (docs/table.md, "People").
+//
+//	item                  PK                      SK                     GSI1PK / GSI1SK                GSI2PK / GSI2SK
+//	advice offer          MEMBER#<m>              OFFER
+//	offer in an org       ORGOFFERS#<o>           <m>
+//	accepted this month   MEMBER#<m>              ADVICEMONTH#<yyyy-mm>
+//	advice request        ADVICE#<id>             REQUEST                ADVREQ#<requester> / <created>#<id>   ADVFOR#<advisor> / <created>#<id>
+//	open pair lock        ADVICEPAIR#<req>#<adv>  PAIR
+//	introduction          INTRO#<id>              INTRO                  INTROS#<requester> / <created>#<id>   INTROBY#<introducer> / <created>#<id>
+//
+// A held, unthanked request also sits in GSI3 under HELD#<yyyy-mm-dd> (the
+// day it was marked held, UTC), sorted by <held_at>#<id>; thanking removes it.
+const (
+	typeOffer         = "Offer"
+	typeOrgOffer      = "OrgOffer"
+	typeAdviceMonth   = "AdviceMonth"
+	typeAdviceRequest = "AdviceRequest"
+	typeAdvicePair    = "AdvicePair"
+	typeIntroduction  = "Introduction"
+	offerSK           = "OFFER"
+)
+
+// offerKey addresses a member's advice offer.
+func offerKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, offerSK }
+
+// orgOfferKey addresses an organisation's index entry for a member's offer.
+func orgOfferKey(orgID, memberID string) (pk, sk string) { return "ORGOFFERS#" + orgID, memberID }
+
+// adviceMonthKey addresses how many requests an advisor accepted in a month.
+func adviceMonthKey(memberID, month string) (pk, sk string) {
+	return "MEMBER#" + memberID, "ADVICEMONTH#" + month
+}
+
+// adviceRequestKey addresses an informational-interview request.
+func adviceRequestKey(id string) (pk, sk string) { return "ADVICE#" + id, "REQUEST" }
+
+// adviceRequesterGSI1 lists the requests a member sent.
+func adviceRequesterGSI1(memberID string) string { return "ADVREQ#" + memberID }
+
+// adviceAdvisorGSI2 lists the requests a member received.
+func adviceAdvisorGSI2(memberID string) string { return "ADVFOR#" + memberID }
+
+// adviceHeldGSI3 lists requests marked held on a day and not yet thanked.
+func adviceHeldGSI3(day string) string { return "HELD#" + day }
+
+// advicePairKey addresses the lock that allows one open request per pair.
+func advicePairKey(requester, advisor string) (pk, sk string) {
+	return "ADVICEPAIR#" + requester + "#" + advisor, "PAIR"
+}
+
+// introductionKey addresses a warm introduction.
+func introductionKey(id string) (pk, sk string) { return "INTRO#" + id, "INTRO" }
+
+// introRequesterGSI1 lists the introductions a member asked for.
+func introRequesterGSI1(memberID string) string { return "INTROS#" + memberID }
+
+// introIntroducerGSI2 lists the introductions a member was asked to make.
+func introIntroducerGSI2(memberID string) string { return "INTROBY#" + memberID }
+
+// introTargetGSI3 lists the introductions forwarded to a member.
+func introTargetGSI3(memberID string) string { return "INTROTO#" + memberID }
+
+// introCreditKey counts the introductions a member made that were accepted.
+func introCreditKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, "INTROCREDIT" }
+
 // Organisations and consent (docs/rules.md, "Organisations and consent").
 // A pending invitation sits in its organisation's partition, next to the
 // memberships (archiving reads an organisation's invitations there), and
@@ -277,4 +343,51 @@ func searchCountKey(memberID string) (pk, sk string) { return "MEMBER#" + member
 // alertEntryKey files a saved search under one alert key.
 func alertEntryKey(alertKey, memberID, id string) (pk, sk string) {
 	return "ALERT#" + alertKey, memberID + "#" + id
+}
+
+// Org insights (docs/people.md, "Org insights"): counters per organisation
+// per day and running totals, written by the notifier; markers make each
+// counted fact count once.
+//
+//	item                  PK                          SK
+//	day counters          INSIGHTS#<o>                DAY#<yyyy-mm-dd>
+//	running totals        INSIGHTS#<o>                NOW
+//	counted-fact marker   INSIGHTMARK#<o>#<fact>      MARK        (expires after 7 days)
+//	link's counted clicks INSIGHTCLICKS#<o>#<token>   CLICKS
+const (
+	typeInsightDay    = "InsightDay"
+	typeInsightNow    = "InsightNow"
+	typeInsightMarker = "InsightMarker"
+	typeInsightClicks = "InsightClicks"
+)
+
+// insightDayKey addresses an organisation's counters for a day.
+func insightDayKey(orgID, day string) (pk, sk string) { return "INSIGHTS#" + orgID, "DAY#" + day }
+
+// insightNowKey addresses an organisation's running totals; "NOW" sorts
+// after every "DAY#…", so one Query reads a day range and the totals.
+func insightNowKey(orgID string) (pk, sk string) { return "INSIGHTS#" + orgID, "NOW" }
+
+// insightMarkerKey addresses the marker of a counted fact.
+func insightMarkerKey(orgID, fact string) (pk, sk string) {
+	return "INSIGHTMARK#" + orgID + "#" + fact, "MARK"
+}
+
+// insightClicksKey addresses how many of a link's clicks were counted.
+func insightClicksKey(orgID, token string) (pk, sk string) {
+	return "INSIGHTCLICKS#" + orgID + "#" + token, "CLICKS"
+}
+
+// Your data (docs/people.md, "Your data"): an interest is also listed under
+// its member, so deleting a member finds their interests in others'
+// postings.
+//
+//	item                  PK                     SK                    GSI1PK / GSI1SK
+//	interest              POSTING#<p>            INTEREST#<m>          INTERESTS#<m> / <created>#<p> (memberInterestsGSI1, above)
+//	anonymised interest   POSTING#<p>            INTEREST#~<random>    (none)
+
+// anonymousInterestKey addresses a deleted member's interest, kept so the
+// posting's counts stay right.
+func anonymousInterestKey(postingID, random string) (pk, sk string) {
+	return "POSTING#" + postingID, interestPrefix + "~" + random
 }

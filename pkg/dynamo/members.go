@@ -36,6 +36,12 @@ func (s *Store) PutMember(ctx context.Context, m *warmlead.Member) (*warmlead.Me
 	u = set(u, "Interests", interests)
 	u = set(u, "Location", m.Location)
 	u = set(u, "UpdatedAt", now)
+	// An absent directory setting keeps the stored one (orgs when new).
+	if m.Directory != "" {
+		u = set(u, "Directory", string(m.Directory))
+	} else {
+		u = u.Set(expression.Name("Directory"), expression.IfNotExists(expression.Name("Directory"), expression.Value(string(warmlead.DirectoryOrgs))))
+	}
 	u = u.Set(expression.Name("CreatedAt"), expression.IfNotExists(expression.Name("CreatedAt"), expression.Value(now)))
 	e := update(u, nil)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{

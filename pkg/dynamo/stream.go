@@ -37,7 +37,7 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 			return nil, fmt.Errorf("posting record without id or poster")
 		}
 		if !insert || it.Status != string(warmlead.StatusOpen) {
-			return nil, nil // edits and closings notify nobody
+			return postingChangedFact(&it, insert), nil // org insights count closings; nobody is notified
 		}
 		return &warmlead.Fact{Kind: warmlead.FactNewPosting, Posting: it.posting()}, nil
 	case typeInterest:
@@ -67,6 +67,10 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 		case it.Status == string(warmlead.ConnectionAccepted) && it.Owner == it.RequesterID:
 			return &warmlead.Fact{Kind: warmlead.FactConnectionAccepted, Connection: it.connection()}, nil
 		}
+	case typeReferral, typeOrgMember: // org insights (insights_stream.go)
+		return decodeInsightFact(typ.Value, image, insert)
+	case typeAdviceRequest, typeIntroduction:
+		return decodePeopleFact(typ.Value, image)
 	case typeOrgInvitation: // organisations and consent (org_consent.go)
 		var it orgInvitationItem
 		if err := unmarshalFact(image, &it); err != nil {

@@ -25,7 +25,7 @@ func newAPI(t testing.TB, opts ...samtemplate.Option) (*apigwtest.Client, *teste
 
 func services(store *dynamo.Store) httpapi.Services {
 	return httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store, Interests: store, Notifications: store,
-		FollowUps: store, Settings: store}
+		FollowUps: store, Settings: store, Advice: store, Introductions: store, Directory: store, Insights: store, Account: store}
 }
 
 // testConfig is the deployment the tests pretend to be.

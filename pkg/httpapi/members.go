@@ -19,11 +19,12 @@ func (stage) Schema(huma.Registry) *huma.Schema {
 }
 
 type profileBody struct {
-	Name      string   `json:"name" minLength:"1" maxLength:"100" example:"Dana Ortiz" doc:"Display name."`
-	Headline  string   `json:"headline,omitempty" maxLength:"200" example:"Career changer: teacher to UX research"`
-	Stage     stage    `json:"stage" example:"career_changer"`
-	Interests []string `json:"interests,omitempty" maxItems:"20" example:"[\"ux research\",\"data\"]" doc:"Fields of work (each 1-50 characters); when set, only leads in these fields are notified."`
-	Location  string   `json:"location,omitempty" maxLength:"100" example:"Lyon, France"`
+	Name      string              `json:"name" minLength:"1" maxLength:"100" example:"Dana Ortiz" doc:"Display name."`
+	Headline  string              `json:"headline,omitempty" maxLength:"200" example:"Career changer: teacher to UX research"`
+	Stage     stage               `json:"stage" example:"career_changer"`
+	Interests []string            `json:"interests,omitempty" maxItems:"20" example:"[\"ux research\",\"data\"]" doc:"Fields of work (each 1-50 characters); when set, only leads in these fields are notified."`
+	Location  string              `json:"location,omitempty" maxLength:"100" example:"Lyon, France"`
+	Directory directoryVisibility `json:"directory,omitempty" doc:"Who sees you in your organisations' directories; absent keeps the current setting (orgs for a new profile)."`
 }
 
 type memberJSON struct {
@@ -33,6 +34,7 @@ type memberJSON struct {
 	Stage     string    `json:"stage"`
 	Interests []string  `json:"interests"`
 	Location  string    `json:"location"`
+	Directory string    `json:"directory" example:"orgs" doc:"Who sees you in your organisations' directories."`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -50,7 +52,7 @@ func toMemberJSON(m *warmlead.Member) memberJSON {
 		interests = []string{}
 	}
 	return memberJSON{ID: m.ID, Name: m.Name, Headline: m.Headline, Stage: string(m.Stage),
-		Interests: interests, Location: m.Location, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		Interests: interests, Location: m.Location, Directory: string(m.Directory), CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 type putMeInput struct {
@@ -70,7 +72,7 @@ func handlePutMe(logger *slog.Logger, members warmlead.MemberService, settings w
 	return func(ctx context.Context, in *putMeInput) (*memberOutput, error) {
 		m, created, err := members.PutMember(ctx, &warmlead.Member{
 			ID: caller(ctx), Name: in.Body.Name, Headline: in.Body.Headline, Stage: warmlead.Stage(in.Body.Stage),
-			Interests: in.Body.Interests, Location: in.Body.Location,
+			Interests: in.Body.Interests, Location: in.Body.Location, Directory: warmlead.DirectoryVisibility(in.Body.Directory),
 		})
 		if err != nil {
 			return nil, fail(ctx, logger, err)

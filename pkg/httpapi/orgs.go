@@ -66,12 +66,6 @@ func toOrgMemberJSON(m *warmlead.OrgMember) orgMemberJSON {
 	return orgMemberJSON{OrgID: m.OrgID, MemberID: m.MemberID, Role: orgRole(m.Role), JoinedAt: m.JoinedAt}
 }
 
-// orgMemberPageJSON is one page of an organisation's members.
-type orgMemberPageJSON struct {
-	Items      []orgMemberJSON `json:"items"`
-	NextCursor *string         `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`
-}
-
 type createOrgInput struct {
 	Body orgBody
 }
@@ -100,15 +94,6 @@ type removeOrgMemberInput struct {
 	MemberID string `path:"member_id" maxLength:"128" doc:"The member to remove; your own id to leave."`
 }
 
-type listOrgMembersInput struct {
-	ID string `path:"id" doc:"The organisation's id."`
-	PageParams
-}
-
-type orgMemberPageOutput struct {
-	Body orgMemberPageJSON
-}
-
 func handleCreateOrg(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *createOrgInput) (*orgOutput, error) {
 	return func(ctx context.Context, in *createOrgInput) (*orgOutput, error) {
 		o, err := orgs.CreateOrg(ctx, caller(ctx), &warmlead.Org{Name: in.Body.Name, Kind: warmlead.OrgKind(in.Body.Kind)})
@@ -135,19 +120,5 @@ func handleRemoveOrgMember(logger *slog.Logger, orgs warmlead.OrgService) func(c
 			return nil, fail(ctx, logger, err)
 		}
 		return nil, nil
-	}
-}
-
-func handleListOrgMembers(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *listOrgMembersInput) (*orgMemberPageOutput, error) {
-	return func(ctx context.Context, in *listOrgMembersInput) (*orgMemberPageOutput, error) {
-		pg, err := orgs.ListOrgMembers(ctx, caller(ctx), in.ID, in.request())
-		if err != nil {
-			return nil, fail(ctx, logger, err)
-		}
-		out := &orgMemberPageOutput{Body: orgMemberPageJSON{Items: make([]orgMemberJSON, len(pg.Items)), NextCursor: nextCursor(pg.Next)}}
-		for i, m := range pg.Items {
-			out.Body.Items[i] = toOrgMemberJSON(m)
-		}
-		return out, nil
 	}
 }

@@ -280,7 +280,7 @@ func TestOrgMembersPageOnceEachWithSealedCursors(t *testing.T) {
 		env.Calls.Reset()
 		res := api.Do(t, apigwtest.Request{Method: "GET", Path: path, Member: "bob"})
 		wantStatus(t, "page", res, 200)
-		if n := env.Calls.String(); n != "GetItem=1 Query=1" {
+		if n := env.Calls.String(); n != "BatchGetItem=1 GetItem=1 Query=1" {
 			t.Errorf("a page made %s", n)
 		}
 		var page orgMemberPage

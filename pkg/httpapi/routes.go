@@ -50,8 +50,11 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 			"invite another admin and wait for them to accept, or archive the organisation."},
 		handleRemoveOrgMember(logger, svc.Orgs))
 	register(api, huma.Operation{OperationID: "list-org-members", Method: http.MethodGet, Path: "/orgs/{id}/members", Security: private,
-		Summary: "An organisation's members", Tags: []string{"Organisations"},
-		Description: "Members only, in order of member id."}, handleListOrgMembers(logger, svc.Orgs))
+		Summary: "An organisation's directory", Tags: []string{"Organisations"},
+		Description: "Members only, in order of member id, with each member's name, headline, stage, interests and whether they offer advice. " +
+			"Searchable (q) and filterable (stage, offers_advice). Each member's directory setting is honoured: orgs (every fellow member), " +
+			"connections (only your accepted connections), hidden (only the organisation's admins); admins see everyone, you always see yourself."},
+		handleListOrgDirectory(logger, svc.Directory))
 	// Organisations and consent: invitations, step-down, archive, /me lists.
 	addConsentRoutes(api, logger, svc)
 
@@ -147,6 +150,12 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 
 	// --- Saved searches (searches.go) ---
 	addSearchRoutes(api, svc)
+
+	// --- People: advice offers, informational interviews, introductions (people.go) ---
+	addPeopleRoutes(api, svc)
+	// --- Org insights and your data (insights.go, account.go) ---
+	addInsightRoutes(api, logger, svc)
+	addAccountRoutes(api, logger, svc)
 
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
 	// use these twins (no authorizer); they only ever see public leads.

@@ -38,6 +38,13 @@ type Services struct {
 	FollowUps     warmlead.FollowUpService
 	Settings      warmlead.SettingsService
 	SavedSearches warmlead.SavedSearchService // nil: Postings, if it keeps saved searches too
+	// People (docs/people.md).
+	Advice        warmlead.AdviceService
+	Introductions warmlead.IntroductionService
+	// The directory, org insights and a member's own data (docs/people.md).
+	Directory warmlead.DirectoryService
+	Insights  warmlead.InsightService
+	Account   warmlead.AccountService
 }
 
 // Config is what the API needs to know about where it is deployed.

@@ -62,6 +62,9 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 		return err
 	}
 	n, err := h.notify(ctx, fact)
+	if err == nil { // org insights (insights.go)
+		err = h.countInsights(ctx, fact, r)
+	}
 	if err == nil {
 		h.logger.InfoContext(ctx, "notified", "fact", fact.Kind, "sequence", r.Change.SequenceNumber, "notifications", n)
 	}
@@ -96,6 +99,10 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 		c := f.Connection
 		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
 			New(warmlead.NotifyConnectionAccepted, c.RequesterID, c.RecipientID, "", "connection:"+c.ID, c.AcceptedAt)})
+	case warmlead.FactAdvice:
+		return h.advice(ctx, f.Advice)
+	case warmlead.FactIntroduction:
+		return h.introduction(ctx, f.Introduction)
 	case warmlead.FactOrgInvitation: // organisations and consent (org_invitation.go)
 		return h.orgInvitation(ctx, f.Invitation)
 	}

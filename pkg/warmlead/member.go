@@ -48,6 +48,10 @@ type Member struct {
 	Stage     Stage
 	Interests []string // fields of work; a member with interests only gets matching leads
 	Location  string
+	// Directory is who sees the member in organisation directories
+	// (directory.go); "" on PutMember keeps the stored setting (DirectoryOrgs
+	// for a new profile).
+	Directory DirectoryVisibility
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -87,6 +91,9 @@ func (m *Member) Validate() error {
 	}
 	if utf8.RuneCountInString(m.Location) > MaxLocationLen {
 		add("body.location", "must be at most 100 characters")
+	}
+	if m.Directory != "" && !m.Directory.Valid() {
+		add("body.directory", "must be one of orgs, connections, hidden")
 	}
 	if len(m.Interests) > MaxInterests {
 		add("body.interests", "must have at most 20 items")

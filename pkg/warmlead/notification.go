@@ -19,8 +19,19 @@ const (
 	NotifyOrgInvitation NotificationType = "org_invitation"
 )
 
+// People notification types (docs/people.md).
+const (
+	NotifyAdviceRequest       NotificationType = "advice_request"
+	NotifyAdviceAccepted      NotificationType = "advice_accepted"
+	NotifyAdviceDeclined      NotificationType = "advice_declined"
+	NotifyAdviceThanks        NotificationType = "advice_thanks"
+	NotifyIntroductionRequest NotificationType = "introduction_request"
+	NotifyIntroduction        NotificationType = "introduction"
+)
+
 // NotificationTypes lists every NotificationType.
 var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
+	NotifyAdviceRequest, NotifyAdviceAccepted, NotifyAdviceDeclined, NotifyAdviceThanks, NotifyIntroductionRequest, NotifyIntroduction,
 	NotifyOrgInvitation}
 
 // Notification tells a member that something happened in their network.
@@ -82,14 +93,32 @@ const (
 	FactOrgInvitation FactKind = "org_invitation"
 )
 
+// Facts only org insights count (insights.go).
+const (
+	FactPostingClosed FactKind = "posting_closed" // Posting
+	FactReferral      FactKind = "referral"       // a link, on creation and as its clicks change
+	FactMemberJoined  FactKind = "member_joined"  // Membership
+)
+
+// People facts (docs/people.md).
+const (
+	FactAdvice       FactKind = "advice"       // a request in its current status
+	FactIntroduction FactKind = "introduction" // an introduction in its current status
+)
+
 // Fact is one thing the API wrote that someone should hear about, as read
 // back from the table's stream.
 type Fact struct {
-	Kind       FactKind
-	Posting    *Posting       // FactNewPosting
-	Interest   *Interest      // FactInterest
-	Connection *Connection    // FactConnectionRequest, FactConnectionAccepted
-	Invitation *OrgInvitation // FactOrgInvitation
+	Kind         FactKind
+	Posting      *Posting       // FactNewPosting
+	Interest     *Interest      // FactInterest
+	Connection   *Connection    // FactConnectionRequest, FactConnectionAccepted
+	Advice       *AdviceRequest // FactAdvice
+	Introduction *Introduction  // FactIntroduction
+	Invitation   *OrgInvitation // FactOrgInvitation
+	// Org insights (insights.go).
+	Referral   *Referral  // FactReferral
+	Membership *OrgMember // FactMemberJoined
 }
 
 // FanoutStore is what the notifier needs from storage: who is in a
@@ -111,4 +140,6 @@ type FanoutStore interface {
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
 	// Saved-search alerts (saved_search.go).
 	SearchAlertStore
+	// Org insights' counters (insights.go).
+	InsightCounter
 }

@@ -1,0 +1,390 @@
+package dynamo
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+var _ warmlead.AccountService = (*Store)(nil)
+
+// A member's data is found by key and index only (docs/people.md, "Your
+// data"): their partitions (MEMBER#<m>, INBOX#<m>) and the GSI partitions
+// that list what they did or were sent. Each source is read with a Query
+// per page of up to 1 MB, and written back in batches of at most 25.
+
+type itemSource struct {
+	index      string // "" = the table
+	pkAttr, pk string
+}
+
+// memberSources are where a member's items are listed.
+func memberSources(m string) []itemSource {
+	mp, _ := memberKey(m)
+	ip, _ := inboxKey(m, "")
+	orgs, _ := memberOrgsGSI1(m, "")
+	invites, _ := memberInvitesGSI1(m, "", "")
+	return []itemSource{
+		{"", "PK", mp}, {"", "PK", ip},
+		{indexByOwner, "GSI1PK", orgs}, {indexByOwner, "GSI1PK", invites},
+		{indexByOwner, "GSI1PK", posterGSI1(m)}, {indexByOwner, "GSI1PK", memberInterestsGSI1(m)},
+		{indexByOwner, "GSI1PK", referrerGSI1(m)},
+		{indexByOwner, "GSI1PK", adviceRequesterGSI1(m)}, {indexFeed, "GSI2PK", adviceAdvisorGSI2(m)},
+		{indexByOwner, "GSI1PK", introRequesterGSI1(m)}, {indexFeed, "GSI2PK", introIntroducerGSI2(m)}, {indexField, "GSI3PK", introTargetGSI3(m)},
+	}
+}
+
+// eachItem calls fn with every item of a source, a Query page at a time.
+func (s *Store) eachItem(ctx context.Context, src itemSource, fn func([]map[string]types.AttributeValue) error) error {
+	q := &dynamodb.QueryInput{TableName: aws.String(s.table), KeyConditionExpression: aws.String("#pk = :pk"),
+		ExpressionAttributeNames: map[string]string{"#pk": src.pkAttr}, ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(src.pk)}}
+	if src.index != "" {
+		q.IndexName = aws.String(src.index)
+	}
+	pages := dynamodb.NewQueryPaginator(s.client, q)
+	for pages.HasMorePages() {
+		out, err := pages.NextPage(ctx)
+		if err != nil {
+			return storageError("read member data", err)
+		}
+		if err := fn(out.Items); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exportHidden are attributes that are storage, not data.
+var exportHidden = map[string]bool{"PK": true, "SK": true, "GSI1PK": true, "GSI1SK": true, "GSI2PK": true, "GSI2SK": true,
+	"GSI3PK": true, "GSI3SK": true, "GSI4PK": true, "GSI4SK": true, "GSI5PK": true, "GSI5SK": true, "Type": true}
+
+// ExportMember reads every source (one Query per source and page).
+func (s *Store) ExportMember(ctx context.Context, m string) ([]warmlead.ExportItem, error) {
+	if warmlead.ValidateMemberID(m) != nil {
+		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", m)
+	}
+	seen := map[string]bool{}
+	var out []warmlead.ExportItem
+	for _, src := range memberSources(m) {
+		err := s.eachItem(ctx, src, func(items []map[string]types.AttributeValue) error {
+			for _, av := range items {
+				k := keyString(av)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				var fields map[string]any
+				if err := attributevalue.UnmarshalMap(av, &fields); err != nil {
+					return err
+				}
+				for a := range fields {
+					if exportHidden[a] {
+						delete(fields, a)
+					}
+				}
+				out = append(out, warmlead.ExportItem{Kind: typeOf(av), Fields: fields})
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out, nil
+}
+
+// namesMember reports whether a key names the member as one of its
+// #-separated parts.
+func namesMember(v types.AttributeValue, m string) bool {
+	s, ok := v.(*types.AttributeValueMemberS)
+	if !ok {
+		return false
+	}
+	for _, part := range strings.Split(s.Value, "#") {
+		if part == m {
+			return true
+		}
+	}
+	return false
+}
+
+// anonymise rewrites an item others still need: every attribute holding
+// the member's id is emptied and its name twin (XName for XID, ChainNames
+// for Chain) becomes FormerMemberName; index attributes that list it under
+// the member are removed; a message the member wrote is removed.
+func anonymise(av map[string]types.AttributeValue, m string) map[string]types.AttributeValue {
+	out := make(map[string]types.AttributeValue, len(av))
+	for k, v := range av {
+		out[k] = v
+	}
+	former := attrS(warmlead.FormerMemberName)
+	for k, v := range av {
+		if s, ok := v.(*types.AttributeValueMemberS); ok && s.Value == m && strings.HasSuffix(k, "ID") {
+			out[k] = attrS("")
+			if _, has := av[strings.TrimSuffix(k, "ID")+"Name"]; has {
+				out[strings.TrimSuffix(k, "ID")+"Name"] = former
+			}
+			if k == "MemberID" {
+				out["Message"] = attrS("")
+			}
+		}
+		if strings.HasPrefix(k, "GSI") && strings.HasSuffix(k, "PK") && namesMember(v, m) {
+			delete(out, k)
+			delete(out, strings.TrimSuffix(k, "PK")+"SK")
+		}
+	}
+	if chain, ok := av["Chain"].(*types.AttributeValueMemberL); ok {
+		names, _ := av["ChainNames"].(*types.AttributeValueMemberL)
+		nc := make([]types.AttributeValue, len(chain.Value))
+		var nn []types.AttributeValue
+		if names != nil {
+			nn = append([]types.AttributeValue(nil), names.Value...)
+		}
+		for i, c := range chain.Value {
+			nc[i] = c
+			if s, ok := c.(*types.AttributeValueMemberS); ok && s.Value == m {
+				nc[i] = attrS("")
+				if i < len(nn) {
+					nn[i] = former
+				}
+			}
+		}
+		out["Chain"] = &types.AttributeValueMemberL{Value: nc}
+		if names != nil {
+			out["ChainNames"] = &types.AttributeValueMemberL{Value: nn}
+		}
+	}
+	return out
+}
+
+// DeleteMember deletes and anonymises, source by source (docs/people.md,
+// "Your data"). It leaves the member's organisations first (the last
+// admin of an active organisation is refused, ECONFLICT, before anything
+// else changes), and deletes the profile last, so a run that fails half
+// way can simply be run again.
+func (s *Store) DeleteMember(ctx context.Context, m string) error {
+	if warmlead.ValidateMemberID(m) != nil {
+		return warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", m)
+	}
+	orgs, _ := memberOrgsGSI1(m, "")
+	var memberships []orgMemberItem
+	if err := s.eachItem(ctx, itemSource{indexByOwner, "GSI1PK", orgs}, func(items []map[string]types.AttributeValue) error {
+		for _, av := range items {
+			var it orgMemberItem
+			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+				return err
+			}
+			memberships = append(memberships, it)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Admin memberships first: a refusal then changes nothing else.
+	sort.SliceStable(memberships, func(i, j int) bool {
+		return memberships[i].Role == string(warmlead.RoleAdmin) && memberships[j].Role != string(warmlead.RoleAdmin)
+	})
+	for _, ms := range memberships {
+		if err := s.RemoveOrgMember(ctx, m, ms.OrgID, m); err != nil && warmlead.ErrorCode(err) != warmlead.ENOTFOUND {
+			return err
+		}
+	}
+
+	var deletes []map[string]types.AttributeValue
+	var puts []map[string]types.AttributeValue
+	postings := map[string]bool{} // partitions holding others' items that may name the member
+	mp, profileSKv := memberKey(m)
+	for _, src := range memberSources(m) {
+		err := s.eachItem(ctx, src, func(items []map[string]types.AttributeValue) error {
+			for _, av := range items {
+				k := map[string]types.AttributeValue{"PK": av["PK"], "SK": av["SK"]}
+				pk, _ := av["PK"].(*types.AttributeValueMemberS)
+				sk, _ := av["SK"].(*types.AttributeValueMemberS)
+				typ := typeOf(av)
+				switch {
+				case pk.Value == mp && sk.Value == profileSKv:
+					continue // last
+				case typ == typeConnection:
+					var c connectionItem
+					if err := attributevalue.UnmarshalMap(av, &c); err != nil {
+						return err
+					}
+					deletes = append(deletes, k, key(connectionEdgeKey(c.Other, m)))
+				case typ == typeOffer:
+					var o offerItem
+					if err := attributevalue.UnmarshalMap(av, &o); err != nil {
+						return err
+					}
+					for _, org := range o.OrgIDs {
+						deletes = append(deletes, key(orgOfferKey(org, m)))
+					}
+					deletes = append(deletes, k)
+				case typ == typePosting: // closed, no longer the member's
+					postings[pk.Value] = true
+					a := anonymise(av, m)
+					if st, _ := a["Status"].(*types.AttributeValueMemberS); st != nil && st.Value == string(warmlead.StatusOpen) {
+						a["Status"], a["CloseReason"] = attrS(string(warmlead.StatusClosed)), attrS("poster left Warmlead")
+						for _, g := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
+							delete(a, g)
+						}
+					}
+					puts = append(puts, a)
+				case typ == typeInterest: // kept, under a key that does not name the member
+					a := anonymise(av, m)
+					var it interestItem
+					if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+						return err
+					}
+					postings[pk.Value] = true
+					a["PK"], a["SK"] = keyAttrs(anonymousInterestKey(it.PostingID, newID()))
+					puts = append(puts, a)
+					deletes = append(deletes, k)
+				case typ == typeReferral:
+					var r referralItem
+					if err := attributevalue.UnmarshalMap(av, &r); err != nil {
+						return err
+					}
+					ppk, _ := postingKey(r.PostingID)
+					postings[ppk] = true
+					puts = append(puts, anonymise(av, m))
+					deletes = append(deletes, key(referralByMemberKey(r.PostingID, m)))
+				case typ == typeAdviceRequest:
+					var r adviceRequestItem
+					if err := attributevalue.UnmarshalMap(av, &r); err != nil {
+						return err
+					}
+					puts = append(puts, anonymise(av, m))
+					deletes = append(deletes, key(advicePairKey(r.RequesterID, r.AdvisorID)))
+				case typ == typeIntroduction:
+					puts = append(puts, anonymise(av, m))
+				default: // the member's own: memberships left above, invitations, notifications, counters, settings
+					deletes = append(deletes, k)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	// Others' interests and links on those postings name the member as
+	// poster or on a chain: anonymised (one Query per posting, one
+	// BatchGetItem per 100 links).
+	var tokens []map[string]types.AttributeValue
+	planned := map[string]bool{}
+	for _, d := range deletes {
+		planned[keyString(d)] = true
+	}
+	for _, pp := range sortedKeys(postings) {
+		err := s.eachItem(ctx, itemSource{"", "PK", pp}, func(items []map[string]types.AttributeValue) error {
+			for _, av := range items {
+				switch typeOf(av) {
+				case typeInterest, typeReferralRef:
+					if planned[keyString(av)] || !mentions(av, m) {
+						continue
+					}
+					puts = append(puts, anonymise(av, m))
+					if tok, ok := av["Token"].(*types.AttributeValueMemberS); ok && typeOf(av) == typeReferralRef {
+						tokens = append(tokens, key(referralKey(tok.Value)))
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	links, err := s.batchGet(ctx, tokens)
+	if err != nil {
+		return storageError("read links naming the member", err)
+	}
+	done := map[string]bool{}
+	for _, p := range puts {
+		done[keyString(p)] = true
+	}
+	for _, av := range links {
+		if !done[keyString(av)] && mentions(av, m) {
+			puts = append(puts, anonymise(av, m))
+		}
+	}
+	if err := s.writeAll(ctx, puts, deletes); err != nil {
+		return err
+	}
+	return s.writeAll(ctx, nil, []map[string]types.AttributeValue{key(memberKey(m))})
+}
+
+func keyAttrs(pk, sk string) (types.AttributeValue, types.AttributeValue) {
+	return attrS(pk), attrS(sk)
+}
+
+// writeAll puts and deletes with BatchWriteItem, 25 a call (batchWrite
+// retries what is left unprocessed); deletes of one key are collapsed.
+func (s *Store) writeAll(ctx context.Context, puts, deletes []map[string]types.AttributeValue) error {
+	var reqs []types.WriteRequest
+	for _, p := range puts {
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: p}})
+	}
+	seen := map[string]bool{}
+	for _, d := range deletes {
+		if k := keyString(d); !seen[k] {
+			seen[k] = true
+			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: d}})
+		}
+	}
+	for start := 0; start < len(reqs); start += 25 {
+		if err := s.batchWrite(ctx, reqs[start:min(start+25, len(reqs))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mentions reports whether any string of an item, at any depth, is the
+// member's id or a key naming it.
+func mentions(av map[string]types.AttributeValue, m string) bool {
+	for _, v := range av {
+		if mentionsValue(v, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func mentionsValue(v types.AttributeValue, m string) bool {
+	switch x := v.(type) {
+	case *types.AttributeValueMemberS:
+		return namesMember(x, m)
+	case *types.AttributeValueMemberL:
+		for _, e := range x.Value {
+			if mentionsValue(e, m) {
+				return true
+			}
+		}
+	case *types.AttributeValueMemberM:
+		return mentions(x.Value, m)
+	case *types.AttributeValueMemberSS:
+		for _, e := range x.Value {
+			if e == m {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func sortedKeys(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

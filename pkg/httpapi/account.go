@@ -1,0 +1,64 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// Your data: export and deletion (docs/people.md, "Your data").
+
+type exportItemJSON struct {
+	Kind   string         `json:"kind" example:"Member" doc:"What it is (the stored item's type)."`
+	Fields map[string]any `json:"fields" doc:"Everything stored in it."`
+}
+
+type exportOutput struct {
+	Body struct {
+		MemberID   string           `json:"member_id"`
+		ExportedAt time.Time        `json:"exported_at"`
+		Items      []exportItemJSON `json:"items"`
+	}
+}
+
+func handleExportMe(logger *slog.Logger, svc warmlead.AccountService) func(context.Context, *struct{}) (*exportOutput, error) {
+	return func(ctx context.Context, _ *struct{}) (*exportOutput, error) {
+		items, err := svc.ExportMember(ctx, caller(ctx))
+		if err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		out := &exportOutput{}
+		out.Body.MemberID, out.Body.ExportedAt, out.Body.Items = caller(ctx), time.Now().UTC(), make([]exportItemJSON, len(items))
+		for i, it := range items {
+			out.Body.Items[i] = exportItemJSON{Kind: it.Kind, Fields: it.Fields}
+		}
+		return out, nil
+	}
+}
+
+func handleDeleteMe(logger *slog.Logger, svc warmlead.AccountService) func(context.Context, *struct{}) (*struct{}, error) {
+	return func(ctx context.Context, _ *struct{}) (*struct{}, error) {
+		if err := svc.DeleteMember(ctx, caller(ctx)); err != nil {
+			return nil, fail(ctx, logger, err)
+		}
+		return nil, nil
+	}
+}
+
+// addAccountRoutes registers GET /me/export and DELETE /me.
+func addAccountRoutes(api huma.API, logger *slog.Logger, svc Services) {
+	register(api, huma.Operation{OperationID: "export-me", Method: http.MethodGet, Path: "/me/export", Security: private,
+		Summary: "Everything Warmlead holds about you", Tags: []string{"Members"},
+		Description: "Your profile, connections, memberships, invitations, offer, informational-interview requests, introductions, postings, referral links, interests and notifications, as stored."},
+		handleExportMe(logger, svc.Account))
+	register(api, huma.Operation{OperationID: "delete-me", Method: http.MethodDelete, Path: "/me", Security: private,
+		DefaultStatus: http.StatusNoContent, Summary: "Delete your data", Tags: []string{"Members"},
+		Description: "Deletes your profile, connections (both sides), memberships, invitations, offer, notifications and counters; closes your postings; " +
+			"keeps what others need with your id removed and your name shown as \"a former member\" (your interests in their postings, requests and introductions with them, your referral links). " +
+			"409 if you are the last admin of an active organisation: make someone else admin or archive it first. Safe to repeat."},
+		handleDeleteMe(logger, svc.Account))
+}
