@@ -127,23 +127,3 @@ func (it *alertEntryItem) savedSearch() *warmlead.SavedSearch {
 	return &warmlead.SavedSearch{ID: it.SearchID, MemberID: it.MemberID, Name: it.Name, Query: it.Query.filter(),
 		Alert: warmlead.AlertCadence(it.Alert)}
 }
-
-// digestQueueItem is a match waiting for a member's daily or weekly digest
-// (docs/table.md, "Saved searches"): read by member (PK, SK begins with
-// cadence#period) or by period across members (GSI1).
-type digestQueueItem struct {
-	PK        string `dynamodbav:"PK"`
-	SK        string `dynamodbav:"SK"`
-	Type      string `dynamodbav:"Type"`
-	GSI1PK    string `dynamodbav:"GSI1PK"`
-	GSI1SK    string `dynamodbav:"GSI1SK"`
-	MemberID  string `dynamodbav:"MemberID"`
-	Cadence   string `dynamodbav:"Cadence"`
-	Period    string `dynamodbav:"Period"`
-	Kind      string `dynamodbav:"Kind"` // notification type
-	PostingID string `dynamodbav:"PostingID"`
-	ActorID   string `dynamodbav:"ActorID"`
-	Summary   string `dynamodbav:"Summary"`
-	CreatedAt string `dynamodbav:"CreatedAt"`
-	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
-}
