@@ -140,6 +140,31 @@ func anonymise(av map[string]types.AttributeValue, m string) map[string]types.At
 			delete(out, strings.TrimSuffix(k, "PK")+"SK")
 		}
 	}
+	// Lists of ids (an interest's CreditedIDs): the member's place is kept,
+	// their id emptied, so the credits taken back on withdrawal still line up.
+	if ids, ok := av["CreditedIDs"].(*types.AttributeValueMemberL); ok {
+		nl := make([]types.AttributeValue, len(ids.Value))
+		for i, c := range ids.Value {
+			nl[i] = c
+			if s, ok := c.(*types.AttributeValueMemberS); ok && s.Value == m {
+				nl[i] = attrS("")
+			}
+		}
+		out["CreditedIDs"] = &types.AttributeValueMemberL{Value: nl}
+	}
+	if ids, ok := av["CreditedIDs"].(*types.AttributeValueMemberSS); ok {
+		var nl []string
+		for _, c := range ids.Value {
+			if c != m {
+				nl = append(nl, c)
+			}
+		}
+		if len(nl) > 0 {
+			out["CreditedIDs"] = &types.AttributeValueMemberSS{Value: nl}
+		} else {
+			delete(out, "CreditedIDs")
+		}
+	}
 	if chain, ok := av["Chain"].(*types.AttributeValueMemberL); ok {
 		names, _ := av["ChainNames"].(*types.AttributeValueMemberL)
 		nc := make([]types.AttributeValue, len(chain.Value))
@@ -233,6 +258,15 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 						a["Status"], a["CloseReason"] = attrS(string(warmlead.StatusClosed)), attrS("poster left Warmlead")
 						for _, g := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
 							delete(a, g)
+						}
+						// It leaves the keyword index too (search.go), as any closed posting does.
+						var pit postingItem
+						if err := attributevalue.UnmarshalMap(av, &pit); err != nil {
+							return err
+						}
+						p := pit.posting()
+						for _, r := range s.termRemovals(warmlead.PostingTerms(p).Keys(), formatTime(p.CreatedAt), p.ID) {
+							deletes = append(deletes, r.Delete.Key)
 						}
 					}
 					puts = append(puts, a)

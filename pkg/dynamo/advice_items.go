@@ -63,6 +63,9 @@ type orgOfferItem struct {
 	Type     string `dynamodbav:"Type"`
 	OrgID    string `dynamodbav:"OrgID"`
 	MemberID string `dynamodbav:"MemberID"`
+	// Status is the offer's (open | paused), so org insights count the
+	// members with an open offer with one COUNT Query of this partition.
+	Status string `dynamodbav:"Status,omitempty"`
 }
 
 // adviceMonthItem counts the requests an advisor accepted in a calendar

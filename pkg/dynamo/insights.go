@@ -239,5 +239,32 @@ func (s *Store) OrgInsights(ctx context.Context, callerID, orgID string, r warml
 			}
 		}
 	}
+	if out.MembersWithOpenOffers, err = s.countOpenOrgOffers(ctx, orgID); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// countOpenOrgOffers counts the open offers filed under an organisation:
+// a COUNT Query of its offer index (ORGOFFERS#<o>), one entry per offerer,
+// so the cost grows with the organisation's offers, never with the table.
+func (s *Store) countOpenOrgOffers(ctx context.Context, orgID string) (int, error) {
+	pk, _ := orgOfferKey(orgID, "")
+	expr, err := expression.NewBuilder().WithKeyCondition(keyIs("PK", pk)).
+		WithFilter(expression.Name("Status").Equal(expression.Value(string(warmlead.OfferOpen)))).Build()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	pages := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: aws.String(s.table),
+		KeyConditionExpression: expr.KeyCondition(), FilterExpression: expr.Filter(), Select: types.SelectCount,
+		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()})
+	for pages.HasMorePages() {
+		res, err := pages.NextPage(ctx)
+		if err != nil {
+			return 0, storageError("count org offers", err)
+		}
+		n += int(res.Count)
+	}
+	return n, nil
 }

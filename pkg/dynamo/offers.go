@@ -67,7 +67,7 @@ func (s *Store) PutOffer(ctx context.Context, callerID string, o *warmlead.Offer
 	t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av}})
 	for _, org := range orgs {
 		pk, sk := orgOfferKey(org, callerID)
-		entry, err := attributevalue.MarshalMap(&orgOfferItem{PK: pk, SK: sk, Type: typeOrgOffer, OrgID: org, MemberID: callerID})
+		entry, err := attributevalue.MarshalMap(&orgOfferItem{PK: pk, SK: sk, Type: typeOrgOffer, OrgID: org, MemberID: callerID, Status: string(o.Status)})
 		if err != nil {
 			return nil, false, err
 		}

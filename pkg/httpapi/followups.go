@@ -30,7 +30,7 @@ func (frequency) Schema(huma.Registry) *huma.Schema {
 type touchInput struct {
 	ID   string `path:"id" maxLength:"260" doc:"The connection's id."`
 	Body *struct {
-		Note string `json:"note,omitempty" maxLength:"500" doc:"What you did (a call, a coffee); kept with the connection."`
+		Note string `json:"note,omitempty" text:"multiline" maxLength:"500" doc:"What you did (a call, a coffee); kept with the connection."`
 	}
 }
 

@@ -46,7 +46,8 @@ func bodyAt(loc, raw string) string {
 }
 
 // multiline are the fields that take several lines (docs/rules.md, "Text").
-var multiline = map[string]bool{"body.description": true, "body.how_to_apply": true, "body.note": true, "body.message": true}
+var multiline = map[string]bool{"body.description": true, "body.how_to_apply": true, "body.note": true, "body.message": true,
+	"body.pitch": true, "body.goal": true}
 
 // Issue 9 item 6: every string of every body, nested ones included, is
 // held to the text rules through the real adapter, with a 422 naming it.

@@ -42,12 +42,13 @@ type orgInsightsInput struct {
 
 type orgInsightsOutput struct {
 	Body struct {
-		OrgID        string            `json:"org_id"`
-		From         string            `json:"from"`
-		To           string            `json:"to"`
-		Totals       insightCountsJSON `json:"totals" doc:"Summed over the range."`
-		Days         []insightDayJSON  `json:"days" doc:"Days of the range on which anything was counted, in order."`
-		OpenPostings int               `json:"open_postings" doc:"Its postings open now."`
+		OrgID                 string            `json:"org_id"`
+		From                  string            `json:"from"`
+		To                    string            `json:"to"`
+		Totals                insightCountsJSON `json:"totals" doc:"Summed over the range."`
+		Days                  []insightDayJSON  `json:"days" doc:"Days of the range on which anything was counted, in order."`
+		OpenPostings          int               `json:"open_postings" doc:"Its postings open now."`
+		MembersWithOpenOffers int               `json:"members_with_open_offers" doc:"Members whose advice offer is open now."`
 	}
 }
 
@@ -65,6 +66,7 @@ func handleOrgInsights(logger *slog.Logger, svc warmlead.InsightService) func(co
 		out.Body.OrgID, out.Body.From, out.Body.To = got.OrgID, r.From, r.To
 		out.Body.Totals = toInsightCounts(got.Totals)
 		out.Body.OpenPostings = max(0, got.Now[warmlead.InsightOpenPostings])
+		out.Body.MembersWithOpenOffers = got.MembersWithOpenOffers
 		out.Body.Days = []insightDayJSON{}
 		for d, n := range got.Days {
 			out.Body.Days = append(out.Body.Days, insightDayJSON{Day: d, insightCountsJSON: toInsightCounts(n)})

@@ -18,6 +18,7 @@ type insightsResp struct {
 	Totals   map[string]int `json:"totals"`
 	Days     []map[string]any
 	Open     int `json:"open_postings"`
+	Offers   int `json:"members_with_open_offers"`
 }
 
 // drainStream runs the notifier over the whole stream from its start; run
@@ -58,8 +59,11 @@ func TestOrgInsightsCountedFromTheStream(t *testing.T) {
 	if status != 201 {
 		t.Fatalf("share = %d", status)
 	}
+	// Clicks count distinct visitors a day (docs/rules.md): an anonymous
+	// visitor opening twice and a signed-in one.
 	landing(t, api, link.Token)
 	landing(t, api, link.Token)
+	openAs(t, api, "bob", link.Token)
 	wantStatus(t, "interest", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/interest", Member: "bob",
 		Body: `{"message":"Count me in","referral_token":"` + link.Token + `"}`}), 201)
 	putOfferVia(t, api, "vera", `{"topics":["operations"],"formats":["coffee"],"monthly_capacity":2,"status":"open"}`)
@@ -74,8 +78,11 @@ func TestOrgInsightsCountedFromTheStream(t *testing.T) {
 		t.Helper()
 		env.Calls.Reset()
 		got := insightsVia(t, api, "vera", org.ID, "")
-		if n := env.Calls.String(); n != "GetItem=1 Query=1" {
-			t.Errorf("%s: GET insights made %s, want GetItem=1 Query=1", when, n)
+		if n := env.Calls.String(); n != "GetItem=1 Query=2" {
+			t.Errorf("%s: GET insights made %s, want GetItem=1 Query=2 (counters, open offers)", when, n)
+		}
+		if got.Offers != 1 {
+			t.Errorf("%s: members_with_open_offers = %d, want 1 (vera's)", when, got.Offers)
 		}
 		for k, v := range want {
 			if got.Totals[k] != v {
@@ -91,11 +98,17 @@ func TestOrgInsightsCountedFromTheStream(t *testing.T) {
 	drainStream(t, env) // every record delivered again
 	check("after redelivery", 1)
 
-	landing(t, api, link.Token)
+	openAs(t, api, "outsider", link.Token)
 	wantStatus(t, "close", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/close", Member: "vera", Body: `{"reason":"filled"}`}), 200)
 	drainStream(t, env)
 	want["clicks"] = 3
 	check("after a click and a closing", 0)
+
+	// A paused offer is not an open one.
+	putOfferVia(t, api, "vera", `{"topics":["operations"],"formats":["coffee"],"monthly_capacity":2,"status":"paused"}`)
+	if got := insightsVia(t, api, "vera", org.ID, ""); got.Offers != 0 {
+		t.Errorf("after pausing: members_with_open_offers = %d, want 0", got.Offers)
+	}
 
 	// A range before anything happened is empty.
 	if got := insightsVia(t, api, "vera", org.ID, "?from=2020-01-01&to=2020-12-31"); got.Totals["postings_posted"] != 0 || len(got.Days) != 0 {
@@ -114,4 +127,11 @@ func TestOrgInsightsCountedFromTheStream(t *testing.T) {
 	} {
 		wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID + "/insights" + q, Member: "vera"}), 422, loc)
 	}
+}
+
+// openAs opens a shared link as a signed-in member (a distinct visitor).
+func openAs(t *testing.T, api *apigwtest.Client, member, token string) {
+	t.Helper()
+	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + token, Member: member, Headers: map[string]string{"Accept": "application/json"}})
+	wantStatus(t, member+" opens the link", res, 200)
 }

@@ -48,7 +48,7 @@ func toIntroductionJSON(in *warmlead.Introduction) introductionJSON {
 type createIntroductionInput struct {
 	Body struct {
 		IntroducerID string `json:"introducer_id" minLength:"1" maxLength:"128" example:"vera" doc:"One of your accepted connections."`
-		Goal         string `json:"goal" minLength:"1" maxLength:"500" example:"I'd like to learn how people move from teaching into UX research." doc:"What you hope to learn or find; multi-line."`
+		Goal         string `json:"goal" text:"multiline" minLength:"1" maxLength:"500" example:"I'd like to learn how people move from teaching into UX research." doc:"What you hope to learn or find; multi-line."`
 		Field        string `json:"field,omitempty" maxLength:"100" example:"UX research"`
 	}
 }
@@ -66,7 +66,7 @@ type forwardIntroductionInput struct {
 	ID   string `path:"id" maxLength:"26" doc:"The introduction's id."`
 	Body struct {
 		TargetID string `json:"target_id" minLength:"1" maxLength:"128" example:"tom" doc:"One of your accepted connections."`
-		Note     string `json:"note,omitempty" maxLength:"1000" doc:"Why the two should meet; multi-line."`
+		Note     string `json:"note,omitempty" text:"multiline" maxLength:"1000" doc:"Why the two should meet; multi-line."`
 	}
 }
 

@@ -41,7 +41,7 @@ type offerBody struct {
 	Formats         []adviceFormat `json:"formats" maxItems:"4" example:"[\"video\",\"coffee\"]" doc:"How you are willing to meet."`
 	MonthlyCapacity int            `json:"monthly_capacity" minimum:"1" maximum:"20" example:"3" doc:"At most this many requests are accepted per calendar month (UTC)."`
 	Status          offerStatus    `json:"status" example:"open"`
-	Note            string         `json:"note,omitempty" maxLength:"1000" example:"Happy to talk about vet school and clinic life." doc:"Anything a requester should know; multi-line."`
+	Note            string         `json:"note,omitempty" text:"multiline" maxLength:"1000" example:"Happy to talk about vet school and clinic life." doc:"Anything a requester should know; multi-line."`
 }
 
 type offerJSON struct {
@@ -153,7 +153,7 @@ func handleListOffers(svc warmlead.AdviceService) func(context.Context, *listOff
 
 type adviceRequestBody struct {
 	AdvisorID string       `json:"advisor_id" minLength:"1" maxLength:"128" example:"vera" doc:"The advisor: a member with an open offer you may see."`
-	Pitch     string       `json:"pitch" minLength:"1" maxLength:"2000" example:"I'm a biology student thinking about veterinary medicine..." doc:"Who you are and what you want to learn; multi-line."`
+	Pitch     string       `json:"pitch" text:"multiline" minLength:"1" maxLength:"2000" example:"I'm a biology student thinking about veterinary medicine..." doc:"Who you are and what you want to learn; multi-line."`
 	Questions []string     `json:"questions,omitempty" maxItems:"12" example:"[\"What surprised you in your first year?\"]" doc:"Up to 12 questions you prepared, each up to 300 characters."`
 	Format    adviceFormat `json:"format" example:"coffee" doc:"One of the formats the advisor offers."`
 }
@@ -208,7 +208,7 @@ type adviceIDInput struct {
 type acceptAdviceInput struct {
 	ID   string `path:"id" maxLength:"26" doc:"The request's id."`
 	Body *struct {
-		Message       string      `json:"message,omitempty" maxLength:"2000" doc:"Your answer; multi-line."`
+		Message       string      `json:"message,omitempty" text:"multiline" maxLength:"2000" doc:"Your answer; multi-line."`
 		ProposedTimes []time.Time `json:"proposed_times,omitempty" maxItems:"5" doc:"Times you propose (RFC 3339)."`
 	}
 }
@@ -216,14 +216,14 @@ type acceptAdviceInput struct {
 type messageInput struct {
 	ID   string `path:"id" maxLength:"26" doc:"The request's id."`
 	Body *struct {
-		Message string `json:"message,omitempty" maxLength:"2000" doc:"Multi-line."`
+		Message string `json:"message,omitempty" text:"multiline" maxLength:"2000" doc:"Multi-line."`
 	}
 }
 
 type thankInput struct {
 	ID   string `path:"id" maxLength:"26" doc:"The request's id."`
 	Body struct {
-		Message string `json:"message" minLength:"1" maxLength:"2000" doc:"Your thanks; multi-line."`
+		Message string `json:"message" text:"multiline" minLength:"1" maxLength:"2000" doc:"Your thanks; multi-line."`
 	}
 }
 

@@ -70,6 +70,9 @@ type OrgInsights struct {
 	Totals map[string]int            // day counters summed over the range
 	Days   map[string]map[string]int // per day that had any
 	Now    map[string]int            // running totals
+	// MembersWithOpenOffers counts the organisation's offers that are open
+	// now (read from its offer index, docs/people.md "Org insights").
+	MembersWithOpenOffers int
 }
 
 // InsightService reads insights.
