@@ -58,7 +58,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: every CONTRACT §5 number in one table (also written to .cache/bench.txt)
+## bench: every BENCHMARKS.md number in one table (also written to .cache/bench.txt)
 BENCH := -run '^$$' -benchmem -count=1 -timeout 30m
 bench:
 	@mkdir -p .cache

@@ -1,6 +1,6 @@
 // Package benchtable reads `go test -bench` output and prints Warmlead's
 // benchmark table (make bench): each row a measurement, its baseline from
-// the same run, their ratio and the goal from CONTRACT §5.
+// the same run, their ratio and the goal from BENCHMARKS.md.
 package benchtable
 
 import (

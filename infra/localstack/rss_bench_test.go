@@ -23,7 +23,7 @@ import (
 // serves the API (make run's binary: gateway, API handler, stream pump)
 // while 100 clients call it at once: creates, browses and landing pages.
 // Lambda runs one request per instance, so this bounds the API function's
-// memory from above (goal ≤ 64 MiB, CONTRACT §5). The process runs with the
+// memory from above (goal ≤ 64 MiB, BENCHMARKS.md). The process runs with the
 // function's GOMEMLIMIT from template.yaml. Workload: each client creates
 // leads (2 KB descriptions), browses a default page of 20 and opens a
 // landing page, 10 requests each, all 100 at once.

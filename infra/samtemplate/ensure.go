@@ -82,7 +82,7 @@ type Option func(*TableDef)
 
 // WithoutStream creates the table without its stream. Benchmarks use it:
 // DynamoDB Local's writes slow down as stream records accumulate in the
-// process (CONTRACT §7), which AWS's do not, so a stream would measure the
+// process (docs/platform.md), which AWS's do not, so a stream would measure the
 // emulator rather than the code.
 func WithoutStream() Option {
 	return func(d *TableDef) { d.StreamSpecification = StreamSpecification{} }

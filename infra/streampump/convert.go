@@ -19,7 +19,7 @@ const (
 // ConvertRecord turns one record returned by the DynamoDB Streams API into
 // the record Lambda hands a function subscribed to the stream. It is the
 // only converter in the project: dynamodbstreams types, dynamodb types and
-// events types are three distinct Go types (CONTRACT §7), and keeping the
+// events types are three distinct Go types (docs/platform.md), and keeping the
 // mapping in one place keeps the local path and the Lambda path identical.
 //
 // Everything the record says is kept as it is, including what DynamoDB

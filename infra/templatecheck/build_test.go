@@ -15,7 +15,7 @@ import (
 	"github.com/warmlead/warmlead/infra/samtemplate"
 )
 
-// What every function is built as (CONTRACT.md §5, §6).
+// What every function is built as (BENCHMARKS.md, §6).
 const (
 	wantRuntime     = "provided.al2023"
 	wantArch        = "arm64"

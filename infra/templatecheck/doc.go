@@ -1,6 +1,6 @@
 // Package templatecheck holds tests that keep template.yaml, the SAM
 // template describing the cloud stack, in step with the code and with the
-// contract (CONTRACT.md §4, §6). It has no code of its own: everything is in
+// contract (README.md, "Deploy"). It has no code of its own: everything is in
 // its tests, which need no database.
 //
 // The template is read with infra/samtemplate (a plain YAML decode that

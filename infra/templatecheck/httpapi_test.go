@@ -9,7 +9,7 @@ import (
 )
 
 // wantIdentitySource is where the JWT authorizer finds the token
-// (CONTRACT.md §2: Authorization: Bearer <JWT>).
+// (README.md, "Sign-in": Authorization: Bearer <JWT>).
 const wantIdentitySource = "$request.header.Authorization"
 
 // checkHTTPAPI checks that the template has one HTTP API whose default

@@ -11,7 +11,7 @@ import (
 	"github.com/warmlead/warmlead/infra/samtemplate"
 )
 
-// Bounds of the stream event source's retries (CONTRACT.md §4, §6:
+// Bounds of the stream event source's retries (README.md, "Deploy":
 // bounded retries, then the on-failure destination).
 const (
 	minRetryAttempts = 1

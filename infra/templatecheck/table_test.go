@@ -7,7 +7,7 @@ import (
 	"github.com/warmlead/warmlead/infra/samtemplate"
 )
 
-// What the table must be (CONTRACT.md §6, pkg/dynamo/keys.go).
+// What the table must be (README.md, "Deploy", pkg/dynamo/keys.go).
 const (
 	wantTTLAttribute  = "ExpiresAt"
 	wantStreamView    = "NEW_IMAGE"

@@ -22,7 +22,7 @@ import (
 // DynamoDB Local state. The API path starts from the JSON event Lambda
 // would deliver (decoded as the runtime does), runs the adapter and the
 // handler, and encodes the response. Reported: median latency of each and
-// their ratio (goal ≤ 1.3, CONTRACT §5). Tables have no stream, so
+// their ratio (goal ≤ 1.3, BENCHMARKS.md). Tables have no stream, so
 // DynamoDB Local does not slow down as the benchmark writes.
 
 func BenchmarkCreatePostingAPIvsSDK(b *testing.B) {

@@ -48,7 +48,7 @@ func (a *fuzzAPI) do(t *testing.T, req apigwtest.Request) apigwtest.Response {
 	return res
 }
 
-// checkProblem asserts what every client error promises (CONTRACT §3): an
+// checkProblem asserts what every client error promises (docs/rules.md): an
 // RFC 9457 problem with its status and a title, and for a 422 the field at
 // fault named as a location in the body.
 func checkProblem(t *testing.T, res apigwtest.Response, reqBody string) {

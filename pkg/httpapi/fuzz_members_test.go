@@ -9,7 +9,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// wireProfile is a PUT /me body as CONTRACT §3 describes it.
+// wireProfile is a PUT /me body as docs/rules.md describes it.
 type wireProfile struct {
 	Name      string   `json:"name"`
 	Headline  string   `json:"headline"`

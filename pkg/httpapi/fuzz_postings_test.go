@@ -13,7 +13,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// wirePosting is a posting body as CONTRACT §3 describes it, decoded here
+// wirePosting is a posting body as docs/rules.md describes it, decoded here
 // independently of the server's types.
 type wirePosting struct {
 	Title         string        `json:"title"`

@@ -63,7 +63,7 @@ func hostileRequests(tb testing.TB, api *apigwtest.Client) map[string]apigwtest.
 // response) with the garbage collector off, so the heap after the request
 // bounds its high-water mark from above: nothing allocated was freed.
 // Reported: the largest such peak over all hostile requests (goal ≤ 64 MiB,
-// CONTRACT §5) and the heap before it (the API at rest), plus the largest
+// BENCHMARKS.md) and the heap before it (the API at rest), plus the largest
 // problem body.
 func BenchmarkHostilePeakHeap(b *testing.B) {
 	api, _ := newAPI(b)

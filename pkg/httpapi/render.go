@@ -12,7 +12,7 @@ import (
 // template language instead of html/template: html/template evaluates
 // templates by reflection (reflect.Value.MethodByName), which stops the
 // linker from dropping unused methods and added 3.4 MB to the API function
-// — past its 12 MB budget (CONTRACT §5) and into every cold start. The
+// — past its 12 MB budget (BENCHMARKS.md) and into every cold start. The
 // pages only ever put plain text into element content and double-quoted
 // attributes, where html.EscapeString is the complete escaping, so a
 // smaller tool does the same job safely.

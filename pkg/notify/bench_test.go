@@ -22,7 +22,7 @@ const fanoutRecipients = 10000
 // BatchWriteItem calls (25 notifications each) — the floor any fan-out
 // pays. The table has no stream (samtemplate.WithoutStream): DynamoDB
 // Local slows down as stream records pile up, which would measure the
-// emulator. Reported: wall time of each, their ratio (goal ≤ 1.2, CONTRACT §5)
+// emulator. Reported: wall time of each, their ratio (goal ≤ 1.2, BENCHMARKS.md)
 // and the notifier's calls per fan-out by operation.
 func BenchmarkFanout10k(b *testing.B) {
 	env := testenv.New(b, samtemplate.WithoutStream())
@@ -68,7 +68,7 @@ func BenchmarkFanout10k(b *testing.B) {
 // into the table (the edges ConnectedMembers reads). Going through
 // RequestConnection and AcceptConnection would cost 2n transactions and 4n
 // stream records before measuring anything, and DynamoDB Local slows down as
-// stream records pile up (CONTRACT §7).
+// stream records pile up (docs/platform.md).
 func writeNetwork(b *testing.B, env *testenv.Env, poster string, n int) {
 	b.Helper()
 	var batch []types.WriteRequest

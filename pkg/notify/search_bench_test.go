@@ -21,7 +21,7 @@ import (
 // intern") against 100,000 stored alerting saved searches of which 10
 // match, side by side with the same against 1,000 (10 matching). The
 // searches are written straight into their alert partitions with
-// BatchWriteItem (tables without a stream, CONTRACT §7). Reported: wall
+// BatchWriteItem (tables without a stream, docs/platform.md). Reported: wall
 // time and DynamoDB calls of each; the ratio should stay near 1, since a
 // posting reads only the partitions its own words and attributes name.
 func BenchmarkSearchAlertMatch(b *testing.B) {

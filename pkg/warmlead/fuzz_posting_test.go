@@ -16,7 +16,7 @@ import (
 // stored lead), so it must be idempotent, or an unrelated edit would change
 // fields; the field of work must come out in the one form browse filters
 // and interests match on; and every rule broken is named as a body field,
-// as the API reports it (CONTRACT §3).
+// as the API reports it (docs/rules.md).
 func FuzzPostingNormalize(f *testing.F) {
 	f.Add("Junior data analyst", "Help with survey data.", "  Data   Science ", " sql ", "EUR", "2027-01-11", 1800.0, 2200.0, int64(30*24*3600))
 	f.Add(" ", "", "DATA", "", "eur", "2027-02-30", -1.0, 0.5, int64(-1))

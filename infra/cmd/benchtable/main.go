@@ -1,6 +1,6 @@
 // Command benchtable turns `go test -bench` output (stdin) into the one
 // table make bench prints: every row a measurement beside its baseline from
-// the same run, the ratio, and the goal from CONTRACT §5. Keep the rows and
+// the same run, the ratio, and the goal from BENCHMARKS.md. Keep the rows and
 // their format stable: BENCHMARKS.md is compared run to run.
 package main
 
