@@ -30,8 +30,9 @@ func memberSources(m string) []itemSource {
 	ip, _ := inboxKey(m, "")
 	orgs, _ := memberOrgsGSI1(m, "")
 	invites, _ := memberInvitesGSI1(m, "", "")
+	mail, _ := mailSentKey(m, "") // the email-sent markers (docs/email.md)
 	return []itemSource{
-		{"", "PK", mp}, {"", "PK", ip},
+		{"", "PK", mp}, {"", "PK", ip}, {"", "PK", mail},
 		{indexByOwner, "GSI1PK", orgs}, {indexByOwner, "GSI1PK", invites},
 		{indexByOwner, "GSI1PK", posterGSI1(m)}, {indexByOwner, "GSI1PK", memberInterestsGSI1(m)},
 		{indexByOwner, "GSI1PK", referrerGSI1(m)},
@@ -242,6 +243,15 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 						return err
 					}
 					deletes = append(deletes, k, key(connectionEdgeKey(c.Other, m)))
+				case typ == typeSavedSearch: // and its entry in the alert index (search.go)
+					var ss savedSearchItem
+					if err := attributevalue.UnmarshalMap(av, &ss); err != nil {
+						return err
+					}
+					if ss.AlertKey != "" {
+						deletes = append(deletes, key(alertEntryKey(ss.AlertKey, m, ss.ID)))
+					}
+					deletes = append(deletes, k)
 				case typ == typeOffer:
 					var o offerItem
 					if err := attributevalue.UnmarshalMap(av, &o); err != nil {

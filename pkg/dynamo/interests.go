@@ -114,10 +114,13 @@ func (s *Store) countInterest(token string, delta int) types.TransactWriteItem {
 	}}
 }
 
-// updateInterest stores a repeated interest's message (one conditional
-// UpdateItem, only when it changed). The share choice stays the first one:
+// updateInterest stores a repeated interest's new message (one conditional
+// UpdateItem, only when one was sent and it changed). The share choice stays the first one:
 // the chain was told (or not) when the interest was made.
 func (s *Store) updateInterest(ctx context.Context, it *interestItem, message string) (*warmlead.Interest, error) {
+	if message == "" || it.Message == message { // a repeat without a message keeps the one sent
+		return it.interest(), nil
+	}
 	if it.Message == message {
 		return it.interest(), nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 
@@ -207,6 +208,12 @@ const (
 // notification's key derives from its fact and recipient, so a retry or a
 // replay overwrites it with the same content.
 func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {
+	// A member who deleted their data is an empty id on what others keep
+	// (docs/people.md, "Your data"): nobody to tell.
+	ns = slices.DeleteFunc(slices.Clone(ns), func(n *warmlead.Notification) bool { return n.RecipientID == "" })
+	if len(ns) == 0 {
+		return nil
+	}
 	batches := make(chan []types.WriteRequest)
 	errs := make(chan error, batchWriteWorkers)
 	var wg sync.WaitGroup

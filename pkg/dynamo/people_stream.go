@@ -17,6 +17,9 @@ func decodePeopleFact(typ string, image map[string]types.AttributeValue) (*warml
 		if err := unmarshalFact(image, &it); err != nil {
 			return nil, err
 		}
+		if it.ID != "" && it.Status != "" && (it.RequesterID == "" || it.AdvisorID == "") {
+			return nil, nil // anonymised when a member deleted their data (docs/people.md): nothing to tell
+		}
 		if it.ID == "" || it.RequesterID == "" || it.AdvisorID == "" || it.Status == "" {
 			return nil, fmt.Errorf("advice request record without id, members or status")
 		}
@@ -25,6 +28,9 @@ func decodePeopleFact(typ string, image map[string]types.AttributeValue) (*warml
 		var it introductionItem
 		if err := unmarshalFact(image, &it); err != nil {
 			return nil, err
+		}
+		if it.ID != "" && it.Status != "" && (it.RequesterID == "" || it.IntroducerID == "") {
+			return nil, nil // anonymised when a member deleted their data (docs/people.md): nothing to tell
 		}
 		if it.ID == "" || it.RequesterID == "" || it.IntroducerID == "" || it.Status == "" {
 			return nil, fmt.Errorf("introduction record without id, members or status")

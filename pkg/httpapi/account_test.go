@@ -96,6 +96,11 @@ func TestDeleteMeLeavesNoTraceButDocumentedOnes(t *testing.T) {
 	r := requestAdviceVia(t, api, "dana", "vera")
 	wantStatus(t, "accept", api.Do(t, apigwtest.Request{Method: "POST", Path: "/advice-requests/" + r.ID + "/accept", Member: "vera"}), 200)
 	wantStatus(t, "intro", api.Do(t, apigwtest.Request{Method: "POST", Path: "/introductions", Member: "dana", Body: `{"introducer_id":"bob","goal":"Meet a chef"}`}), 201)
+	// A saved search with an alert, and email settings.
+	wantStatus(t, "saved search", api.Do(t, apigwtest.Request{Method: "POST", Path: "/me/searches", Member: "dana",
+		Body: `{"name":"Kitchens","query":{"q":"chef"},"alert":"daily"}`}), 201)
+	wantStatus(t, "settings", api.Do(t, apigwtest.Request{Method: "PUT", Path: "/me/notification-settings", Member: "dana",
+		Body: `{"email":{"new_lead":"weekly"},"keep_warm_days":30}`}), 200)
 	drainStream(t, env) // inboxes and counters
 
 	countOf := func(who, postingID string) int {

@@ -266,6 +266,13 @@ func cleanQuery(raw string) (string, []warmlead.FieldError) {
 	var fields []warmlead.FieldError
 	changed := false
 	for name, vs := range values {
+		// Every parameter takes one value: kind=job&kind=internship would
+		// otherwise read as kind=job, silently (docs/rules.md, "Query
+		// parameters").
+		if len(vs) > 1 && len(fields) < maxProblemErrors {
+			fields = append(fields, warmlead.FieldError{Location: "query." + name, Message: "must be given once"})
+			continue
+		}
 		for i, v := range vs {
 			clean, why := warmlead.CleanText(v, false)
 			if why != warmlead.TextOK {

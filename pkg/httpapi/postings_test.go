@@ -95,7 +95,7 @@ func TestCreateAndGetPostingOfEveryKind(t *testing.T) {
 		}
 		var p postingResp
 		res.JSON(t, &p)
-		if p.ID == "" || p.Kind != kind || p.PosterID != "alice" || p.Status != "open" || p.Version != 1 || p.Field != "data" {
+		if p.ID == "" || p.Kind != kind || p.PosterID != "alice" || p.Status != "open" || p.Version != 1 || p.Field != "Data" { // stored as written (docs/rules.md)
 			t.Errorf("created %+v", p)
 		}
 		if loc := res.Headers.Get("Location"); loc != "/postings/"+p.ID {

@@ -41,7 +41,7 @@ func (p *Posting) Normalize() {
 	p.Title = strings.TrimSpace(p.Title)
 	p.Description = strings.TrimSpace(p.Description)
 	p.Organization = strings.TrimSpace(p.Organization)
-	p.Field = NormalizeField(p.Field)
+	p.Field = strings.Join(strings.Fields(p.Field), " ") // as written; compared folded (docs/rules.md)
 	p.HowToApply = strings.TrimSpace(p.HowToApply)
 	if len(p.Audience) == 0 {
 		p.Audience = []Audience{AudienceAnyone}
