@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
@@ -170,6 +171,31 @@ func oneOfTypes(k string) bool {
 	return false
 }
 
+// --- GET /unsubscribe/{token}: the page a person opens from the email ---
+
+type unsubscribePageInput struct {
+	Token string `path:"token" maxLength:"1024" doc:"The signed token of the List-Unsubscribe link."`
+}
+
+// handleUnsubscribePage shows what the link would do and a button that
+// POSTs it: a GET never unsubscribes, since mail scanners open links.
+func handleUnsubscribePage(cfg *Config) func(context.Context, *unsubscribePageInput) (*rawOutput, error) {
+	return func(_ context.Context, in *unsubscribePageInput) (*rawOutput, error) {
+		_, scope, ok := warmlead.VerifyUnsubscribe(cfg.UnsubscribeSecret, in.Token)
+		if !ok {
+			return renderPage(http.StatusNotFound, "notfound.html", goneValues(cfg, "This unsubscribe link is not valid",
+				"It may have been cut when it was copied. You can change which emails you get in your notification settings."))
+		}
+		what := "emails about " + strings.ReplaceAll(scope, "_", " ")
+		if scope == warmlead.UnsubscribeAll {
+			what = "all emails from Warmlead"
+		}
+		v := goneValues(cfg, "Unsubscribe?", "Stop "+what+". Your notifications stay in your inbox on Warmlead.")
+		v["action"] = cfg.PublicBaseURL + "/unsubscribe/" + in.Token
+		return renderPage(http.StatusOK, "unsubscribe.html", v)
+	}
+}
+
 // --- POST /unsubscribe/{token} (public, RFC 8058 one-click) ---
 
 type unsubscribeInput struct {
@@ -238,6 +264,10 @@ func addFollowUpRoutes(api huma.API, cfg *Config, svc Services) {
 		Summary: "Your email settings", Tags: []string{"Notifications"}}, handleGetSettings(svc.Settings))
 	register(api, huma.Operation{OperationID: "put-notification-settings", Method: http.MethodPut, Path: "/me/notification-settings", Security: private,
 		Summary: "Change your email settings", Tags: []string{"Notifications"}}, handlePutSettings(svc.Settings))
+	register(api, huma.Operation{OperationID: "unsubscribe-page", Method: http.MethodGet, Path: "/unsubscribe/{token}",
+		Summary: "The page an email's unsubscribe link opens (HTML)", Tags: []string{"Notifications"},
+		Description: "Asks before it unsubscribes: opening a link (a mail scanner prefetching it, too) changes nothing; " +
+			"its button POSTs to the same address (docs/email.md).", Responses: htmlOnly}, handleUnsubscribePage(cfg))
 	register(api, huma.Operation{OperationID: "unsubscribe", Method: http.MethodPost, Path: "/unsubscribe/{token}",
 		Summary: "One-click unsubscribe (RFC 8058)", Tags: []string{"Notifications"},
 		Description: "The List-Unsubscribe link of an email. No sign-in: the token is signed."}, handleUnsubscribe(cfg, svc.Settings))

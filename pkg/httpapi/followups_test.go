@@ -58,6 +58,19 @@ func TestNotificationSettingsAndUnsubscribe(t *testing.T) {
 			t.Errorf("forged unsubscribe = %d %s", res.Status, res.Body)
 		}
 	}
+	// Opening the link (a person, or a mail scanner prefetching it) shows a
+	// page that asks, and changes nothing; a forged link's page says so.
+	page := api.Do(t, apigwtest.Request{Method: "GET", Path: "/unsubscribe/" + good, Headers: map[string]string{"Accept": "text/html"}})
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, `method="post"`) || !strings.Contains(page.Body, "emails about interest") {
+		t.Errorf("unsubscribe page = %d %.300s", page.Status, page.Body)
+	}
+	if bad := api.Do(t, apigwtest.Request{Method: "GET", Path: "/unsubscribe/" + forged}); bad.Status != http.StatusNotFound {
+		t.Errorf("forged unsubscribe page = %d", bad.Status)
+	}
+	api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/notification-settings", Member: "dana"}).JSON(t, &st)
+	if st.Email["interest"] != "instant" {
+		t.Fatalf("opening the unsubscribe page unsubscribed: %+v", st)
+	}
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/unsubscribe/" + good, Body: "List-Unsubscribe=One-Click",
 		Headers: map[string]string{"Content-Type": "application/x-www-form-urlencoded"}})
 	if res.Status != http.StatusOK {

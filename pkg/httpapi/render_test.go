@@ -49,6 +49,11 @@ func TestEveryPageRendersWithItsValues(t *testing.T) {
 	if _, err := executePage("notfound.html", goneValues(cfg, "h", "m")); err != nil {
 		t.Error(err)
 	}
+	unsubscribe := goneValues(cfg, "h", "m")
+	unsubscribe["action"] = "b/unsubscribe/x"
+	if _, err := executePage("unsubscribe.html", unsubscribe); err != nil {
+		t.Error(err)
+	}
 	for _, name := range []string{"signin.html", "docs.html"} {
 		v := baseValues(cfg)
 		v["title"], v["summary"] = "t", "s"
@@ -56,8 +61,8 @@ func TestEveryPageRendersWithItsValues(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if len(pages) != 6 {
-		t.Errorf("parsed %d pages, want 6 (head, foot, landing, notfound, signin, docs)", len(pages))
+	if len(pages) != 7 {
+		t.Errorf("parsed %d pages, want 7 (head, foot, landing, notfound, signin, docs, unsubscribe)", len(pages))
 	}
 }
 
