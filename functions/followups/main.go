@@ -32,7 +32,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 		return err
 	}
 	h := followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, followup.Deps{
-		Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer})
+		Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer,
+		Advisors: store}) // a hire thanks the advisors the member held conversations with
 	lambda.StartWithOptions(h.Handle, lambda.WithContext(ctx))
 	return nil
 }

@@ -242,6 +242,11 @@ func expectedNotifications(w *world, poster map[string]string) map[notif]int {
 	for p := range w.accepted {
 		exp[notif{p[0], "connection_accepted", "", p[1]}] = 1
 	}
+	if w.org != nil { // every member joined by an invitation from the owner
+		for _, m := range w.org.members[1:] {
+			exp[notif{m, "org_invitation", "", w.org.members[0]}] = 1
+		}
+	}
 	for _, in := range w.interests {
 		owners := map[string]bool{poster[in.posting]: true}
 		if byID[in.posting].org {

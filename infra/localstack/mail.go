@@ -63,7 +63,7 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 			return nil, err
 		}
 	}
-	deps := followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer}
+	deps := followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer, Advisors: store}
 	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, deps)
 	ms.sweeper = followup.NewSweeper(logger, deps)
 	return ms, nil

@@ -25,12 +25,13 @@ type dueItem struct {
 	Version   string `dynamodbav:"Version,omitempty"`
 	Frequency string `dynamodbav:"Frequency,omitempty"`
 	Period    string `dynamodbav:"Period,omitempty"`
+	RequestID string `dynamodbav:"RequestID,omitempty"`
 	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
 }
 
 func newDueItem(d *warmlead.Due) *dueItem {
 	it := &dueItem{Type: typeDue, Kind: string(d.Kind), DueAt: formatTime(d.At), PostingID: d.PostingID,
-		MemberID: d.MemberID, OtherID: d.OtherID, Frequency: string(d.Frequency), Period: d.Period,
+		MemberID: d.MemberID, OtherID: d.OtherID, Frequency: string(d.Frequency), Period: d.Period, RequestID: d.RequestID,
 		ExpiresAt: d.At.Add(dueTTL).Unix()}
 	if !d.Version.IsZero() {
 		it.Version = formatTime(d.Version)
@@ -45,6 +46,8 @@ func newDueItem(d *warmlead.Due) *dueItem {
 		ref = d.MemberID + "#" + d.OtherID + "#" + it.Version
 	case warmlead.DueDigest:
 		ref = d.MemberID + "#" + string(d.Frequency) + "#" + d.Period
+	case warmlead.DueFollowUp:
+		ref = d.RequestID
 	}
 	it.PK, it.SK = dueKey(d.At, string(d.Kind), ref)
 	return it
@@ -52,7 +55,8 @@ func newDueItem(d *warmlead.Due) *dueItem {
 
 func (it *dueItem) due() *warmlead.Due {
 	d := &warmlead.Due{At: parseTime(it.DueAt), Kind: warmlead.DueKind(it.Kind), PostingID: it.PostingID,
-		MemberID: it.MemberID, OtherID: it.OtherID, Frequency: warmlead.Frequency(it.Frequency), Period: it.Period}
+		MemberID: it.MemberID, OtherID: it.OtherID, Frequency: warmlead.Frequency(it.Frequency), Period: it.Period,
+		RequestID: it.RequestID}
 	if it.Version != "" {
 		d.Version = parseTime(it.Version)
 	}

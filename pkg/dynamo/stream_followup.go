@@ -25,6 +25,15 @@ func DecodeFollowUp(r events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error
 	}
 	insert := r.EventName == string(events.DynamoDBOperationTypeInsert)
 	switch typ.Value {
+	case typeAdviceRequest: // marked held: a thank-you reminder falls due
+		var it adviceRequestItem
+		if err := unmarshalFact(image, &it); err != nil {
+			return nil, err
+		}
+		if it.Status != string(warmlead.AdviceHeld) || it.ID == "" || it.RequesterID == "" || it.HeldAt == "" {
+			return nil, nil
+		}
+		return &warmlead.FollowUpFact{Held: it.request()}, nil
 	case typePosting:
 		var it postingItem
 		if err := unmarshalFact(image, &it); err != nil {
@@ -38,6 +47,9 @@ func DecodeFollowUp(r events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error
 		var it interestOutcomeItem
 		if err := unmarshalFact(image, &it); err != nil {
 			return nil, err
+		}
+		if it.PostingID != "" && it.MemberID == "" {
+			return nil, nil // anonymised when its member deleted their data (docs/people.md)
 		}
 		if it.PostingID == "" || it.MemberID == "" {
 			return nil, fmt.Errorf("interest record without posting or member")

@@ -117,6 +117,10 @@ func (h *StreamHandler) schedule(at time.Time) time.Time {
 func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, people map[string]*warmlead.MailRecipient, days map[string]int) ([]*warmlead.Due, error) {
 	store := h.deps.Stores.FollowUps
 	switch {
+	case f.Held != nil:
+		r := f.Held
+		return []*warmlead.Due{{At: h.schedule(r.HeldAt.Add(warmlead.FollowUpAfter)), Kind: warmlead.DueFollowUp,
+			MemberID: r.RequesterID, OtherID: r.AdvisorID, RequestID: r.ID}}, nil
 	case f.Posting != nil:
 		p := f.Posting
 		at := warmlead.LeadExpiringAt(p.ValidThrough)

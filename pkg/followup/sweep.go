@@ -89,6 +89,9 @@ func (s *Sweeper) deliver(ctx context.Context, now time.Time, ds []*warmlead.Due
 	if err := add(s.keepWarm(ctx, byKind[warmlead.DueKeepWarm])); err != nil {
 		return err
 	}
+	if err := add(s.followUps(ctx, byKind[warmlead.DueFollowUp])); err != nil {
+		return err
+	}
 	store := s.deps.Stores.FollowUps
 	if len(ns) > 0 {
 		if err := store.PutNotifications(ctx, ns); err != nil {
@@ -174,6 +177,32 @@ func (s *Sweeper) outcomePrompts(ctx context.Context, ds []*warmlead.Due) ([]*wa
 		}
 		ns = append(ns, newNotification(warmlead.NotifyOutcomePrompt, in.MemberID, in.PosterID, in.PostingID,
 			"outcome_prompt:"+in.PostingID+":"+in.MemberID, d.At))
+	}
+	return ns, nil, nil
+}
+
+// followUps reminds each requester whose conversation is still held (not
+// thanked) to thank the advisor; one reminder per request, its id derived
+// from the request.
+func (s *Sweeper) followUps(ctx context.Context, ds []*warmlead.Due) ([]*warmlead.Notification, []*warmlead.Due, error) {
+	if len(ds) == 0 {
+		return nil, nil, nil
+	}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.RequestID
+	}
+	found, err := s.deps.Stores.FollowUps.FindAdviceRequests(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ns []*warmlead.Notification
+	for _, d := range ds {
+		r := found[d.RequestID]
+		if !warmlead.FollowUpDue(r) {
+			continue // thanked already, or gone
+		}
+		ns = append(ns, newNotification(warmlead.NotifyFollowUp, r.RequesterID, r.AdvisorID, "", "follow_up:"+r.ID, d.At))
 	}
 	return ns, nil, nil
 }

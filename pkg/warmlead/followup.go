@@ -102,6 +102,7 @@ const (
 	DueOutcomePrompt DueKind = "outcome_prompt"
 	DueKeepWarm      DueKind = "keep_warm"
 	DueDigest        DueKind = "digest"
+	DueFollowUp      DueKind = "follow_up"
 )
 
 // Due is one thing the scheduler will deliver at At, written when the
@@ -115,6 +116,7 @@ type Due struct {
 	Version   time.Time // lead_expiring: the valid_through; keep_warm: the touch
 	Frequency Frequency // digest
 	Period    string    // digest
+	RequestID string    // follow_up: the informational-interview request
 }
 
 // StaleConnection is one connection a keep-warm nudge names.
@@ -161,7 +163,18 @@ type FollowUpStore interface {
 	OrgAdminIDs(ctx context.Context, orgID string) ([]string, error)
 	// PutNotifications writes notifications idempotently.
 	PutNotifications(ctx context.Context, ns []*Notification) error
+	// FindAdviceRequests reads informational-interview requests by id
+	// (missing ones are left out).
+	FindAdviceRequests(ctx context.Context, ids []string) (map[string]*AdviceRequest, error)
 }
+
+// FollowUpAfter is how long after a conversation is marked held the
+// requester is reminded to thank the advisor, if they have not
+// (docs/followups.md): "within 24 hours you should send a thank-you".
+const FollowUpAfter = 24 * time.Hour
+
+// FollowUpDue reports whether a held conversation still owes a thank-you.
+func FollowUpDue(r *AdviceRequest) bool { return r != nil && r.Status == AdviceHeld }
 
 // InterestOutcome is an interest with what became of it.
 type InterestOutcome struct {
@@ -197,6 +210,9 @@ type HeldConversations interface {
 // notice is scheduled), an interest written or given an outcome, a touch of
 // one side of an accepted connection, or a notification to email.
 type FollowUpFact struct {
+	// Held is an informational interview just marked held: a follow_up
+	// reminder to thank the advisor falls due FollowUpAfter later.
+	Held         *AdviceRequest
 	Posting      *Posting
 	Interest     *InterestOutcome
 	NewInterest  bool // Interest was just expressed (not an outcome update)
