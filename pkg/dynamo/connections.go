@@ -204,6 +204,9 @@ func (s *Store) noCooldown(from, to string) types.TransactWriteItem {
 // GSI1 with one Query, in order of the other member's id. The cursor is
 // bound to the caller and the status.
 func (s *Store) ListConnections(ctx context.Context, callerID string, status warmlead.ConnectionStatus, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Connection], error) {
+	if status == "" {
+		return s.listAllConnections(ctx, callerID, page)
+	}
 	if !status.Valid() {
 		return nil, warmlead.Invalid(warmlead.FieldError{Location: "query.status", Message: "must be one of pending, accepted"})
 	}
@@ -213,6 +216,48 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 		return nil, err
 	}
 	return decodePage(items, next, (*connectionItem).connection)
+}
+
+// listAllConnections pages through accepted connections, then pending
+// requests, each item carrying its status: at most 2 Queries a page. The
+// cursor says which list it continues ("A" or "P" before the sealed cursor
+// of that list).
+func (s *Store) listAllConnections(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Connection], error) {
+	page = page.Normalize()
+	phase, cur := "A", ""
+	if page.Cursor != "" {
+		phase, cur = page.Cursor[:1], page.Cursor[1:]
+		if (phase != "A" && phase != "P") || cur == "" && phase == "A" {
+			return nil, badCursor()
+		}
+	}
+	out := &warmlead.Page[*warmlead.Connection]{}
+	if phase == "A" {
+		pg, err := s.ListConnections(ctx, callerID, warmlead.ConnectionAccepted, warmlead.PageRequest{Limit: page.Limit, Cursor: cur})
+		if err != nil {
+			return nil, err
+		}
+		if pg.Next != "" {
+			pg.Next = "A" + pg.Next
+			return pg, nil
+		}
+		out.Items = pg.Items
+		cur = ""
+	}
+	remaining := page.Limit - len(out.Items)
+	if remaining == 0 {
+		out.Next = "P"
+		return out, nil
+	}
+	pg, err := s.ListConnections(ctx, callerID, warmlead.ConnectionPending, warmlead.PageRequest{Limit: remaining, Cursor: cur})
+	if err != nil {
+		return nil, err
+	}
+	out.Items = append(out.Items, pg.Items...)
+	if pg.Next != "" {
+		out.Next = "P" + pg.Next
+	}
+	return out, nil
 }
 
 // ConnectedMembers calls fn with the ids of memberID's connections that

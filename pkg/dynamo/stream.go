@@ -33,6 +33,11 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 		if err := unmarshalFact(image, &it); err != nil {
 			return nil, err
 		}
+		if it.ID != "" && it.PosterID == "" && it.Status != string(warmlead.StatusOpen) {
+			// Closed and anonymised when its poster deleted their data
+			// (docs/people.md): still a closing for org insights.
+			return postingChangedFact(&it, false), nil
+		}
 		if it.ID == "" || it.PosterID == "" {
 			return nil, fmt.Errorf("posting record without id or poster")
 		}
@@ -44,6 +49,9 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 		var it interestItem
 		if err := unmarshalFact(image, &it); err != nil {
 			return nil, err
+		}
+		if it.PostingID != "" && (it.MemberID == "" || it.PosterID == "") {
+			return nil, nil // anonymised when a member deleted their data (docs/people.md): nothing to tell
 		}
 		if it.PostingID == "" || it.MemberID == "" || it.PosterID == "" {
 			return nil, fmt.Errorf("interest record without posting, member or poster")

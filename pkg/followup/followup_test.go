@@ -262,6 +262,14 @@ func TestFollowUpsOverTime(t *testing.T) {
 	for _, m := range []string{"alice", "carmen", "bob"} {
 		w.wantCount(m+"'s pay_it_forward", len(w.inbox(m, warmlead.NotifyPayItForward)), 1)
 	}
+	// Bob did not share with the chain: Carmen (who passed it on) is thanked
+	// without learning who; Alice, the poster, knows him already.
+	if n := w.inbox("carmen", warmlead.NotifyPayItForward); len(n) == 1 && n[0].ActorID != "" {
+		t.Errorf("carmen's pay_it_forward names %q though bob did not share with the chain", n[0].ActorID)
+	}
+	if n := w.inbox("alice", warmlead.NotifyPayItForward); len(n) == 1 && n[0].ActorID != "bob" {
+		t.Errorf("alice's pay_it_forward names %q, want bob", n[0].ActorID)
+	}
 	w.wantCount("bob's pay-it-forward emails", len(w.mails("bob", "Pay it forward")), 1)
 	w.wantCount("emails to a bounced address", len(w.mails("carmen", ""))-before, 0)
 

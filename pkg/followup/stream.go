@@ -177,10 +177,24 @@ func (h *StreamHandler) payItForward(ctx context.Context, in *warmlead.InterestO
 	}
 	seen := map[string]bool{in.MemberID: true}
 	ns := []*warmlead.Notification{newNotification(warmlead.NotifyPayItForward, in.MemberID, in.MemberID, in.PostingID, fact, at)}
+	// The chain learns who was hired only if the member chose to share
+	// with it (docs/rules.md, "Referral chains"); the poster (the chain's
+	// first member) and the advisors they talked to know them already.
+	named := map[string]bool{}
+	if len(in.Chain) > 0 {
+		named[in.Chain[0]] = true
+	}
+	for _, id := range thanked[len(in.Chain):] {
+		named[id] = true
+	}
 	for _, id := range thanked {
 		if id != "" && !seen[id] {
 			seen[id] = true
-			ns = append(ns, newNotification(warmlead.NotifyPayItForward, id, in.MemberID, in.PostingID, fact, at))
+			actor := in.MemberID
+			if !named[id] && !in.ShareWithChain {
+				actor = ""
+			}
+			ns = append(ns, newNotification(warmlead.NotifyPayItForward, id, actor, in.PostingID, fact, at))
 		}
 	}
 	return h.deps.Stores.FollowUps.PutNotifications(ctx, ns)

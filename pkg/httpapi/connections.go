@@ -65,7 +65,7 @@ type connectionPathInput struct {
 }
 
 type listConnectionsInput struct {
-	Status connectionStatus `query:"status" default:"accepted" example:"pending" doc:"accepted connections, or pending requests (sent and received)."`
+	Status connectionStatus `query:"status" example:"pending" doc:"accepted connections, or pending requests (sent and received); without it, both (accepted first), each item with its status."`
 	PageParams
 }
 
@@ -110,11 +110,7 @@ func handleDeleteConnection(logger *slog.Logger, conns warmlead.ConnectionServic
 
 func handleListConnections(logger *slog.Logger, conns warmlead.ConnectionService) func(context.Context, *listConnectionsInput) (*connectionPageOutput, error) {
 	return func(ctx context.Context, in *listConnectionsInput) (*connectionPageOutput, error) {
-		status := warmlead.ConnectionStatus(in.Status)
-		if status == "" {
-			status = warmlead.ConnectionAccepted
-		}
-		pg, err := conns.ListConnections(ctx, caller(ctx), status, in.request())
+		pg, err := conns.ListConnections(ctx, caller(ctx), warmlead.ConnectionStatus(in.Status), in.request())
 		if err != nil {
 			return nil, fail(ctx, logger, err)
 		}

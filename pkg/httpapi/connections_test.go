@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -113,15 +114,18 @@ func TestConnectionLifecycle(t *testing.T) {
 	res = api.Do(t, apigwtest.Request{Method: "POST", Path: accept, Member: "bob"})
 	wantStatus(t, "bob accepts again", res, 200)
 
-	// Accepted is the default list.
+	// One status is one Query; without status, both (accepted, then pending).
 	for _, who := range []string{"alice", "bob"} {
 		env.Calls.Reset()
-		page := listConnectionsVia(t, api, who, "")
+		page := listConnectionsVia(t, api, who, "?status=accepted")
 		if len(page.Items) != 1 || page.Items[0].ID != c.ID || page.Items[0].Status != "accepted" {
 			t.Errorf("%s's connections = %+v", who, page.Items)
 		}
 		if n := env.Calls.String(); n != "Query=1" {
 			t.Errorf("a list made %s", n)
+		}
+		if page := listConnectionsVia(t, api, who, ""); len(page.Items) != 1 || page.Items[0].Status != "accepted" {
+			t.Errorf("%s's connections, both lists = %+v", who, page.Items)
 		}
 		if page := listConnectionsVia(t, api, who, "?status=pending"); len(page.Items) != 0 {
 			t.Errorf("%s's pending after accept = %+v", who, page.Items)
@@ -230,4 +234,49 @@ func TestConnectionsPageOnceEachWithSealedCursors(t *testing.T) {
 			wantProblem(t, api.Do(t, req), 400, "query.cursor")
 		})
 	}
+}
+
+// Without status, GET /connections lists both: accepted connections, then
+// pending requests, each marked, paged across the two lists without gaps
+// or repeats, at most 2 Queries a page.
+func TestConnectionsWithoutStatusListBoth(t *testing.T) {
+	t.Parallel()
+	api, env := newAPI(t)
+	putProfilesVia(t, api, "ana", "b1", "b2", "b3", "p1", "p2")
+	for _, m := range []string{"b1", "b2", "b3"} {
+		connectVia(t, api, "ana", m, true)
+	}
+	connectVia(t, api, "ana", "p1", false) // sent, pending
+	connectVia(t, api, "p2", "ana", false) // received, pending
+	seen := map[string]string{}
+	cursor := ""
+	for pages := 0; ; pages++ {
+		q := "?limit=2"
+		if cursor != "" {
+			q += "&cursor=" + url.QueryEscape(cursor)
+		}
+		env.Calls.Reset()
+		page := listConnectionsVia(t, api, "ana", q)
+		if n := env.Calls.Count("Query"); n > 2 {
+			t.Errorf("a page made %d Queries", n)
+		}
+		for _, c := range page.Items {
+			other := c.RecipientID
+			if other == "ana" {
+				other = c.RequesterID
+			}
+			if _, dup := seen[other]; dup {
+				t.Errorf("%s listed twice", other)
+			}
+			seen[other] = c.Status
+		}
+		if cursor = page.NextCursor; cursor == "" || pages > 5 {
+			break
+		}
+	}
+	want := map[string]string{"b1": "accepted", "b2": "accepted", "b3": "accepted", "p1": "pending", "p2": "pending"}
+	if !reflect.DeepEqual(seen, want) {
+		t.Errorf("GET /connections listed %v, want %v", seen, want)
+	}
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/connections?cursor=Xnonsense", Member: "ana"}), 400, "")
 }

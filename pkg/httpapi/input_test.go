@@ -270,6 +270,10 @@ func TestIfMatchListsSeveralETags(t *testing.T) {
 	if res := patch(`"1","2"`, "Three"); res.Status != 200 {
 		t.Errorf(`If-Match: "1","2" = %d %s`, res.Status, res.Body)
 	}
+	// Strong comparison (RFC 9110 §13.1.1): a weak or unquoted current
+	// version does not match.
+	wantProblem(t, patch(`W/"3"`, "Weak"), 412, "header.If-Match")
+	wantProblem(t, patch(`3`, "Bare"), 412, "header.If-Match")
 	if res := patch(`*`, "Four"); res.Status != 200 || res.Headers.Get("ETag") != `"4"` {
 		t.Errorf(`If-Match: * = %d %s`, res.Status, res.Body)
 	}
@@ -294,9 +298,11 @@ func TestLandingNegotiatesPerRFC9110(t *testing.T) {
 		"application/json, text/html":                                     "application/json",
 		"text/*;q=0.9, application/json;q=0.8":                            "text/html",
 		"text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8": "text/html",
-		"*/*":                "application/json",
-		"*/*, text/html;q=0": "application/json",
-		"":                   "application/json",
+		"*/*":                             "application/json",
+		"*/*, text/html;q=0":              "application/json",
+		"text/html;charset=utf-8":         "text/html", // what the page is served as
+		"application/json; charset=utf-8": "application/json",
+		"":                                "application/json",
 	} {
 		res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + ref.Token, Headers: map[string]string{"Accept": accept}})
 		if res.Status != 200 || !strings.HasPrefix(res.Headers.Get("Content-Type"), want) {

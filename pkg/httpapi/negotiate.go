@@ -9,10 +9,11 @@ import (
 )
 
 // landingTypes are what GET /r/{token} can answer, in order of preference
-// when the client has none (no Accept, or `*/*`): JSON, then the page.
+// when the client has none (no Accept, or `*/*`): JSON, then the page. Both
+// are UTF-8, so `text/html;charset=utf-8` is acceptable as it should be.
 var landingTypes = []contenttype.MediaType{
-	contenttype.NewMediaType("application/json"),
-	contenttype.NewMediaType("text/html"),
+	contenttype.NewMediaType("application/json; charset=utf-8"),
+	contenttype.NewMediaType("text/html; charset=utf-8"),
 }
 
 // negotiateHTML chooses between the landing page's HTML and JSON forms by

@@ -94,8 +94,13 @@ func parseIfMatch(h string) (ifMatch, error) {
 		return ifMatch{any: true}, nil
 	}
 	var m ifMatch
+	// If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag
+	// (W/"7") or an unquoted one never matches.
 	for _, tag := range entityTags(h) {
-		if v, err := strconv.Atoi(strings.Trim(strings.TrimPrefix(tag, "W/"), `"`)); err == nil && v >= 1 {
+		if len(tag) < 3 || tag[0] != '"' || tag[len(tag)-1] != '"' {
+			continue
+		}
+		if v, err := strconv.Atoi(tag[1 : len(tag)-1]); err == nil && v >= 1 {
 			m.versions = append(m.versions, v)
 		}
 	}

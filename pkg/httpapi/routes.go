@@ -72,7 +72,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		Description: "Either member may."}, handleDeleteConnection(logger, svc.Connections))
 	register(api, huma.Operation{OperationID: "list-connections", Method: http.MethodGet, Path: "/connections", Security: private,
 		Summary: "Your connections", Tags: []string{"Connections"},
-		Description: "Your own only, with one status, in order of the other member's id."},
+		Description: "Your own only, in order of the other member's id: with status, those of that status; without it, accepted connections then pending requests, each marked with its status."},
 		handleListConnections(logger, svc.Connections))
 
 	// --- Postings ---

@@ -83,7 +83,8 @@ type ConnectionService interface {
 	// Returns ENOTFOUND.
 	DeleteConnection(ctx context.Context, callerID, id string) error
 
-	// ListConnections pages through the caller's connections with a status,
+	// ListConnections pages through the caller's connections with a status
+	// ("" for both: accepted, then pending),
 	// in order of the other member's id. Returns EBADREQUEST (cursor),
 	// EINVALID (status).
 	ListConnections(ctx context.Context, callerID string, status ConnectionStatus, page PageRequest) (*Page[*Connection], error)

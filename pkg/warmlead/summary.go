@@ -52,6 +52,9 @@ func Summarize(n *Notification, names Names) string {
 		if n.ActorID == n.RecipientID {
 			return "Congratulations on " + lead + "! Pay it forward: open an advice offer for the people coming after you"
 		}
+		if n.ActorID == "" {
+			return "Someone you passed " + lead + " to was hired, thanks to you"
+		}
 		return actor + " was hired for " + lead + ", thanks to you"
 	case NotifyKeepWarm:
 		others := make([]string, len(n.Others))
