@@ -29,8 +29,18 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	if err != nil {
 		return nil, false, err
 	}
+	replaces := "" // the caller's revoked link, which a new one replaces
 	if lead.earlier {
-		return mine.referral(), false, nil
+		var current referralItem
+		pk, sk := referralKey(mine.Token)
+		if found, err := s.get(ctx, pk, sk, &current); err != nil {
+			return nil, false, err
+		} else if !found || !current.Revoked {
+			return mine.referral(), false, nil
+		}
+		// Taken back (docs/rules.md, "Referral chains"): sharing again
+		// makes a new link; the old one stays "no longer shared".
+		replaces = mine.Token
 	}
 	pit, parent, profile := lead.posting, lead.link, lead.profile
 	p := pit.posting()
@@ -70,9 +80,14 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		return nil, false, err
 	}
 	fresh := condition(notExists())
+	copyCond := fresh
+	if replaces != "" { // only the revoked copy read above may be replaced
+		copyCond = condition(expression.Name("Token").Equal(expression.Value(replaces)))
+	}
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
+		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: copyCond.Condition(), ExpressionAttributeNames: copyCond.Names(),
+			ExpressionAttributeValues: copyCond.Values()}},
 	}})
 	if r, ok := refused(err); ok && r.failed(1) {
 		// A concurrent request made the caller's link first: return it.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -34,7 +36,7 @@ func handleExportMe(logger *slog.Logger, svc warmlead.AccountService) func(conte
 		out := &exportOutput{}
 		out.Body.MemberID, out.Body.ExportedAt, out.Body.Items = caller(ctx), time.Now().UTC(), make([]exportItemJSON, len(items))
 		for i, it := range items {
-			out.Body.Items[i] = exportItemJSON{Kind: it.Kind, Fields: it.Fields}
+			out.Body.Items[i] = exportItemJSON{Kind: snakeCase(it.Kind), Fields: snakeKeys(it.Fields).(map[string]any)}
 		}
 		return out, nil
 	}
@@ -61,4 +63,45 @@ func addAccountRoutes(api huma.API, logger *slog.Logger, svc Services) {
 			"keeps what others need with your id removed and your name shown as \"a former member\" (your interests in their postings, requests and introductions with them, your referral links). " +
 			"409 if you are the last admin of an active organisation: make someone else admin or archive it first. Safe to repeat."},
 		handleDeleteMe(logger, svc.Account))
+}
+
+// snakeKeys gives stored attribute names the API's snake_case, at every
+// depth (the export is JSON like the rest of the API: docs/rules.md).
+func snakeKeys(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[snakeCase(k)] = snakeKeys(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = snakeKeys(e)
+		}
+		return out
+	}
+	return v
+}
+
+// snakeCase turns PostingID into posting_id, CreatedAt into created_at and
+// AdviceRequest into advice_request: a new word starts at an upper-case
+// letter that follows a lower-case one or a digit, or that begins the end
+// of an acronym (URLPath: url_path).
+func snakeCase(s string) string {
+	var b strings.Builder
+	r := []rune(s)
+	for i, c := range r {
+		upper := unicode.IsUpper(c)
+		if upper && i > 0 {
+			prev := r[i-1]
+			nextLower := i+1 < len(r) && unicode.IsLower(r[i+1])
+			if unicode.IsLower(prev) || unicode.IsDigit(prev) || (unicode.IsUpper(prev) && nextLower) {
+				b.WriteByte('_')
+			}
+		}
+		b.WriteRune(unicode.ToLower(c))
+	}
+	return b.String()
 }

@@ -115,13 +115,16 @@ func TestDeleteMeLeavesNoTraceButDocumentedOnes(t *testing.T) {
 	// Export first: everything about dana, nothing hidden in keys.
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/export", Member: "dana"})
 	wantStatus(t, "export", res, 200)
-	for _, kind := range []string{`"Member"`, `"Connection"`, `"OrgMember"`, `"OrgInvitation"`, `"Offer"`, `"Posting"`, `"Referral"`, `"Interest"`, `"AdviceRequest"`, `"Introduction"`, `"Notification"`} {
+	for _, kind := range []string{`"member"`, `"connection"`, `"org_member"`, `"org_invitation"`, `"offer"`, `"posting"`, `"referral"`, `"interest"`, `"advice_request"`, `"introduction"`, `"notification"`} {
 		if !strings.Contains(res.Body, `"kind":`+kind) {
 			t.Errorf("export lacks %s", kind)
 		}
 	}
-	if strings.Contains(res.Body, `"PK"`) || strings.Contains(res.Body, `"GSI1PK"`) {
+	if strings.Contains(res.Body, `"PK"`) || strings.Contains(res.Body, `"GSI1PK"`) || strings.Contains(res.Body, `"pk"`) {
 		t.Errorf("export shows storage keys")
+	}
+	if strings.Contains(res.Body, `"PostingID"`) || !strings.Contains(res.Body, `"posting_id"`) {
+		t.Errorf("export is not snake_case: %.400s", res.Body)
 	}
 
 	if before := whoMentions(t, env, "dana", "Dana Reyes"); len(before) < 20 {

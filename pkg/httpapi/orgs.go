@@ -56,6 +56,7 @@ type orgMemberBody struct {
 }
 
 type orgMemberJSON struct {
+	ID       string    `json:"id" doc:"The membership (<org_id>:<member_id>)."`
 	OrgID    string    `json:"org_id" example:"k3q5w7e2r4t6y8u2i4o6p8a2s4"`
 	MemberID string    `json:"member_id" example:"bob"`
 	Role     orgRole   `json:"role" example:"member"`
@@ -63,7 +64,7 @@ type orgMemberJSON struct {
 }
 
 func toOrgMemberJSON(m *warmlead.OrgMember) orgMemberJSON {
-	return orgMemberJSON{OrgID: m.OrgID, MemberID: m.MemberID, Role: orgRole(m.Role), JoinedAt: m.JoinedAt}
+	return orgMemberJSON{ID: m.OrgID + ":" + m.MemberID, OrgID: m.OrgID, MemberID: m.MemberID, Role: orgRole(m.Role), JoinedAt: m.JoinedAt}
 }
 
 type createOrgInput struct {

@@ -45,6 +45,7 @@ type offerBody struct {
 }
 
 type offerJSON struct {
+	ID                 string         `json:"id" doc:"The offer: one per member, so its member's id."`
 	MemberID           string         `json:"member_id" example:"vera"`
 	Name               string         `json:"name" example:"Vera Okafor"`
 	Headline           string         `json:"headline"`
@@ -62,7 +63,7 @@ func toOfferJSON(o *warmlead.Offer) offerJSON {
 	for i, f := range o.Formats {
 		formats[i] = adviceFormat(f)
 	}
-	return offerJSON{MemberID: o.MemberID, Name: o.Name, Headline: o.Headline, Topics: o.Topics, Formats: formats,
+	return offerJSON{ID: o.MemberID, MemberID: o.MemberID, Name: o.Name, Headline: o.Headline, Topics: o.Topics, Formats: formats,
 		MonthlyCapacity: o.MonthlyCapacity, Status: offerStatus(o.Status), Note: o.Note,
 		RemainingThisMonth: o.RemainingThisMonth, UpdatedAt: o.UpdatedAt}
 }

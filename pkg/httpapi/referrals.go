@@ -10,6 +10,7 @@ import (
 )
 
 type referralJSON struct {
+	ID          string    `json:"id" doc:"The link: its token."`
 	Token       string    `json:"token" example:"q9Xc2mLr0TbW8yZkP1aV3sNe"`
 	URL         string    `json:"url" example:"https://warmlead.example/r/q9Xc2mLr0TbW8yZkP1aV3sNe"`
 	PostingID   string    `json:"posting_id"`
@@ -27,7 +28,7 @@ type referralStatsJSON struct {
 }
 
 func (a *Config) referralJSON(r *warmlead.Referral) referralJSON {
-	return referralJSON{Token: r.Token, URL: a.linkURL(r.Token), PostingID: r.PostingID, ReferrerID: r.ReferrerID,
+	return referralJSON{ID: r.Token, Token: r.Token, URL: a.linkURL(r.Token), PostingID: r.PostingID, ReferrerID: r.ReferrerID,
 		ParentToken: r.ParentToken, Chain: r.Chain, Depth: r.Depth(), CreatedAt: r.CreatedAt}
 }
 

@@ -250,3 +250,29 @@ func TestLandingPageHTML(t *testing.T) {
 		t.Error("a member's name is not escaped")
 	}
 }
+
+// Sharing again after taking a link back gives a new link that works; the
+// old one stays "no longer shared" (docs/rules.md, "Referral chains").
+func TestSharingAgainAfterRevokingMakesANewLink(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	p := createLead(t, api, "poster", nil)
+	first, status := share(t, api, "sam", p.ID, "")
+	if status != 201 {
+		t.Fatalf("share = %d", status)
+	}
+	wantStatus(t, "revoke", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/referrals/" + first.Token, Member: "sam"}), 204)
+	again, status := share(t, api, "sam", p.ID, "")
+	if status != 201 || again.Token == first.Token {
+		t.Fatalf("sharing again = %d %+v, want a new link", status, again)
+	}
+	if _, s := landing(t, api, again.Token); s != 200 {
+		t.Errorf("the new link opens with %d", s)
+	}
+	if _, s := landing(t, api, first.Token); s != 410 {
+		t.Errorf("the revoked link opens with %d, want 410", s)
+	}
+	if same, status := share(t, api, "sam", p.ID, ""); status != 200 || same.Token != again.Token {
+		t.Errorf("a third share = %d %+v, want the new link back", status, same)
+	}
+}
