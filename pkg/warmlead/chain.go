@@ -108,6 +108,7 @@ var linkPreviewAgents = []string{
 	"google-inspectiontool", "googlebot", "bingbot", "bingpreview", "pinterestbot", "redditbot", "embedly",
 	"iframely", "mastodon/", "bluesky cardyb", "cardyb", "vkshare", "kakaotalk-scrap", "mattermost-bot",
 	"yahoo! slurp", "duckduckbot", "yandexbot", "baiduspider", "microsoftpreview", "opengraph", "bitlybot",
+	"zoombot", "viber", "snapchat", "skypebot", "google-pagerenderer", "tumblr",
 }
 
 // IsLinkPreview reports whether a User-Agent is a link-preview fetcher or

@@ -1,6 +1,7 @@
 package warmlead
 
 import (
+	"golang.org/x/text/currency"
 	"regexp"
 	"strconv"
 	"strings"
@@ -116,7 +117,7 @@ func (p *Posting) Validate(now time.Time) error {
 		if p.Pay.Max != 0 && p.Pay.Max < p.Pay.Min {
 			v.add("body.pay.max", "must not be below min")
 		}
-		if !currencyRE.MatchString(p.Pay.Currency) {
+		if _, err := currency.ParseISO(p.Pay.Currency); err != nil || !currencyRE.MatchString(p.Pay.Currency) {
 			v.add("body.pay.currency", "must be an ISO 4217 code such as EUR")
 		}
 		v.enum("body.pay.unit", oneOf(p.Pay.Unit, PayUnits), joinEnum(PayUnits))
