@@ -6,10 +6,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/warmlead/warmlead/pkg/dynamo"
@@ -34,15 +32,8 @@ func run(ctx context.Context, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
-	stores := followup.Stores{FollowUps: store, Mail: store}
-	sweeper := followup.NewSweeper(logger, followup.Deps{Stores: stores, Mailer: mailer, Composer: composer})
-	lambda.StartWithOptions(func(ctx context.Context, raw json.RawMessage) error {
-		if followup.IsSESEvent(raw) {
-			_, err := followup.Suppress(ctx, stores.Mail, raw, time.Now().UTC())
-			return err
-		}
-		_, err := sweeper.Run(ctx)
-		return err
-	}, lambda.WithContext(ctx))
+	sweeper := followup.NewSweeper(logger, followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store},
+		Mailer: mailer, Composer: composer, Advisors: store})
+	lambda.StartWithOptions(sweeper.HandleEvent, lambda.WithContext(ctx))
 	return nil
 }

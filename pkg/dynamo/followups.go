@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"strconv"
 	"time"
 
@@ -255,17 +256,18 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 		pk, sk := connectionEdgeKey(e[0], e[1])
 		// A referral credit never moves TouchedAt back; a member's own
 		// touch is recorded as it is, with its note.
-		cond := "#status = :accepted AND (attribute_not_exists(TouchedAt) OR TouchedAt < :t)"
-		update := "SET TouchedAt = :t"
-		values := map[string]types.AttributeValue{":accepted": attrS(string(warmlead.ConnectionAccepted)), ":t": attrS(formatTime(t))}
+		touchedAt := expression.Name("TouchedAt")
+		accepted := expression.Name("Status").Equal(expression.Value(string(warmlead.ConnectionAccepted)))
+		cond := accepted.And(expression.AttributeNotExists(touchedAt).Or(touchedAt.LessThan(expression.Value(formatTime(t)))))
+		u := expression.Set(touchedAt, expression.Value(formatTime(t)))
 		if explicit {
-			cond, update = "#status = :accepted", "SET TouchedAt = :t, TouchNote = :note"
-			values = map[string]types.AttributeValue{":accepted": attrS(string(warmlead.ConnectionAccepted)), ":t": attrS(formatTime(t)), ":note": attrS(note)}
+			cond, u = accepted, u.Set(expression.Name("TouchNote"), expression.Value(note))
 		}
+		e := update(u, &cond)
 		tx.add(types.TransactWriteItem{Update: &types.Update{
 			TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: aws.String(update), ConditionExpression: aws.String(cond),
-			ExpressionAttributeNames: map[string]string{"#status": "Status"}, ExpressionAttributeValues: values,
+			UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		}})
 	}
 	return s.transact(ctx, tx)
@@ -305,16 +307,18 @@ func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, o
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")
 	}
 	pk, sk := interestKey(postingID, callerID)
-	update := "SET Outcome = :o, OutcomeAt = :at"
-	if outcome == warmlead.OutcomeHired {
-		update += ", HiredAt = if_not_exists(HiredAt, :at)" // thanks go out once
+	now := expression.Value(formatTime(s.now()))
+	u := expression.Set(expression.Name("Outcome"), expression.Value(string(outcome))).Set(expression.Name("OutcomeAt"), now)
+	if outcome == warmlead.OutcomeHired { // thanks go out once
+		u = u.Set(expression.Name("HiredAt"), expression.IfNotExists(expression.Name("HiredAt"), now))
 	}
+	cond := exists()
+	e := update(u, &cond)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String(update),
-		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":o": attrS(string(outcome)), ":at": attrS(formatTime(s.now()))},
-		ReturnValues:              types.ReturnValueAllNew,
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
+		ReturnValues: types.ReturnValueAllNew,
 	})
 	if isConditionFailed(err) {
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"strings"
 	"time"
 
@@ -29,7 +30,7 @@ func (s *Store) MailRecipients(ctx context.Context, ids []string) (map[string]*w
 			keys = append(keys, key(memberKey(id)))
 		}
 	}
-	items, err := s.batchGetNamed(ctx, dedupeKeys(keys), "ID, #name, Email, EmailFreq, KeepWarmDays")
+	items, err := s.batchGetProjected(ctx, dedupeKeys(keys), "ID", "Name", "Email", "EmailFreq", "KeepWarmDays")
 	if err != nil {
 		return nil, storageError("read recipients", err)
 	}
@@ -109,7 +110,7 @@ func (s *Store) DescribeNotifications(ctx context.Context, ns []*warmlead.Notifi
 	}
 	names := warmlead.Names{Members: map[string]string{}, Postings: map[string]string{}}
 	if len(keys) > 0 {
-		items, err := s.batchGetNamed(ctx, dedupeKeys(keys), "SK, ID, #name, Title")
+		items, err := s.batchGetProjected(ctx, dedupeKeys(keys), "SK", "ID", "Name", "Title")
 		if err != nil {
 			return storageError("read names", err)
 		}
@@ -210,16 +211,18 @@ func (s *Store) PutNotificationSettings(ctx context.Context, callerID string, st
 	if len(fields) > 0 {
 		return nil, warmlead.Invalid(fields...)
 	}
-	return s.updateSettings(ctx, callerID, "SET EmailFreq = :freq, KeepWarmDays = :days", map[string]types.AttributeValue{
-		":freq": mustMarshal(freq), ":days": attrN(st.KeepWarmDays)})
+	return s.updateSettings(ctx, callerID, expression.Set(expression.Name("EmailFreq"), expression.Value(freq)).
+		Set(expression.Name("KeepWarmDays"), expression.Value(st.KeepWarmDays)))
 }
 
-func (s *Store) updateSettings(ctx context.Context, callerID, update string, values map[string]types.AttributeValue) (*warmlead.NotificationSettings, error) {
+func (s *Store) updateSettings(ctx context.Context, callerID string, u expression.UpdateBuilder) (*warmlead.NotificationSettings, error) {
 	pk, sk := memberKey(callerID)
+	cond := exists()
+	e := update(u, &cond)
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: aws.String(update), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: values, ReturnValues: types.ReturnValueAllNew,
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(), ReturnValues: types.ReturnValueAllNew,
 	})
 	if isConditionFailed(err) {
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me.")
@@ -235,17 +238,9 @@ func (s *Store) updateSettings(ctx context.Context, callerID, update string, val
 	return &st, nil
 }
 
-func mustMarshal(v any) types.AttributeValue {
-	av, err := attributevalue.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return av
-}
-
 // SetMemberEmail stores the verified address on the member's profile.
 func (s *Store) SetMemberEmail(ctx context.Context, memberID, email string) error {
-	_, err := s.updateSettings(ctx, memberID, "SET Email = :email", map[string]types.AttributeValue{":email": attrS(strings.TrimSpace(email))})
+	_, err := s.updateSettings(ctx, memberID, expression.Set(expression.Name("Email"), expression.Value(strings.TrimSpace(email))))
 	return err
 }
 
@@ -267,34 +262,6 @@ func (s *Store) Unsubscribe(ctx context.Context, memberID string, t warmlead.Not
 	for _, k := range types_ {
 		freq[string(k)] = string(warmlead.FrequencyOff)
 	}
-	_, err = s.updateSettings(ctx, memberID, "SET EmailFreq = :freq", map[string]types.AttributeValue{":freq": mustMarshal(freq)})
+	_, err = s.updateSettings(ctx, memberID, expression.Set(expression.Name("EmailFreq"), expression.Value(freq)))
 	return err
-}
-
-// batchGetNamed is batchGetProjected for projections naming reserved
-// words (#name is Name), 100 keys a call.
-func (s *Store) batchGetNamed(ctx context.Context, keys []map[string]types.AttributeValue, projection string) ([]map[string]types.AttributeValue, error) {
-	var out []map[string]types.AttributeValue
-	for start := 0; start < len(keys); start += 100 {
-		ka := types.KeysAndAttributes{Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true),
-			ProjectionExpression: aws.String(projection), ExpressionAttributeNames: map[string]string{"#name": "Name"}}
-		req := map[string]types.KeysAndAttributes{s.table: ka}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt == batchWriteAttempts {
-				return nil, errUnprocessed
-			}
-			if attempt > 0 {
-				if err := sleep(ctx, backoff(attempt-1)); err != nil {
-					return nil, err
-				}
-			}
-			res, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, res.Responses[s.table]...)
-			req = res.UnprocessedKeys
-		}
-	}
-	return out, nil
 }

@@ -9,25 +9,35 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
+// recordImage reads a stream record's new image and the item type it
+// holds ("": a removal, or an item without a Type, which no decoder reads),
+// and whether the record is an insert. Every stream decoder starts here.
+func recordImage(r events.DynamoDBEventRecord) (typ string, image map[string]types.AttributeValue, insert bool, err error) {
+	if r.EventName == string(events.DynamoDBOperationTypeRemove) || len(r.Change.NewImage) == 0 {
+		return "", nil, false, nil
+	}
+	image, err = fromStreamImage(r.Change.NewImage)
+	if err != nil {
+		return "", nil, false, fmt.Errorf("record %s: %w", r.Change.SequenceNumber, err)
+	}
+	t, _ := image["Type"].(*types.AttributeValueMemberS)
+	if t == nil {
+		return "", nil, false, nil
+	}
+	return t.Value, image, r.EventName == string(events.DynamoDBOperationTypeInsert), nil
+}
+
 // DecodeRecord turns a stream record, as Lambda delivers it, into the fact
 // it records, or nil for records that are no fact (other item types,
 // removals, edits). Only this package knows item shapes, so the notifier
 // asks here. A record that claims a fact's type but cannot be read is an
 // error: the notifier reports it as a batch item failure.
 func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
-	if r.EventName == string(events.DynamoDBOperationTypeRemove) || len(r.Change.NewImage) == 0 {
-		return nil, nil
+	typ, image, insert, err := recordImage(r)
+	if typ == "" || err != nil {
+		return nil, err
 	}
-	image, err := fromStreamImage(r.Change.NewImage)
-	if err != nil {
-		return nil, fmt.Errorf("record %s: %w", r.Change.SequenceNumber, err)
-	}
-	typ, _ := image["Type"].(*types.AttributeValueMemberS)
-	if typ == nil {
-		return nil, nil
-	}
-	insert := r.EventName == string(events.DynamoDBOperationTypeInsert)
-	switch typ.Value {
+	switch typ {
 	case typePosting:
 		var it postingItem
 		if err := unmarshalFact(image, &it); err != nil {
@@ -76,9 +86,9 @@ func DecodeRecord(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
 			return &warmlead.Fact{Kind: warmlead.FactConnectionAccepted, Connection: it.connection()}, nil
 		}
 	case typeReferral, typeOrgMember: // org insights (insights_stream.go)
-		return decodeInsightFact(typ.Value, image, insert)
+		return decodeInsightFact(typ, image, insert)
 	case typeAdviceRequest, typeIntroduction:
-		return decodePeopleFact(typ.Value, image)
+		return decodePeopleFact(typ, image)
 	case typeOrgInvitation: // organisations and consent (org_consent.go)
 		var it orgInvitationItem
 		if err := unmarshalFact(image, &it); err != nil {

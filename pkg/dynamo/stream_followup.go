@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -12,19 +11,11 @@ import (
 // record (nil: nothing). Its switch lists exactly the item types the
 // FollowupsFunction's stream filter admits (template.yaml).
 func DecodeFollowUp(r events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error) {
-	if r.EventName == string(events.DynamoDBOperationTypeRemove) || len(r.Change.NewImage) == 0 {
-		return nil, nil
+	typ, image, insert, err := recordImage(r)
+	if typ == "" || err != nil {
+		return nil, err
 	}
-	image, err := fromStreamImage(r.Change.NewImage)
-	if err != nil {
-		return nil, fmt.Errorf("record %s: %w", r.Change.SequenceNumber, err)
-	}
-	typ, _ := image["Type"].(*types.AttributeValueMemberS)
-	if typ == nil {
-		return nil, nil
-	}
-	insert := r.EventName == string(events.DynamoDBOperationTypeInsert)
-	switch typ.Value {
+	switch typ {
 	case typeAdviceRequest: // marked held: a thank-you reminder falls due
 		var it adviceRequestItem
 		if err := unmarshalFact(image, &it); err != nil {

@@ -25,8 +25,8 @@ type Deps struct {
 	Stores   Stores
 	Mailer   warmlead.Mailer
 	Composer *mail.Composer
-	// Advisors is the extension point for informational interviews: who
-	// a hired member held conversations with (nil: nobody yet).
+	// Advisors tells who a hired member held informational interviews
+	// with, to thank them too (nil: nobody).
 	Advisors warmlead.HeldConversations
 	Now      func() time.Time // the clock; tests control it
 }

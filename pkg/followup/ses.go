@@ -94,3 +94,15 @@ func Suppress(ctx context.Context, store warmlead.MailStore, raw json.RawMessage
 	}
 	return n, nil
 }
+
+// HandleEvent is the scheduled function's one entry point: an SES bounce
+// or complaint event (routed by EventBridge) suppresses its addresses;
+// anything else (the schedule's own event) runs a sweep.
+func (s *Sweeper) HandleEvent(ctx context.Context, raw json.RawMessage) error {
+	if IsSESEvent(raw) {
+		_, err := Suppress(ctx, s.deps.Stores.Mail, raw, s.deps.now())
+		return err
+	}
+	_, err := s.Run(ctx)
+	return err
+}
