@@ -246,7 +246,7 @@ Warmlead is running on %[1]s   (Ctrl-C stops everything)
   sign-in:  %[2]s   (OpenID Connect provider: discovery at %[2]s/.well-known/openid-configuration)
   referral: %[1]s/r/%[3]s   (open it in a browser: shared by Dev, via Sam;
             "I'm interested" signs you in: choose a demo member, e.g. Carmen Ruiz)
-  token:    make token NAME=alice      (demo members: alice, bob, carmen, dev, sam)
+  token:    make token NAME=alice      (demo members: alice, bob, carmen, dev, sam, nadia, grace, hugo, ines)
 
   TOKEN=$(make -s token NAME=alice)
   curl -s -H "Authorization: Bearer $TOKEN" %[1]s/me

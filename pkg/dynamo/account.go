@@ -68,7 +68,7 @@ var exportHidden = map[string]bool{"PK": true, "SK": true, "GSI1PK": true, "GSI1
 // ExportMember reads every source (one Query per source and page).
 func (s *Store) ExportMember(ctx context.Context, m string) ([]warmlead.ExportItem, error) {
 	if warmlead.ValidateMemberID(m) != nil {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", m)
+		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No such member.")
 	}
 	seen := map[string]bool{}
 	var out []warmlead.ExportItem
@@ -197,7 +197,7 @@ func anonymise(av map[string]types.AttributeValue, m string) map[string]types.At
 // way can simply be run again.
 func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	if warmlead.ValidateMemberID(m) != nil {
-		return warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", m)
+		return warmlead.Errorf(warmlead.ENOTFOUND, "No such member.")
 	}
 	orgs, _ := memberOrgsGSI1(m, "")
 	var memberships []orgMemberItem

@@ -65,7 +65,7 @@ func (s *Store) PutMember(ctx context.Context, m *warmlead.Member) (*warmlead.Me
 // FindMemberByID reads a profile with one GetItem. Returns ENOTFOUND.
 func (s *Store) FindMemberByID(ctx context.Context, id string) (*warmlead.Member, error) {
 	if warmlead.ValidateMemberID(id) != nil {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", id)
+		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No such member.")
 	}
 	pk, sk := memberKey(id)
 	var it memberItem
@@ -74,7 +74,7 @@ func (s *Store) FindMemberByID(ctx context.Context, id string) (*warmlead.Member
 		return nil, storageError("get member", err)
 	}
 	if !found {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No member with id %q.", id)
+		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "No such member.")
 	}
 	return it.member(), nil
 }

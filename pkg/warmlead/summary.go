@@ -42,8 +42,8 @@ func Summarize(n *Notification, names Names) string {
 		return "Someone you passed " + lead + " to expressed interest in it: your referral counts"
 	case NotifyConnectionRequest:
 		return actor + " asked to connect with you"
-	case NotifyConnectionAccepted:
-		return actor + " accepted your connection request"
+	case NotifyConnectionAccepted: // an accept, or a held conversation or an introduction that connected you
+		return "You and " + actor + " are now connected"
 	case NotifyLeadExpiring:
 		return "Your lead " + lead + " expires in 3 days: extend it or close it"
 	case NotifyOutcomePrompt:
