@@ -120,13 +120,13 @@ func functionEnv(table, endpoint string) []string {
 // stream-fed functions, and for any other function an empty JSON object.
 func firstRequest(name string) []byte {
 	switch name {
-	case "api":
-		b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
-		return b
 	case "notifier", "followups": // both are fed by the table's stream
 		return []byte(`{"Records":[]}`)
+	case "scheduler":
+		return []byte(`{}`)
 	}
-	return []byte(`{}`)
+	b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
+	return b
 }
 
 // startFunction starts a bootstrap under the emulator with the template's

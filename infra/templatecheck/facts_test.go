@@ -30,18 +30,33 @@ type role struct {
 	// ("" = streamDecoder); sendsMail means it may send as the SES identity.
 	decoder   string
 	sendsMail bool
+	// wiring, when set, is the package main hands its work to (main names
+	// it, and it names pkg.decl): the HTTP API's functions share one.
+	wiring string
 }
 
 // roles maps each function's logical id to its role.
 var roles = map[string]role{
-	// The API builds httpapi.Services from the store: every service.
-	"ApiFunction": {main: "functions/api", pkg: "pkg/httpapi", decl: "Services"},
+	// The HTTP API's functions (one per group of routes, pkg/httpapi's
+	// groups.go) each build httpapi.Services from the store: every service.
+	"ApiFunction":       apiRole("functions/api"),
+	"PostingsFunction":  apiRole("functions/postings"),
+	"ReferralsFunction": apiRole("functions/referrals"),
+	"MembersFunction":   apiRole("functions/members"),
+	"OrgsFunction":      apiRole("functions/orgs"),
+	"PeopleFunction":    apiRole("functions/people"),
 	// The notifier hands the store to notify.NewHandler as a FanoutStore.
 	"NotifierFunction": {main: "functions/notifier", pkg: "pkg/notify", decl: "NewHandler"},
 	// Follow-ups and email (docs/followups.md): both use the store as
 	// followup.Stores; the stream step reads the stream with DecodeFollowUp.
 	"FollowupsFunction": {main: "functions/followups", pkg: "pkg/followup", decl: "Stores", decoder: "DecodeFollowUp", sendsMail: true},
 	"SchedulerFunction": {main: "functions/scheduler", pkg: "pkg/followup", decl: "Stores", sendsMail: true},
+}
+
+// apiRole is the role of a function of the HTTP API: main hands its group
+// to functions/internal/apimain, which builds httpapi.Services.
+func apiRole(main string) role {
+	return role{main: main, pkg: "pkg/httpapi", decl: "Services", wiring: "functions/internal/apimain"}
 }
 
 // Where the code the checks read lives, relative to the module root.
@@ -131,6 +146,14 @@ func roleInterfaces(root, module string, r role, domainPkg *goPackage) (services
 	mainPkg, err := parsePackage(filepath.Join(root, r.main))
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if r.wiring != "" {
+		if !mentions(mainPkg, module+"/"+r.wiring, "Main") {
+			problems = append(problems, fmt.Sprintf("%s does not call %s.Main, so the role in facts_test.go no longer says what the function does", r.main, filepath.Base(r.wiring)))
+		}
+		if mainPkg, err = parsePackage(filepath.Join(root, r.wiring)); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	if !mentions(mainPkg, module+"/"+r.pkg, r.decl) {
 		problems = append(problems, fmt.Sprintf("%s does not use %s.%s, so the role in facts_test.go no longer says what the function does", r.main, filepath.Base(r.pkg), r.decl))

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -102,7 +103,9 @@ func fieldsOf(err error) []warmlead.FieldError {
 	return nil
 }
 
-var missingProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+var missingProperty = sync.OnceValue(func() *regexp.Regexp { // compiled on first use, not at cold start
+	return regexp.MustCompile(`^expected required property (\S+) to be present$`)
+})
 
 // normaliseProblem gives huma's own problems (validation, 413) the same
 // shape as ours: a type, the field named, and the bounds of problems.go.
@@ -125,7 +128,7 @@ func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 			continue
 		}
 		// huma reports a missing property at its parent; name the field.
-		if sub := missingProperty.FindStringSubmatch(d.Message); sub != nil {
+		if sub := missingProperty().FindStringSubmatch(d.Message); sub != nil {
 			d.Location += "." + sub[1]
 		}
 	}

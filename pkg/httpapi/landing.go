@@ -272,7 +272,11 @@ func jsonOutput(v any) (*rawOutput, error) {
 	return &rawOutput{Status: http.StatusOK, ContentType: "application/json", CacheControl: "no-store", Vary: "Accept", Body: b}, nil
 }
 
-// landingSchema documents the JSON form of the landing page.
-func landingSchema(api huma.API) *huma.Schema {
+// landingSchema documents the JSON form of the landing page, an operation
+// tagged tag; nil when api does not register that tag's operations.
+func landingSchema(api huma.API, tag string) *huma.Schema {
+	if !serves(api, tag) {
+		return nil // not this function's operation (groups.go)
+	}
 	return api.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(landingJSON{}), true, "")
 }

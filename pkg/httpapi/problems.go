@@ -113,9 +113,10 @@ func routerProblems(mux *http.ServeMux) http.Handler {
 
 // routerRecorder captures what the mux's internal handler answered.
 type routerRecorder struct {
-	header http.Header
-	status int
-	body   []byte
+	header    http.Header
+	status    int
+	body      []byte
+	unbounded bool // keep the whole body, not its first 4 kB
 }
 
 func (r *routerRecorder) Header() http.Header { return r.header }
@@ -130,7 +131,7 @@ func (r *routerRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
-	if len(r.body) < 4096 {
+	if r.unbounded || len(r.body) < 4096 {
 		r.body = append(r.body, b...)
 	}
 	return len(b), nil

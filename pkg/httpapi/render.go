@@ -6,6 +6,7 @@ import (
 	"html"
 	"io/fs"
 	"strings"
+	"sync"
 )
 
 // The landing pages are rendered by a deliberately tiny, logic-less
@@ -33,8 +34,9 @@ import (
 //go:embed pages/*.html
 var pageFiles embed.FS
 
-// pages holds every parsed page by file name.
-var pages = mustParsePages(pageFiles, "pages")
+// pages holds every parsed page by file name, parsed on first use: most
+// functions never render a page, and none should pay for it at cold start.
+var pages = sync.OnceValue(func() map[string][]node { return mustParsePages(pageFiles, "pages") })
 
 // node is a parsed template: text, a value, or a section.
 type node struct {
@@ -170,7 +172,7 @@ func renderNodes(b *strings.Builder, nodes []node, values map[string]string) err
 
 // executePage renders a page by file name.
 func executePage(name string, values map[string]string) (string, error) {
-	nodes, ok := pages[name]
+	nodes, ok := pages()[name]
 	if !ok {
 		return "", fmt.Errorf("no page %q", name)
 	}

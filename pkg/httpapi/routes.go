@@ -106,7 +106,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 		Summary: "The page a shared link opens", Tags: []string{"Referrals"},
 		Description: "Accept: text/html gets a small page (who shared it, the lead, how to express interest); application/json the same as JSON. clicks counts distinct visitors, once a day per link; HEAD requests and link-preview fetchers never count. A revoked link answers 410.",
 		Responses: map[string]*huma.Response{"200": {Description: "The lead and who shared it.", Content: map[string]*huma.MediaType{
-			"text/html": {Schema: &huma.Schema{Type: "string"}}, "application/json": {Schema: landingSchema(api)}}}}},
+			"text/html": {Schema: &huma.Schema{Type: "string"}}, "application/json": {Schema: landingSchema(api, "Referrals")}}}}},
 		handleLanding(logger, cfg, svc.Referrals))
 	register(api, huma.Operation{OperationID: "get-referral", Method: http.MethodGet, Path: "/referrals/{token}", Security: private,
 		Summary: "A link with its clicks and interests", Tags: []string{"Referrals"},
@@ -170,6 +170,9 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 // error as it is, and register turns it into the problem a client sees
 // (errors.go), so no handler has to remember to.
 func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+	if !servesOp(api, &op) {
+		return // another function's operation (groups.go)
+	}
 	// cleanInput (input.go) enforces MaxBodyBytes itself; huma refuses a
 	// body that reaches its own limit, so give it one more byte.
 	op.MaxBodyBytes = MaxBodyBytes + 1

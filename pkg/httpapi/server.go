@@ -56,16 +56,29 @@ type Config struct {
 	SignIn SignInConfig
 	// UnsubscribeSecret signs one-click unsubscribe tokens (docs/email.md).
 	UnsubscribeSecret []byte
+	// Group is the part of the API to serve (groups.go); the zero value
+	// serves all of it.
+	Group Group
 }
 
-// NewServer returns the whole API as one http.Handler.
+// NewServer returns the API, or the part of it cfg.Group names, as one
+// http.Handler.
 func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	cfg.PublicBaseURL = strings.TrimRight(cfg.PublicBaseURL, "/")
 	mux := http.NewServeMux()
-	api := humago.New(mux, humaConfig())
+	hcfg := humaConfig()
+	if cfg.Group != GroupAll {
+		// Only the whole API knows the whole document: a group serves
+		// the one built from it at build time (openapi_embed.go), or none.
+		hcfg.OpenAPIPath = ""
+		if cfg.Group == GroupSite {
+			serveEmbeddedDocument(mux, &cfg)
+		}
+	}
+	api := humago.New(mux, hcfg)
 	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
-	addRoutes(api, logger, &cfg, svc)
+	addRoutes(inGroup(api, cfg.Group), logger, &cfg, svc)
 	finishDocument(api, &cfg) // openapi_doc.go
 
 	var h http.Handler = routerProblems(mux)
