@@ -3,7 +3,8 @@
 // (routes.go), verifies bearer tokens as the HTTP API's JWT authorizer does
 // (auth.go: discovery + JWKS, RS256, issuer, audience, expiry, not-before),
 // turns each request into the events.APIGatewayV2HTTPRequest Lambda would
-// receive, and runs it through the same Lambda adapter as functions/api.
+// receive, and runs it through the same Lambda adapter as the API's
+// functions, to the function the template routes it to.
 // Code behind it sees the very request context it sees in AWS.
 package localgw
 
@@ -25,10 +26,15 @@ import (
 // maxPayload mirrors API Gateway's 10 MB request limit.
 const maxPayload = 10 << 20
 
-// New returns a handler that routes, authorises and forwards requests to
-// api as API Gateway would for the routes in spec.
-func New(api http.Handler, spec *API) http.Handler {
-	adapter := gateway.New(api)
+// New returns a handler that routes, authorises and forwards requests as
+// API Gateway would for the routes in spec: each to the handler of the
+// function its route names (functions, by logical id; a route whose
+// function has none answers 500, as an integration that fails does).
+func New(functions map[string]http.Handler, spec *API) http.Handler {
+	adapters := map[string]*gateway.Adapter{}
+	for id, h := range functions {
+		adapters[id] = gateway.New(h)
+	}
 	verifiers := map[string]*verifier{}
 	for name, a := range spec.Authorizers {
 		verifiers[name] = newVerifier(a)
@@ -58,6 +64,11 @@ func New(api http.Handler, spec *API) http.Handler {
 			ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 				JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims, Scopes: nil},
 			}
+		}
+		adapter := adapters[route.Function]
+		if adapter == nil {
+			writeMessage(w, http.StatusInternalServerError, "Internal Server Error", "")
+			return
 		}
 		res, perr := adapter.Proxy(r.Context(), ev)
 		if perr != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -33,7 +34,7 @@ func spec(t *testing.T, issuer, audience, base string) *localgw.API {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := localgw.FromTemplate(tpl, "ApiFunction", localgw.LocalResolver(issuer, audience,
+	api, err := localgw.FromTemplate(tpl, localgw.LocalResolver(issuer, audience,
 		map[string]string{"PublicBaseURL": base, "WebOrigin": webOrigin}))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,8 @@ func newServer(t *testing.T, issuer, audience string) *httptest.Server {
 	api := httpapi.NewServer(slog.New(slog.NewJSONHandler(io.Discard, nil)), httpapi.Config{}, httpapi.Services{Members: store, Postings: store})
 	var gw http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { gw.ServeHTTP(w, r) }))
-	gw = localgw.New(api, spec(t, issuer, audience, srv.URL))
+	sp := spec(t, issuer, audience, srv.URL)
+	gw = localgw.New(localgw.Everywhere(api, sp), sp)
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -294,5 +296,30 @@ func TestCORSGrantsConfiguredOriginsOnly(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || res.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GET from a foreign origin = %d with grant %q", res.StatusCode, res.Header.Get("Access-Control-Allow-Origin"))
+	}
+}
+
+// Each route reaches the handler of the function template.yaml names for
+// it; a route whose function has no handler fails as a broken integration.
+func TestRoutesReachTheirFunction(t *testing.T) {
+	t.Parallel()
+	sp := spec(t, "http://127.0.0.1:1/issuer", "warmlead-web", "http://127.0.0.1")
+	named := func(id string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, id) })
+	}
+	srv := httptest.NewServer(localgw.New(map[string]http.Handler{"ApiFunction": named("ApiFunction"),
+		"PostingsFunction": named("PostingsFunction")}, sp))
+	t.Cleanup(srv.Close)
+	for path, want := range map[string]string{"/healthz": "200 ApiFunction", "/public/postings": "200 PostingsFunction",
+		"/unsubscribe/x": `500 {"message":"Internal Server Error"}`} {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if got := fmt.Sprintf("%d %s", res.StatusCode, strings.TrimSpace(string(body))); got != want {
+			t.Errorf("GET %s = %s, want %s", path, got, want)
+		}
 	}
 }

@@ -19,7 +19,8 @@ func TestHeadersArriveWhole(t *testing.T) {
 			"key": r.Header.Values("Idempotency-Key"), "accept": r.Header.Values("Accept"), "if-match": r.Header.Values("If-Match")})
 	})
 	// GET /healthz is a public route of template.yaml: no token needed.
-	srv := httptest.NewServer(localgw.New(echo, spec(t, "http://127.0.0.1:1/issuer", "warmlead-web", "http://127.0.0.1")))
+	sp := spec(t, "http://127.0.0.1:1/issuer", "warmlead-web", "http://127.0.0.1")
+	srv := httptest.NewServer(localgw.New(localgw.Everywhere(echo, sp), sp))
 	t.Cleanup(srv.Close)
 	req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
 	req.Header.Set("Idempotency-Key", "spring-batch,a")

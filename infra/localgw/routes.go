@@ -2,17 +2,20 @@ package localgw
 
 import (
 	"fmt"
+	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/warmlead/warmlead/infra/samtemplate"
 )
 
-// Route is one HttpApi event of the template: a method, a path template
-// and the authorizer API Gateway runs before the function ("" = none).
+// Route is one HttpApi event of the template: a method, a path template,
+// the authorizer API Gateway runs before the function ("" = none) and the
+// function's logical id (e.g. PostingsFunction).
 type Route struct {
-	Method, Path, Authorizer string
-	segments                 []string
+	Method, Path, Authorizer, Function string
+	segments                           []string
 }
 
 // JWTAuthorizer is an HttpApi JWT authorizer's configuration, resolved
@@ -30,7 +33,7 @@ type CORS struct {
 }
 
 // API is what the local gateway reads from template.yaml: every route of
-// the function with its authorizer, the authorizers, and CORS.
+// the HTTP API with its authorizer and function, the authorizers, and CORS.
 type API struct {
 	Routes      []Route
 	Authorizers map[string]JWTAuthorizer
@@ -67,46 +70,52 @@ func LocalResolver(issuer, clientID string, params map[string]string) Resolver {
 	}
 }
 
-// FromTemplate reads the HttpApi events of function (e.g. ApiFunction)
-// and the HttpApi they belong to.
-func FromTemplate(tpl *samtemplate.Template, function string, resolve Resolver) (*API, error) {
-	fn, ok := tpl.Resources[function]
-	if !ok {
-		return nil, fmt.Errorf("template: no resource %s", function)
-	}
-	events, _ := fn.Properties["Events"].(map[string]any)
+// FromTemplate reads the HttpApi events of every function of the template
+// and the one HttpApi they belong to.
+func FromTemplate(tpl *samtemplate.Template, resolve Resolver) (*API, error) {
 	api := &API{Authorizers: map[string]JWTAuthorizer{}}
 	var apiID string
-	names := make([]string, 0, len(events))
-	for name := range events {
-		names = append(names, name)
+	functions := make([]string, 0, len(tpl.Resources))
+	for id, res := range tpl.Resources {
+		if res.Type == "AWS::Serverless::Function" {
+			functions = append(functions, id)
+		}
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		ev, _ := events[name].(map[string]any)
-		if ev["Type"] != "HttpApi" {
-			continue
+	sort.Strings(functions)
+	for _, function := range functions {
+		events, _ := tpl.Resources[function].Properties["Events"].(map[string]any)
+		names := make([]string, 0, len(events))
+		for name := range events {
+			names = append(names, name)
 		}
-		props, _ := ev["Properties"].(map[string]any)
-		if ref, ok := get(props, "ApiId", "Ref").(string); ok {
-			if apiID != "" && apiID != ref {
-				return nil, fmt.Errorf("template: %s routes to two HTTP APIs", function)
+		sort.Strings(names)
+		for _, name := range names {
+			ev, _ := events[name].(map[string]any)
+			if ev["Type"] != "HttpApi" {
+				continue
 			}
-			apiID = ref
+			props, _ := ev["Properties"].(map[string]any)
+			if ref, ok := get(props, "ApiId", "Ref").(string); ok {
+				if apiID != "" && apiID != ref {
+					return nil, fmt.Errorf("template: %s routes to a second HTTP API, %s", function, ref)
+				}
+				apiID = ref
+			}
+			method, _ := props["Method"].(string)
+			path, _ := props["Path"].(string)
+			if method == "" || !strings.HasPrefix(path, "/") {
+				return nil, fmt.Errorf("template: event %s of %s has no Method or Path", name, function)
+			}
+			r := Route{Method: strings.ToUpper(method), Path: path, Authorizer: "default", Function: function,
+				segments: strings.Split(path[1:], "/")}
+			if a, ok := get(props, "Auth", "Authorizer").(string); ok {
+				r.Authorizer = a
+			}
+			api.Routes = append(api.Routes, r)
 		}
-		method, _ := props["Method"].(string)
-		path, _ := props["Path"].(string)
-		if method == "" || !strings.HasPrefix(path, "/") {
-			return nil, fmt.Errorf("template: event %s has no Method or Path", name)
-		}
-		r := Route{Method: strings.ToUpper(method), Path: path, Authorizer: "default", segments: strings.Split(path[1:], "/")}
-		if a, ok := get(props, "Auth", "Authorizer").(string); ok {
-			r.Authorizer = a
-		}
-		api.Routes = append(api.Routes, r)
 	}
 	if apiID == "" {
-		return nil, fmt.Errorf("template: %s has no HttpApi events", function)
+		return nil, fmt.Errorf("template: no function has HttpApi events")
 	}
 	apiProps := tpl.Resources[apiID].Properties
 	def, _ := get(apiProps, "Auth", "DefaultAuthorizer").(string)
@@ -155,6 +164,18 @@ func FromTemplate(tpl *samtemplate.Template, function string, resolve Resolver) 
 		api.CORS.MaxAge, _ = c["MaxAge"].(int)
 	}
 	return api, nil
+}
+
+// Functions lists the functions the routes lead to, sorted.
+func (a *API) Functions() []string {
+	var fns []string
+	for _, r := range a.Routes {
+		if !slices.Contains(fns, r.Function) {
+			fns = append(fns, r.Function)
+		}
+	}
+	sort.Strings(fns)
+	return fns
 }
 
 // Match finds the route API Gateway would choose for method and path: the
@@ -235,4 +256,14 @@ func list(v any) []any {
 		return l
 	}
 	return []any{v}
+}
+
+// Everywhere maps every function of spec to h: a gateway whose routes all
+// lead to one handler, as tests of the gateway itself want.
+func Everywhere(h http.Handler, spec *API) map[string]http.Handler {
+	fns := map[string]http.Handler{}
+	for _, id := range spec.Functions() {
+		fns[id] = h
+	}
+	return fns
 }

@@ -189,7 +189,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	idpServer := &http.Server{Handler: idp, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = idpServer.Serve(idpLn) }()
 	defer idpServer.Close()
-	spec, err := localgw.FromTemplate(tmplDoc, "ApiFunction", localgw.LocalResolver(issuer, localidp.ClientID,
+	spec, err := localgw.FromTemplate(tmplDoc, localgw.LocalResolver(issuer, localidp.ClientID,
 		map[string]string{"PublicBaseURL": base, "WebOrigin": cfg.WebOrigin}))
 	if err != nil {
 		return err
@@ -202,10 +202,16 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		return err
 	}
 	defer mailStack.stop()
-	api := httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn, UnsubscribeSecret: mailStack.unsubscribeSecret},
-		httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
-			Interests: store, Notifications: store, FollowUps: store, Settings: store,
-			Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
+	// Each of the API's functions (pkg/httpapi's groups), as template.yaml
+	// routes to them.
+	functions := map[string]http.Handler{}
+	for _, g := range httpapi.Groups() {
+		functions[g.Function()] = httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn,
+			UnsubscribeSecret: mailStack.unsubscribeSecret, Group: g},
+			httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
+				Interests: store, Notifications: store, FollowUps: store, Settings: store,
+				Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
+	}
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
 	// are still announced.
@@ -219,7 +225,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	go func() { pumpDone <- pump.Run(ctx) }()
 	defer func() { <-pumpDone }()
 
-	server := &http.Server{Handler: localgw.New(api, spec), ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: localgw.New(functions, spec), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
 	go mailStack.tick(ctx)

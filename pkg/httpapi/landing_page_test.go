@@ -272,7 +272,7 @@ func TestPagesAndAssetsAreServedByTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	routes, err := localgw.FromTemplate(tpl, "ApiFunction", localgw.LocalResolver("http://issuer", "client",
+	routes, err := localgw.FromTemplate(tpl, localgw.LocalResolver("http://issuer", "client",
 		map[string]string{"PublicBaseURL": "https://warmlead.test", "WebOrigin": "https://app.test"}))
 	if err != nil {
 		t.Fatal(err)

@@ -7,61 +7,67 @@ import (
 	"testing"
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
+	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/samtemplate"
 	"github.com/warmlead/warmlead/infra/testenv"
+	"github.com/warmlead/warmlead/pkg/httpapi"
 )
 
 // TestTemplateRoutesMatchTheAPI keeps template.yaml's HTTP API routes and
 // the code's operations in step: every operation has a route, every route an
-// operation, and a route skips the JWT authorizer exactly when its
-// operation needs no token.
+// operation, a route skips the JWT authorizer exactly when its operation
+// needs no token, and it leads to the function of the operation's group
+// (groups.go).
 func TestTemplateRoutesMatchTheAPI(t *testing.T) {
 	t.Parallel()
 	tmpl, err := samtemplate.Load(testenv.TemplatePath())
 	if err != nil {
 		t.Fatal(err)
 	}
-	fn, ok := tmpl.Resources["ApiFunction"]
-	if !ok {
-		t.Fatal("template has no ApiFunction")
+	spec, err := localgw.FromTemplate(tmpl, localgw.LocalResolver("http://issuer", "client",
+		map[string]string{"PublicBaseURL": "https://warmlead.test", "WebOrigin": "https://app.test"}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	events, _ := fn.Properties["Events"].(map[string]any)
-	routes := map[string]bool{} // "GET /me" -> public
-	for name, ev := range events {
-		ev, _ := ev.(map[string]any)
-		if ev["Type"] != "HttpApi" {
-			continue
-		}
-		props, _ := ev["Properties"].(map[string]any)
-		auth, _ := props["Auth"].(map[string]any)
-		key := fmt.Sprintf("%s %s", props["Method"], props["Path"])
+	routes := map[string]localgw.Route{} // "GET /me" -> its route
+	for _, r := range spec.Routes {
+		key := r.Method + " " + r.Path
 		if _, dup := routes[key]; dup {
-			t.Errorf("route %s (%s) defined twice", key, name)
+			t.Errorf("route %s defined twice", key)
 		}
-		routes[key] = auth["Authorizer"] == "NONE"
+		routes[key] = r
 	}
 
 	api, _ := newAPI(t)
 	var doc struct {
 		Paths map[string]map[string]struct {
 			Security []map[string][]string `json:"security"`
+			Tags     []string              `json:"tags"`
 		} `json:"paths"`
 	}
 	api.Do(t, apigwtest.Request{Method: "GET", Path: "/openapi.json"}).JSON(t, &doc)
-	ops := map[string]bool{"GET /openapi.json": true, "GET /docs": true} // served by huma itself
+	type op struct {
+		public   bool
+		function string
+	}
+	// The document itself is served by huma (and, deployed, by GroupSite).
+	ops := map[string]op{"GET /openapi.json": {true, httpapi.GroupSite.Function()}}
 	for path, methods := range doc.Paths {
-		for method, op := range methods {
-			ops[strings.ToUpper(method)+" "+path] = len(op.Security) == 0
+		for method, o := range methods {
+			g, _ := httpapi.GroupOf(strings.Join(o.Tags, ""))
+			ops[strings.ToUpper(method)+" "+path] = op{len(o.Security) == 0, g.Function()}
 		}
 	}
 	var problems []string
-	for k, public := range ops {
-		tmplPublic, ok := routes[k]
+	for k, o := range ops {
+		r, ok := routes[k]
 		switch {
 		case !ok:
 			problems = append(problems, "no route in template.yaml for "+k)
-		case public != tmplPublic:
-			problems = append(problems, fmt.Sprintf("%s: operation public=%v, route public=%v", k, public, tmplPublic))
+		case o.public != (r.Authorizer == ""):
+			problems = append(problems, fmt.Sprintf("%s: operation public=%v, route public=%v", k, o.public, r.Authorizer == ""))
+		case o.function != r.Function:
+			problems = append(problems, fmt.Sprintf("%s: routed to %s, but its group is served by %s", k, r.Function, o.function))
 		}
 	}
 	for k := range routes {
