@@ -33,10 +33,10 @@ func TestBootstraps(t *testing.T) {
 	bins := buildBootstraps(t, t.TempDir(), "")
 	api, notifier := find(t, bins, "api"), find(t, bins, "notifier")
 
-	t.Run("api serves a posting's whole path", func(t *testing.T) {
+	t.Run("the API's functions serve a posting's whole path", func(t *testing.T) {
 		t.Parallel()
 		env := testenv.New(t)
-		apiSequence(t, startFunction(t, api, apiEnv(env)), env)
+		apiSequence(t, startAPI(t, bins, apiEnv(env)), env)
 	})
 
 	t.Run("notifier fans out a lead and names a poison record", func(t *testing.T) {
@@ -116,17 +116,22 @@ func functionEnv(table, endpoint string) []string {
 }
 
 // firstRequest is the payload a function's first (measured) invocation
-// gets: a health check for the API, an empty stream batch for the
-// stream-fed functions, and for any other function an empty JSON object.
+// gets: a health check for the API's site function, a request to one of
+// its routes (with no token) for its other functions, an empty stream batch
+// for the stream-fed functions, and for any other an empty JSON object.
 func firstRequest(name string) []byte {
+	if name == "api" {
+		b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
+		return b
+	}
+	if b := apiRequest(name); b != nil { // another function of the HTTP API
+		return b
+	}
 	switch name {
 	case "notifier", "followups": // both are fed by the table's stream
 		return []byte(`{"Records":[]}`)
-	case "scheduler":
-		return []byte(`{}`)
 	}
-	b, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/healthz"}))
-	return b
+	return []byte(`{}`)
 }
 
 // startFunction starts a bootstrap under the emulator with the template's
