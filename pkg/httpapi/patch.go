@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -30,7 +29,7 @@ var notEditable = map[string]string{
 }
 
 // editableFields are the JSON names of postingBody, the fields a patch may set.
-var editableFields = sync.OnceValue(func() map[string]bool { return jsonFieldNames(reflect.TypeOf(postingBody{})) })
+var editableFields = jsonFieldNames(reflect.TypeOf(postingBody{}))
 
 func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *patchPostingInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *patchPostingInput) (*postingOutput, error) {
@@ -72,7 +71,7 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 		}
 		if why, ok := notEditable[k]; ok {
 			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: why})
-		} else if !editableFields()[k] {
+		} else if !editableFields[k] {
 			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: "unexpected property"})
 		}
 	}
