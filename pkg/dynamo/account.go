@@ -369,7 +369,7 @@ func keyAttrs(pk, sk string) (types.AttributeValue, types.AttributeValue) {
 	return attrS(pk), attrS(sk)
 }
 
-// writeAll puts and deletes with BatchWriteItem, 25 a call (batchWrite
+// writeAll puts and deletes with BatchWriteItem, batchWriteSize a call (batchWrite
 // retries what is left unprocessed); deletes of one key are collapsed.
 func (s *Store) writeAll(ctx context.Context, puts, deletes []map[string]types.AttributeValue) error {
 	var reqs []types.WriteRequest
@@ -383,8 +383,8 @@ func (s *Store) writeAll(ctx context.Context, puts, deletes []map[string]types.A
 			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: d}})
 		}
 	}
-	for start := 0; start < len(reqs); start += 25 {
-		if err := s.batchWrite(ctx, reqs[start:min(start+25, len(reqs))]); err != nil {
+	for start := 0; start < len(reqs); start += batchWriteSize {
+		if err := s.batchWrite(ctx, reqs[start:min(start+batchWriteSize, len(reqs))]); err != nil {
 			return err
 		}
 	}

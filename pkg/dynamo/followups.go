@@ -190,7 +190,7 @@ func (s *Store) KeepWarmState(ctx context.Context, pairs [][2]string) (map[[2]st
 		days[id] = warmlead.DefaultKeepWarmDays
 	}
 	for _, av := range items {
-		if sk, _ := av["SK"].(*types.AttributeValueMemberS); sk != nil && sk.Value == profileSK {
+		if str(av, "SK") == profileSK {
 			var p mailProfile
 			if err := attributevalue.UnmarshalMap(av, &p); err != nil {
 				return nil, nil, err

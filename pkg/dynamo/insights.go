@@ -141,10 +141,7 @@ func (s *Store) PostingOrgID(ctx context.Context, postingID string) (string, err
 	if err != nil {
 		return "", storageError("get posting org", err)
 	}
-	if v, ok := out.Item["OrgID"].(*types.AttributeValueMemberS); ok {
-		return v.Value, nil
-	}
-	return "", nil
+	return str(out.Item, "OrgID"), nil
 }
 
 // SharedOrgIDs reads both members' organisations from GSI1 (one Query

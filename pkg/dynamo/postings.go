@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -404,10 +403,4 @@ func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page 
 	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", posterGSI1(callerID))))
 	q.ScanIndexForward = aws.Bool(false)
 	return s.postingPage(ctx, q, indexByOwner, "mine|"+callerID, callerID, page)
-}
-
-func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func attrN(v int) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
 }

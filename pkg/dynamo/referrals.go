@@ -265,34 +265,3 @@ func (s *Store) ListReferrals(ctx context.Context, callerID string, page warmlea
 	}
 	return decodePage(items, next, (*referralItem).referral)
 }
-
-// itemsByKey holds a BatchGetItem's results by PK and SK.
-type itemsByKey map[[2]string]map[string]types.AttributeValue
-
-// decode unmarshals the item at pk, sk into out and reports whether it was
-// there.
-func (m itemsByKey) decode(pk, sk string, out any) (bool, error) {
-	av, ok := m[[2]string{pk, sk}]
-	if !ok {
-		return false, nil
-	}
-	return true, attributevalue.UnmarshalMap(av, out)
-}
-
-// batchGetByKey reads keys (at most 100) in one BatchGetItem, retrying
-// unprocessed keys.
-func (s *Store) batchGetByKey(ctx context.Context, keys []map[string]types.AttributeValue) (itemsByKey, error) {
-	items, err := s.batchGet(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make(itemsByKey, len(items))
-	for _, av := range items {
-		pk, _ := av["PK"].(*types.AttributeValueMemberS)
-		sk, _ := av["SK"].(*types.AttributeValueMemberS)
-		if pk != nil && sk != nil {
-			out[[2]string{pk.Value, sk.Value}] = av
-		}
-	}
-	return out, nil
-}

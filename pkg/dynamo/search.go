@@ -223,7 +223,7 @@ func (s *Store) searchPostings(ctx context.Context, callerID string, f *warmlead
 				}
 			}
 		}
-		if len(fetch)+len(need) > 100 {
+		if len(fetch)+len(need) > batchGetSize {
 			lek = key(cands[i-1].PK, cands[i-1].SK)
 			break
 		}

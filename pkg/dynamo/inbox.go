@@ -2,11 +2,7 @@ package dynamo
 
 import (
 	"context"
-	"math/rand/v2"
 	"regexp"
-	"slices"
-	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -16,10 +12,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-var (
-	_ warmlead.NotificationService = (*Store)(nil)
-	_ warmlead.FanoutStore         = (*Store)(nil)
-)
+var _ warmlead.NotificationService = (*Store)(nil)
 
 // notificationIDRE matches the ids warmlead notifications get (notify.ID).
 var notificationIDRE = regexp.MustCompile(`^[0-9]{19}-[0-9a-f]{16}$`)
@@ -149,151 +142,4 @@ func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (stri
 		return "", err
 	}
 	return it.ID, nil
-}
-
-// OrgAdminIDs reads an organisation's admins (one Query of its members,
-// filtered to admins).
-func (s *Store) OrgAdminIDs(ctx context.Context, orgID string) ([]string, error) {
-	var ids []string
-	b := orgMembersExpr(orgID).WithFilter(expression.Name("Role").Equal(expression.Value(string(warmlead.RoleAdmin))))
-	err := s.eachValue(ctx, "list org admins", "", b, "MemberID", 0, func(page []string) error {
-		ids = append(ids, page...)
-		return nil
-	})
-	return ids, err
-}
-
-// MemberInterests reads the interests of members, 100 profiles per
-// BatchGetItem, projecting only what the notifier needs.
-func (s *Store) MemberInterests(ctx context.Context, ids []string) (map[string][]string, error) {
-	out := make(map[string][]string, len(ids))
-	for start := 0; start < len(ids); start += 100 {
-		chunk := ids[start:min(start+100, len(ids))]
-		keys := make([]map[string]types.AttributeValue, len(chunk))
-		for i, id := range chunk {
-			keys[i] = key(memberKey(id))
-		}
-		items, err := s.batchGetProjected(ctx, keys, "ID", "Interests")
-		if err != nil {
-			return nil, storageError("read interests", err)
-		}
-		for _, av := range items {
-			var m struct {
-				ID        string   `dynamodbav:"ID"`
-				Interests []string `dynamodbav:"Interests"`
-			}
-			if err := attributevalue.UnmarshalMap(av, &m); err != nil {
-				return nil, err
-			}
-			if len(m.Interests) > 0 {
-				out[m.ID] = m.Interests
-			}
-		}
-	}
-	return out, nil
-}
-
-// Fan-out write settings: BatchWriteItem takes 25 items; a few batches go
-// at once so a large fan-out is bound by DynamoDB, not by round trips.
-const (
-	batchWriteSize      = 25
-	batchWriteWorkers   = 4
-	batchWriteAttempts  = 8
-	batchWriteBaseDelay = 20 * time.Millisecond
-	batchWriteMaxDelay  = time.Second
-)
-
-// PutNotifications writes notifications with BatchWriteItem, 25 a call,
-// retrying unprocessed items with jittered exponential backoff. A
-// notification's key derives from its fact and recipient, so a retry or a
-// replay overwrites it with the same content.
-func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {
-	// A member who deleted their data is an empty id on what others keep
-	// (docs/people.md, "Your data"): nobody to tell.
-	ns = slices.DeleteFunc(slices.Clone(ns), func(n *warmlead.Notification) bool { return n.RecipientID == "" })
-	if len(ns) == 0 {
-		return nil
-	}
-	batches := make(chan []types.WriteRequest)
-	errs := make(chan error, batchWriteWorkers)
-	var wg sync.WaitGroup
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < min(batchWriteWorkers, (len(ns)+batchWriteSize-1)/batchWriteSize); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for batch := range batches {
-				if err := s.batchWrite(ctx, batch); err != nil {
-					errs <- err
-					cancel()
-					return
-				}
-			}
-		}()
-	}
-	var err error
-	for start := 0; start < len(ns) && err == nil; start += batchWriteSize {
-		batch := make([]types.WriteRequest, 0, batchWriteSize)
-		for _, n := range ns[start:min(start+batchWriteSize, len(ns))] {
-			av, merr := attributevalue.MarshalMap(newNotificationItem(n))
-			if merr != nil {
-				err = merr
-				break
-			}
-			batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
-		}
-		select {
-		case batches <- batch:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-	}
-	close(batches)
-	wg.Wait()
-	select {
-	case werr := <-errs:
-		return werr
-	default:
-		return err
-	}
-}
-
-// batchWrite writes one batch, retrying what DynamoDB leaves unprocessed.
-func (s *Store) batchWrite(ctx context.Context, batch []types.WriteRequest) error {
-	req := map[string][]types.WriteRequest{s.table: batch}
-	for attempt := 0; ; attempt++ {
-		out, err := s.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
-		if err != nil {
-			return storageError("write notifications", err)
-		}
-		if len(out.UnprocessedItems[s.table]) == 0 {
-			return nil
-		}
-		if attempt+1 == batchWriteAttempts {
-			return warmlead.Errorf(warmlead.EUNAVAILABLE, "%d notifications left unprocessed after %d attempts", len(out.UnprocessedItems[s.table]), batchWriteAttempts)
-		}
-		req = out.UnprocessedItems
-		if err := sleep(ctx, backoff(attempt)); err != nil {
-			return err
-		}
-	}
-}
-
-// backoff is full-jitter exponential backoff: a random delay up to
-// base·2^attempt, capped.
-func backoff(attempt int) time.Duration {
-	ceiling := min(batchWriteBaseDelay<<attempt, batchWriteMaxDelay)
-	return time.Duration(rand.Int64N(int64(ceiling)) + 1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
