@@ -60,9 +60,14 @@ func New(client *dynamodb.Client, table string, opts ...Option) (*Store, error) 
 	return s, nil
 }
 
-// SetClock replaces the store's clock; tests use it to make time-dependent
-// rules (expiry) observable.
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
+// WithClock sets the store's clock (default: time.Now in UTC); tests use
+// it to make time-dependent rules (expiry, cooldowns) observable.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) error {
+		s.now = now
+		return nil
+	}
+}
 
 // timeFormat is how timestamps are stored: sortable, UTC, nanoseconds so two
 // writes in one millisecond still order.
