@@ -92,8 +92,8 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 	}
 	t := &txn{}
 	t.add(s.putNew(reqAV))
-	pairAt := t.add(s.putNew(pairAV))
-	offerAt := t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+	pair := t.add(s.putNew(pairAV))
+	offerOpen := t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 		TableName: aws.String(s.table), Key: key(opk, osk),
 		ConditionExpression:       aws.String("#status = :open"),
 		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
@@ -108,13 +108,13 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 		return nil, storageError("request advice", err)
 	}
 	switch {
-	case ref.failed(pairAt):
+	case ref.failed(pair):
 		var open advicePairItem
-		_, _ = ref.old(pairAt, &open)
+		_, _ = ref.old(pair, &open)
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT,
 			Message: "You already have an open request to this advisor (" + open.RequestID + ").",
 			Fields:  []warmlead.FieldError{{Location: "body.advisor_id", Message: "you already have an open request to this advisor"}}}
-	case ref.failed(offerAt):
+	case ref.failed(offerOpen):
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This advisor's offer is paused or withdrawn.",
 			Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "offer is no longer open"}}}
 	}
@@ -180,7 +180,7 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 		t := &txn{}
 		upd := expression.Set(expression.Name("Status"), expression.Value(string(to))).
 			Set(expression.Name("UpdatedAt"), expression.Value(formatTime(now)))
-		counterAt, offerAt := -1, -1
+		var counter, capacity txItem // accepting only
 		switch st.Action {
 		case warmlead.ActAccept:
 			times := make([]string, len(st.ProposedTimes))
@@ -199,14 +199,14 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			if !found {
 				return nil, warmlead.Errorf(warmlead.ECONFLICT, "You have no advice offer, so no monthly capacity: publish one with PUT /me/offer to accept.")
 			}
-			offerAt = t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			capacity = t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
 				TableName: aws.String(s.table), Key: key(opk, osk),
 				ConditionExpression:       aws.String("MonthlyCapacity = :cap"),
 				ExpressionAttributeValues: map[string]types.AttributeValue{":cap": attrN(offer.MonthlyCapacity)},
 			}})
 			month := warmlead.AdviceMonth(now)
 			mpk, msk := adviceMonthKey(r.AdvisorID, month)
-			counterAt = t.add(types.TransactWriteItem{Update: &types.Update{
+			counter = t.add(types.TransactWriteItem{Update: &types.Update{
 				TableName: aws.String(s.table), Key: key(mpk, msk),
 				UpdateExpression:         aws.String("SET #type = :type, MemberID = :m, #month = :month ADD Accepted :one"),
 				ConditionExpression:      aws.String("attribute_not_exists(Accepted) OR Accepted < :cap"),
@@ -239,7 +239,7 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 		if err != nil {
 			return nil, err
 		}
-		reqAt := t.add(types.TransactWriteItem{Update: &types.Update{
+		req := t.add(types.TransactWriteItem{Update: &types.Update{
 			TableName: aws.String(s.table), Key: key(it.PK, it.SK),
 			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
 			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
@@ -257,10 +257,10 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			return nil, storageError("step advice request", err)
 		}
 		switch {
-		case ref.failed(counterAt):
+		case ref.failed(counter):
 			return nil, warmlead.Errorf(warmlead.ECONFLICT,
 				"You have accepted as many requests this month as your offer's monthly capacity; raise it or decline.")
-		case ref.failed(reqAt), ref.failed(offerAt):
+		case ref.failed(req), ref.failed(capacity):
 			// Changed since it was read: read it again.
 		case ref.throttled():
 			return nil, unavailable("step advice request", err)

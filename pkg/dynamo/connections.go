@@ -39,10 +39,10 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 	}
 	for range txnAttempts {
 		t := &txn{}
-		profileAt := t.add(s.mustExist(memberKey(req.RecipientID)))
-		mineAt := t.add(s.putNew(mine))
-		theirsAt := t.add(s.putNew(theirs))
-		cooldownAt := t.add(s.noCooldown(callerID, req.RecipientID))
+		profile := t.add(s.mustExist(memberKey(req.RecipientID)))
+		myEdge := t.add(s.putNew(mine))
+		theirEdge := t.add(s.putNew(theirs))
+		cooldown := t.add(s.noCooldown(callerID, req.RecipientID))
 		err := s.transact(ctx, t)
 		if err == nil {
 			return req, true, nil
@@ -51,21 +51,21 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		if !ok {
 			return nil, false, storageError("request connection", err)
 		}
-		for _, at := range []int{mineAt, theirsAt} {
+		for _, edge := range []txItem{myEdge, theirEdge} {
 			var seen connectionItem
-			if found, err := r.old(at, &seen); err != nil {
+			if found, err := r.old(edge, &seen); err != nil {
 				return nil, false, err
-			} else if found && r.failed(at) {
+			} else if found && r.failed(edge) {
 				return seen.connection(), false, nil
 			}
 		}
 		switch {
-		case r.failed(profileAt):
+		case r.failed(profile):
 			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
 				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
-		case r.failed(cooldownAt):
+		case r.failed(cooldown):
 			var cd cooldownItem
-			if _, err := r.old(cooldownAt, &cd); err != nil {
+			if _, err := r.old(cooldown, &cd); err != nil {
 				return nil, false, err
 			}
 			if err := warmlead.CheckCooldown(parseTime(cd.Until), s.now()); err != nil {
@@ -145,13 +145,17 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 		t := &txn{}
 		asGuessed := condition(exists().And(expression.Name("Status").Equal(expression.Value(guess.Status)),
 			expression.Name("RequesterID").Equal(expression.Value(guess.RequesterID))))
+		var myEdge txItem
 		for _, e := range [][2]string{{callerID, other}, {other, callerID}} {
 			pk, sk := connectionEdgeKey(e[0], e[1])
-			t.add(types.TransactWriteItem{Delete: &types.Delete{
+			edge := t.add(types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, sk),
 				ConditionExpression: asGuessed.Condition(), ExpressionAttributeNames: asGuessed.Names(), ExpressionAttributeValues: asGuessed.Values(),
 				ReturnValuesOnConditionCheckFailure: allOld,
 			}})
+			if e[0] == callerID {
+				myEdge = edge
+			}
 		}
 		if guess.Status == string(warmlead.ConnectionPending) {
 			until := warmlead.CooldownUntil(s.now())
@@ -174,11 +178,11 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 			return unavailable("delete connection", err)
 		}
 		var mine connectionItem
-		found, err := r.old(0, &mine)
+		found, err := r.old(myEdge, &mine)
 		if err != nil {
 			return err
 		}
-		if !found && r.failed(0) {
+		if !found && r.failed(myEdge) {
 			return connectionNotFound()
 		}
 		if found {

@@ -4,6 +4,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // Every expression of the store is built with the SDK's expression package
@@ -86,4 +87,19 @@ func notExists() expression.ConditionBuilder {
 func orgMembersExpr(orgID string) expression.Builder {
 	pk, _ := orgKey(orgID)
 	return expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", orgMembersPrefix))
+}
+
+// txUpdate makes a transaction's Update of the item at k from an update
+// expression (with its condition, if any).
+func (s *Store) txUpdate(k map[string]types.AttributeValue, e expression.Expression) *types.Update {
+	return &types.Update{TableName: aws.String(s.table), Key: k,
+		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
+		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
+}
+
+// txCheck makes a transaction's ConditionCheck of the item at k.
+func (s *Store) txCheck(k map[string]types.AttributeValue, c expression.ConditionBuilder) *types.ConditionCheck {
+	e := condition(c)
+	return &types.ConditionCheck{TableName: aws.String(s.table), Key: k,
+		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values()}
 }

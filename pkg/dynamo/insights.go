@@ -52,7 +52,7 @@ func (s *Store) addCounters(pk, sk, typ, orgID, day string, adds map[string]int)
 func (s *Store) CountOrgInsight(ctx context.Context, orgID, marker, day string, dayAdds, nowAdds map[string]int) error {
 	mpk, msk := insightMarkerKey(orgID, marker)
 	t := &txn{}
-	t.add(s.putNew(map[string]types.AttributeValue{"PK": attrS(mpk), "SK": attrS(msk), "Type": attrS(typeInsightMarker),
+	once := t.add(s.putNew(map[string]types.AttributeValue{"PK": attrS(mpk), "SK": attrS(msk), "Type": attrS(typeInsightMarker),
 		"ExpiresAt": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.now().Add(insightMarkerTTL).Unix(), 10)}}))
 	if len(dayAdds) > 0 {
 		pk, sk := insightDayKey(orgID, day)
@@ -71,7 +71,7 @@ func (s *Store) CountOrgInsight(ctx context.Context, orgID, marker, day string, 
 		t.add(types.TransactWriteItem{Update: up})
 	}
 	err := s.transact(ctx, t)
-	if r, ok := refused(err); ok && r.failed(0) {
+	if r, ok := refused(err); ok && r.failed(once) {
 		return nil // counted already
 	}
 	if err != nil {
@@ -117,12 +117,12 @@ func (s *Store) CountReferralClicks(ctx context.Context, orgID, token string, cl
 			return err
 		}
 		t := &txn{}
-		t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
+		counted := t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
 			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
 			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
 		t.add(types.TransactWriteItem{Update: up})
 		err = s.transact(ctx, t)
-		if r, ok := refused(err); ok && r.failed(0) {
+		if r, ok := refused(err); ok && r.failed(counted) {
 			continue
 		}
 		if err != nil {

@@ -61,12 +61,14 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 			return nil, false, err
 		}
 		put := condition(notExists())
-		tx := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.table), Item: av,
-			ConditionExpression: put.Condition(), ExpressionAttributeNames: put.Names(), ExpressionAttributeValues: put.Values()}}}
-		for _, t := range it.CreditedTokens {
-			tx = append(tx, s.countInterest(t, 1))
+		tx := &txn{}
+		interest := tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av,
+			ConditionExpression: put.Condition(), ExpressionAttributeNames: put.Names(), ExpressionAttributeValues: put.Values()}})
+		credits := make([]txItem, len(it.CreditedTokens))
+		for i, t := range it.CreditedTokens {
+			credits[i] = tx.add(s.countInterest(t, 1))
 		}
-		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+		err = s.transact(ctx, tx)
 		if err == nil {
 			return it.interest(), true, nil
 		}
@@ -74,7 +76,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		if !ok {
 			return nil, false, storageError("express interest", err)
 		}
-		if r.failed(0) {
+		if r.failed(interest) {
 			// A concurrent request recorded it first: return that one.
 			if found, err := s.get(ctx, interestPK, interestSK, &earlier); err != nil || !found {
 				return nil, false, orNotFound(err)
@@ -86,7 +88,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		}
 		more := false
 		for i, t := range it.CreditedTokens {
-			if r.failed(i + 1) {
+			if r.failed(credits[i]) {
 				revoked[t], more = true, true // revoked, or gone with its lead's TTL
 			}
 		}
@@ -166,12 +168,14 @@ func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string
 		tokens := slices.Clone(it.CreditedTokens)
 		for range len(tokens) + 1 {
 			del := condition(exists().And(expression.Name("CreatedAt").Equal(expression.Value(it.CreatedAt))))
-			tx := []types.TransactWriteItem{{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk),
-				ConditionExpression: del.Condition(), ExpressionAttributeNames: del.Names(), ExpressionAttributeValues: del.Values()}}}
-			for _, t := range tokens {
-				tx = append(tx, s.countInterest(t, -1))
+			tx := &txn{}
+			interest := tx.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk),
+				ConditionExpression: del.Condition(), ExpressionAttributeNames: del.Names(), ExpressionAttributeValues: del.Values()}})
+			credits := make([]txItem, len(tokens))
+			for i, t := range tokens {
+				credits[i] = tx.add(s.countInterest(t, -1))
 			}
-			_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+			err = s.transact(ctx, tx)
 			if err == nil {
 				return nil
 			}
@@ -182,12 +186,12 @@ func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string
 			if r.throttled() {
 				return unavailable("withdraw interest", err)
 			}
-			if r.failed(0) {
+			if r.failed(interest) {
 				break // withdrawn (or withdrawn and expressed again) meanwhile: read again
 			}
 			kept := tokens[:0]
 			for i, t := range tokens {
-				if !r.failed(i + 1) {
+				if !r.failed(credits[i]) {
 					kept = append(kept, t)
 				}
 			}

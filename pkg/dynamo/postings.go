@@ -59,13 +59,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		return p, false, nil
 	}
 
-	tx := []types.TransactWriteItem{{Put: put}}
-	adminAt, idemAt, activeAt := -1, -1, -1
+	tx := &txn{}
+	tx.add(types.TransactWriteItem{Put: put})
+	var admin, active, once txItem
 	if p.OrgID != "" {
-		adminAt = len(tx)
-		tx = append(tx, types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
-		activeAt = len(tx) // an archived organisation takes no postings (org_consent.go)
-		tx = append(tx, s.orgActiveCheck(p.OrgID))
+		admin = tx.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+		active = tx.add(s.orgActiveCheck(p.OrgID)) // an archived organisation takes no postings (org_consent.go)
 	}
 	if idem != nil {
 		rec := idempotencyItem{Type: typeIdempotency, BodyHash: idem.BodyHash, CreatedAt: formatTime(now),
@@ -75,22 +74,21 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		if err != nil {
 			return nil, false, err
 		}
-		idemAt = len(tx)
 		// An expired record that TTL has not deleted yet may be replaced.
 		replaceable := condition(notExists().Or(expression.Name("CreatedAt").LessThan(expression.Value(formatTime(now.Add(-warmlead.IdempotencyWindow))))))
-		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
+		once = tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
 			ConditionExpression: replaceable.Condition(), ExpressionAttributeNames: replaceable.Names(), ExpressionAttributeValues: replaceable.Values(),
 		}})
 	}
-	tx = append(tx, terms...)
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	tx.addEach(terms)
+	err = s.transact(ctx, tx)
 	if r, ok := refused(err); ok {
 		switch {
-		case r.failed(adminAt):
+		case r.failed(admin):
 			return nil, false, s.notAdminError(ctx, p.OrgID)
-		case r.failed(activeAt):
+		case r.failed(active):
 			return nil, false, orgArchived()
-		case r.failed(idemAt):
+		case r.failed(once):
 			// Another request with the same key won the race: answer as it did.
 			prior, err := s.findIdempotent(ctx, callerID, idem, now)
 			if err == nil && prior == nil {
@@ -356,9 +354,11 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 	var err error
 	if p.OrgID == "" && len(index) > 0 {
 		// The posting and its search index entries (search.go) together.
-		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-			TransactItems: append([]types.TransactWriteItem{{Put: put, Update: update}}, index...)})
-		if r, ok := refused(err); ok && r.failed(0) {
+		tx := &txn{}
+		posting := tx.add(types.TransactWriteItem{Put: put, Update: update})
+		tx.addEach(index)
+		err = s.transact(ctx, tx)
+		if r, ok := refused(err); ok && r.failed(posting) {
 			return staleVersion()
 		}
 		return storageError("write posting", err)
@@ -378,15 +378,16 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		}
 		return storageError("write posting", err)
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
-		{Put: put, Update: update},
-		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
-	}, index...)})
+	tx := &txn{}
+	posting := tx.add(types.TransactWriteItem{Put: put, Update: update})
+	admin := tx.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+	tx.addEach(index)
+	err = s.transact(ctx, tx)
 	if r, ok := refused(err); ok {
 		switch {
-		case r.failed(1):
+		case r.failed(admin):
 			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the organisation's admins can change this posting.")
-		case r.failed(0):
+		case r.failed(posting):
 			return staleVersion()
 		}
 	}

@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -84,12 +83,12 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	if replaces != "" { // only the revoked copy read above may be replaced
 		copyCond = condition(expression.Name("Token").Equal(expression.Value(replaces)))
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: copyCond.Condition(), ExpressionAttributeNames: copyCond.Names(),
-			ExpressionAttributeValues: copyCond.Values()}},
-	}})
-	if r, ok := refused(err); ok && r.failed(1) {
+	tx := &txn{}
+	tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}})
+	mineCopy := tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: copyCond.Condition(), ExpressionAttributeNames: copyCond.Names(),
+		ExpressionAttributeValues: copyCond.Values()}})
+	err = s.transact(ctx, tx)
+	if r, ok := refused(err); ok && r.failed(mineCopy) {
 		// A concurrent request made the caller's link first: return it.
 		if found, err := s.get(ctx, minePK, mineSK, &mine); err != nil || !found {
 			return nil, false, orNotFound(err)
@@ -188,14 +187,14 @@ func (s *Store) countVisit(ctx context.Context, token string, visit warmlead.Vis
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
-	var ccf *types.ConditionalCheckFailedException
+	old, failed := conditionFailed(err)
 	switch {
-	case errors.As(err, &ccf):
+	case failed:
 		// Counted already today, revoked, or no such link.
-		if len(ccf.Item) == 0 {
+		if len(old) == 0 {
 			return false, nil
 		}
-		return true, attributevalue.UnmarshalMap(ccf.Item, link)
+		return true, attributevalue.UnmarshalMap(old, link)
 	case err != nil:
 		return false, storageError("open referral", err)
 	}
@@ -220,13 +219,12 @@ func (s *Store) RevokeReferral(ctx context.Context, callerID, token string) erro
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if old, failed := conditionFailed(err); failed {
 		var link referralItem
-		if len(ccf.Item) == 0 {
+		if len(old) == 0 {
 			return referralNotFound()
 		}
-		if err := attributevalue.UnmarshalMap(ccf.Item, &link); err != nil {
+		if err := attributevalue.UnmarshalMap(old, &link); err != nil {
 			return err
 		}
 		return link.referral().CheckRevoke(callerID) // nil: revoked already
