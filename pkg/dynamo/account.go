@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -43,11 +43,7 @@ func memberSources(m string) []itemSource {
 
 // eachItem calls fn with every item of a source, a Query page at a time.
 func (s *Store) eachItem(ctx context.Context, src itemSource, fn func([]map[string]types.AttributeValue) error) error {
-	q := &dynamodb.QueryInput{TableName: aws.String(s.table), KeyConditionExpression: aws.String("#pk = :pk"),
-		ExpressionAttributeNames: map[string]string{"#pk": src.pkAttr}, ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(src.pk)}}
-	if src.index != "" {
-		q.IndexName = aws.String(src.index)
-	}
+	q := s.mustQuery(src.index, expression.NewBuilder().WithKeyCondition(keyIs(src.pkAttr, src.pk)))
 	pages := dynamodb.NewQueryPaginator(s.client, q)
 	for pages.HasMorePages() {
 		out, err := pages.NextPage(ctx)

@@ -93,12 +93,8 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 	t := &txn{}
 	t.add(s.putNew(reqAV))
 	pair := t.add(s.putNew(pairAV))
-	offerOpen := t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.table), Key: key(opk, osk),
-		ConditionExpression:       aws.String("#status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":open": attrS(string(warmlead.OfferOpen))},
-	}})
+	offerOpen := t.add(types.TransactWriteItem{ConditionCheck: s.txCheck(key(opk, osk),
+		expression.Name("Status").Equal(expression.Value(string(warmlead.OfferOpen))))})
 	err = s.transact(ctx, t)
 	if err == nil {
 		return r, nil
@@ -199,22 +195,17 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			if !found {
 				return nil, warmlead.Errorf(warmlead.ECONFLICT, "You have no advice offer, so no monthly capacity: publish one with PUT /me/offer to accept.")
 			}
-			capacity = t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: aws.String(s.table), Key: key(opk, osk),
-				ConditionExpression:       aws.String("MonthlyCapacity = :cap"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":cap": attrN(offer.MonthlyCapacity)},
-			}})
+			capacity = t.add(types.TransactWriteItem{ConditionCheck: s.txCheck(key(opk, osk),
+				expression.Name("MonthlyCapacity").Equal(expression.Value(offer.MonthlyCapacity)))})
 			month := warmlead.AdviceMonth(now)
 			mpk, msk := adviceMonthKey(r.AdvisorID, month)
-			counter = t.add(types.TransactWriteItem{Update: &types.Update{
-				TableName: aws.String(s.table), Key: key(mpk, msk),
-				UpdateExpression:         aws.String("SET #type = :type, MemberID = :m, #month = :month ADD Accepted :one"),
-				ConditionExpression:      aws.String("attribute_not_exists(Accepted) OR Accepted < :cap"),
-				ExpressionAttributeNames: map[string]string{"#type": "Type", "#month": "Month"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":type": attrS(typeAdviceMonth), ":m": attrS(r.AdvisorID), ":month": attrS(month),
-					":one": attrN(1), ":cap": attrN(offer.MonthlyCapacity)},
-			}})
+			accepted := expression.Name("Accepted")
+			below := expression.AttributeNotExists(accepted).Or(accepted.LessThan(expression.Value(offer.MonthlyCapacity)))
+			counter = t.add(types.TransactWriteItem{Update: s.txUpdate(key(mpk, msk), update(
+				expression.Set(expression.Name("Type"), expression.Value(typeAdviceMonth)).
+					Set(expression.Name("MemberID"), expression.Value(r.AdvisorID)).
+					Set(expression.Name("Month"), expression.Value(month)).
+					Add(accepted, expression.Value(1)), &below))})
 		case warmlead.ActDecline:
 			upd = upd.Set(expression.Name("Message"), expression.Value(st.Message))
 		case warmlead.ActHeld:
@@ -239,11 +230,7 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 		if err != nil {
 			return nil, err
 		}
-		req := t.add(types.TransactWriteItem{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(it.PK, it.SK),
-			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		}})
+		req := t.add(types.TransactWriteItem{Update: s.txUpdate(key(it.PK, it.SK), expr)})
 		err = s.transact(ctx, t)
 		if err == nil {
 			return s.FindAdviceRequest(ctx, callerID, id)

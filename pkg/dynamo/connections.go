@@ -296,11 +296,7 @@ func (s *Store) acceptEdge(owner, other string, c *warmlead.Connection) types.Tr
 	e := update(expression.Set(expression.Name("Status"), expression.Value(string(warmlead.ConnectionAccepted))).
 		Set(expression.Name("GSI1PK"), expression.Value(gpk)).
 		Set(expression.Name("AcceptedAt"), expression.Value(formatTime(c.AcceptedAt))), &pending)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-	}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), e)}
 }
 
 // counterpart returns the other member of connection id when callerID is

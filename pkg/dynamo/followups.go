@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -52,12 +50,7 @@ func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 func (s *Store) DueBetween(ctx context.Context, from, to time.Time, fn func([]*warmlead.Due) error) error {
 	lo, hi := formatTime(from), formatTime(to.Add(-time.Nanosecond))+"~"
 	for h := from.UTC().Truncate(time.Hour); h.Before(to); h = h.Add(time.Hour) {
-		q := &dynamodb.QueryInput{
-			TableName:              aws.String(s.table),
-			KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": attrS(dueBucket(h)), ":lo": attrS(lo), ":hi": attrS(hi)},
-		}
+		q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyBetween("PK", dueBucket(h), "SK", lo, hi)))
 		for {
 			out, err := s.client.Query(ctx, q)
 			if err != nil {
@@ -102,13 +95,10 @@ func (s *Store) SweepCursor(ctx context.Context) (time.Time, error) {
 // overlap may finish in either order).
 func (s *Store) AdvanceSweepCursor(ctx context.Context, to time.Time) error {
 	pk, sk := sweepCursorKey()
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("SET SweptUntil = :to, #type = :type"),
-		ConditionExpression:       aws.String("attribute_not_exists(SweptUntil) OR SweptUntil < :to"),
-		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":to": attrS(formatTime(to)), ":type": attrS(typeSweep)},
-	})
+	until := expression.Name("SweptUntil")
+	forward := expression.AttributeNotExists(until).Or(until.LessThan(expression.Value(formatTime(to))))
+	_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+		expression.Set(until, expression.Value(formatTime(to))).Set(expression.Name("Type"), expression.Value(typeSweep)), &forward)))
 	if isConditionFailed(err) {
 		return nil
 	}
@@ -264,11 +254,7 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 			cond, u = accepted, u.Set(expression.Name("TouchNote"), expression.Value(note))
 		}
 		e := update(u, &cond)
-		tx.add(types.TransactWriteItem{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		}})
+		tx.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), e)})
 	}
 	return s.transact(ctx, tx)
 }
@@ -314,12 +300,9 @@ func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, o
 	}
 	cond := exists()
 	e := update(u, &cond)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues: types.ReturnValueAllNew,
-	})
+	in := s.updateInput(key(pk, sk), e)
+	in.ReturnValues = types.ReturnValueAllNew
+	out, err := s.client.UpdateItem(ctx, in)
 	if isConditionFailed(err) {
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -101,11 +100,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, callerID, upTo string
 	pk, sk := inboxStateKey(callerID)
 	forward := expression.AttributeNotExists(expression.Name("ReadUpTo")).Or(expression.Name("ReadUpTo").LessThan(expression.Value(wm)))
 	e := update(expression.Set(expression.Name("ReadUpTo"), expression.Value(wm)).Set(expression.Name("Type"), expression.Value(typeInboxState)), &forward)
-	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-	})
+	_, err = s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), e))
 	if isConditionFailed(err) {
 		return nil // already read further
 	}

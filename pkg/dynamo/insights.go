@@ -117,9 +117,7 @@ func (s *Store) CountReferralClicks(ctx context.Context, orgID, token string, cl
 			return err
 		}
 		t := &txn{}
-		counted := t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
+		counted := t.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)})
 		t.add(types.TransactWriteItem{Update: up})
 		err = s.transact(ctx, t)
 		if r, ok := refused(err); ok && r.failed(counted) {
@@ -136,8 +134,9 @@ func (s *Store) CountReferralClicks(ctx context.Context, orgID, token string, cl
 // PostingOrgID reads a posting's organisation (GetItem, projected).
 func (s *Store) PostingOrgID(ctx context.Context, postingID string) (string, error) {
 	pk, sk := postingKey(postingID)
+	only := projection("OrgID")
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(pk, sk),
-		ProjectionExpression: aws.String("OrgID")})
+		ProjectionExpression: only.Projection(), ExpressionAttributeNames: only.Names()})
 	if err != nil {
 		return "", storageError("get posting org", err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -108,12 +107,9 @@ func (s *Store) countInterest(token string, delta int) types.TransactWriteItem {
 		cond = exists().And(expression.Name("Interests").GreaterThanEqual(expression.Value(-delta)))
 	}
 	e := update(expression.Add(expression.Name("Interests"), expression.Value(delta)), &cond)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValuesOnConditionCheckFailure: allOld,
-	}}
+	u := s.txUpdate(key(pk, sk), e)
+	u.ReturnValuesOnConditionCheckFailure = allOld
+	return types.TransactWriteItem{Update: u}
 }
 
 // updateInterest stores a repeated interest's new message (one conditional
@@ -128,12 +124,9 @@ func (s *Store) updateInterest(ctx context.Context, it *interestItem, message st
 	}
 	cond := exists()
 	e := update(expression.Set(expression.Name("Message"), expression.Value(message)), &cond)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(it.PK, it.SK),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues: types.ReturnValueAllNew,
-	})
+	in := s.updateInput(key(it.PK, it.SK), e)
+	in.ReturnValues = types.ReturnValueAllNew
+	out, err := s.client.UpdateItem(ctx, in)
 	if isConditionFailed(err) {
 		return nil, warmlead.Errorf(warmlead.ECONFLICT, "The interest was withdrawn while this request ran; retry.")
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -160,11 +159,10 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 			return nil, err
 		}
 		cpk, csk := introCreditKey(in.IntroducerID)
-		t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(cpk, csk),
-			UpdateExpression:         aws.String("SET #type = :type, MemberID = :m ADD Introductions :one"),
-			ExpressionAttributeNames: map[string]string{"#type": "Type"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":type": attrS("IntroCredit"),
-				":m": attrS(in.IntroducerID), ":one": attrN(1)}}})
+		t.add(types.TransactWriteItem{Update: s.txUpdate(key(cpk, csk), update(
+			expression.Set(expression.Name("Type"), expression.Value("IntroCredit")).
+				Set(expression.Name("MemberID"), expression.Value(in.IntroducerID)).
+				Add(expression.Name("Introductions"), expression.Value(1)), nil))})
 	}
 	expr, err := expression.NewBuilder().WithUpdate(upd).
 		WithCondition(expression.Name("Status").Equal(expression.Value(string(in.Status)))).Build()
@@ -172,9 +170,7 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 		return nil, err
 	}
 	pk, sk := introductionKey(id)
-	t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
+	t.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)})
 	if err := s.transact(ctx, t); err != nil {
 		if _, ok := refused(err); ok {
 			return nil, warmlead.Errorf(warmlead.ECONFLICT, "The introduction changed while this request ran; read it again.")
@@ -196,10 +192,8 @@ func (s *Store) ListIntroductions(ctx context.Context, callerID string, role war
 	case warmlead.IntroAsTarget:
 		index, n, pk = indexField, "3", introTargetGSI3(callerID)
 	}
-	q := &dynamodb.QueryInput{TableName: aws.String(s.table), IndexName: aws.String(index),
-		KeyConditionExpression:    aws.String("GSI" + n + "PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk)},
-		ScanIndexForward:          aws.Bool(false)}
+	q := s.mustQuery(index, expression.NewBuilder().WithKeyCondition(keyIs("GSI"+n+"PK", pk)))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list introductions", q, "intros|"+callerID+"|"+string(role), page,
 		[]string{"PK", "SK", "GSI" + n + "PK", "GSI" + n + "SK"})
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -86,20 +85,10 @@ func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeV
 // jittered backoff.
 func (s *Store) batchGetProjected(ctx context.Context, keys []map[string]types.AttributeValue, attrs ...string) ([]map[string]types.AttributeValue, error) {
 	var out []map[string]types.AttributeValue
-	var projection expression.Expression
-	if len(attrs) > 0 {
-		names := expression.NamesList(expression.Name(attrs[0]))
-		for _, a := range attrs[1:] {
-			names = names.AddNames(expression.Name(a))
-		}
-		var err error
-		if projection, err = expression.NewBuilder().WithProjection(names).Build(); err != nil {
-			return nil, err
-		}
-	}
+	only := projection(attrs...)
 	for start := 0; start < len(keys); start += batchGetSize {
 		ka := types.KeysAndAttributes{Keys: keys[start:min(start+batchGetSize, len(keys))], ConsistentRead: aws.Bool(true),
-			ProjectionExpression: projection.Projection(), ExpressionAttributeNames: projection.Names()}
+			ProjectionExpression: only.Projection(), ExpressionAttributeNames: only.Names()}
 		req := map[string]types.KeysAndAttributes{s.table: ka}
 		for attempt := 0; len(req) > 0; attempt++ {
 			if attempt == batchWriteAttempts {

@@ -409,9 +409,7 @@ func (s *Store) adminCountActive(orgID string, n int) types.TransactWriteItem {
 	if err != nil {
 		panic(err)
 	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)}
 }
 
 // adminCountDown takes one admin away, on the condition that another admin
@@ -425,21 +423,15 @@ func (s *Store) adminCountDown(orgID string) types.TransactWriteItem {
 	if err != nil {
 		panic(err)
 	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)}
 }
 
 // ListMyInvitations pages through the caller's pending invitations, newest
 // first: one Query of GSI1.
 func (s *Store) ListMyInvitations(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.OrgInvitation], error) {
 	gpk, _ := memberInvitesGSI1(callerID, "", "")
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-		ScanIndexForward:          aws.Bool(false),
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk)))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list my invitations", q, "myinvites|"+callerID, page, gsi1KeyAttrs)
 	if err != nil {
 		return nil, err
@@ -451,11 +443,7 @@ func (s *Store) ListMyInvitations(ctx context.Context, callerID string, page war
 // and reads their organisations (one BatchGetItem): 2 calls.
 func (s *Store) ListMyOrgs(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.MemberOrg], error) {
 	gpk, _ := memberOrgsGSI1(callerID, "")
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk)))
 	items, next, err := s.queryPage(ctx, "list my orgs", q, "myorgs|"+callerID, page, gsi1KeyAttrs)
 	if err != nil {
 		return nil, err

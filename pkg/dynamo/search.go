@@ -338,12 +338,8 @@ func (s *Store) CountPostingTerms(ctx context.Context, keys []string) error {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			pk, sk := termCountKey(k)
-			_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-				TableName: aws.String(s.table), Key: key(pk, sk),
-				UpdateExpression:          aws.String("ADD N :one SET #type = :type"),
-				ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1), ":type": attrS(typeTermCount)},
-			})
+			_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+				expression.Add(expression.Name("N"), expression.Value(1)).Set(expression.Name("Type"), expression.Value(typeTermCount)), nil)))
 			if err != nil {
 				mu.Lock()
 				if first == nil {

@@ -117,11 +117,7 @@ func (s *Store) putNew(item map[string]types.AttributeValue) types.TransactWrite
 
 // mustExist is a condition: the item at pk, sk exists.
 func (s *Store) mustExist(pk, sk string) types.TransactWriteItem {
-	e := condition(exists())
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(),
-	}}
+	return types.TransactWriteItem{ConditionCheck: s.txCheck(key(pk, sk), exists())}
 }
 
 // A single-item write (PutItem, UpdateItem, DeleteItem) refused by its
