@@ -227,11 +227,9 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 		err := s.eachItem(ctx, src, func(items []map[string]types.AttributeValue) error {
 			for _, av := range items {
 				k := map[string]types.AttributeValue{"PK": av["PK"], "SK": av["SK"]}
-				pk, _ := av["PK"].(*types.AttributeValueMemberS)
-				sk, _ := av["SK"].(*types.AttributeValueMemberS)
-				typ := typeOf(av)
+				pk, sk, typ := str(av, "PK"), str(av, "SK"), typeOf(av)
 				switch {
-				case pk.Value == mp && sk.Value == profileSKv:
+				case pk == mp && sk == profileSKv:
 					continue // last
 				case typ == typeConnection:
 					var c connectionItem
@@ -258,9 +256,9 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					}
 					deletes = append(deletes, k)
 				case typ == typePosting: // closed, no longer the member's
-					postings[pk.Value] = true
+					postings[pk] = true
 					a := anonymise(av, m)
-					if st, _ := a["Status"].(*types.AttributeValueMemberS); st != nil && st.Value == string(warmlead.StatusOpen) {
+					if str(a, "Status") == string(warmlead.StatusOpen) {
 						a["Status"], a["CloseReason"] = attrS(string(warmlead.StatusClosed)), attrS("poster left Warmlead")
 						for _, g := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
 							delete(a, g)
@@ -282,7 +280,7 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 						return err
 					}
-					postings[pk.Value] = true
+					postings[pk] = true
 					a["PK"], a["SK"] = keyAttrs(anonymousInterestKey(it.PostingID, newID()))
 					puts = append(puts, a)
 					deletes = append(deletes, k)

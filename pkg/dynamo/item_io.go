@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"math/rand/v2"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -35,12 +34,8 @@ func key(pk, sk string) map[string]types.AttributeValue {
 	}
 }
 
-// attrS and attrN make string and number attribute values.
+// attrS makes a string attribute value.
 func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func attrN(v int) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
-}
 
 // str reads a string attribute of an item ("" when absent or not a string).
 func str(av map[string]types.AttributeValue, name string) string {

@@ -77,12 +77,8 @@ func (s *Store) readOrgView(ctx context.Context, orgID string, members, invitees
 	}
 	v := &orgView{members: map[string]*orgMemberItem{}, invites: map[string]*orgInvitationItem{}, profiles: map[string]*memberItem{}}
 	for _, av := range items {
-		typ, _ := av["Type"].(*types.AttributeValueMemberS)
-		if typ == nil {
-			continue
-		}
 		var err error
-		switch typ.Value {
+		switch typeOf(av) {
 		case typeOrg:
 			v.org = &orgItem{}
 			err = attributevalue.UnmarshalMap(av, v.org)

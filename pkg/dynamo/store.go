@@ -1,6 +1,3 @@
-// Package dynamo stores Warmlead's domain in one DynamoDB table (single-table
-// design). Key layout lives in keys.go, item shapes in items.go; nothing
-// outside this package knows either.
 package dynamo
 
 import (

@@ -41,9 +41,6 @@ func (t *txn) addEach(its []types.TransactWriteItem) []txItem {
 	return hs
 }
 
-// len is how many items t holds (a transaction takes transactMaxItems).
-func (t *txn) len() int { return len(t.items) }
-
 // transact runs t as one TransactWriteItems.
 func (s *Store) transact(ctx context.Context, t *txn) error {
 	_, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
