@@ -298,19 +298,9 @@ func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, o
 	if outcome == warmlead.OutcomeHired { // thanks go out once
 		u = u.Set(expression.Name("HiredAt"), expression.IfNotExists(expression.Name("HiredAt"), now))
 	}
-	cond := exists()
-	e := update(u, &cond)
-	in := s.updateInput(key(pk, sk), e)
-	in.ReturnValues = types.ReturnValueAllNew
-	out, err := s.client.UpdateItem(ctx, in)
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")
-	}
-	if err != nil {
-		return nil, storageError("record outcome", err)
-	}
 	var it interestOutcomeItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+	if err := s.updateExisting(ctx, "record outcome", key(pk, sk), u,
+		warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead."), &it); err != nil {
 		return nil, err
 	}
 	return it.outcome(), nil

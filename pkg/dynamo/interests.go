@@ -122,19 +122,9 @@ func (s *Store) updateInterest(ctx context.Context, it *interestItem, message st
 	if it.Message == message {
 		return it.interest(), nil
 	}
-	cond := exists()
-	e := update(expression.Set(expression.Name("Message"), expression.Value(message)), &cond)
-	in := s.updateInput(key(it.PK, it.SK), e)
-	in.ReturnValues = types.ReturnValueAllNew
-	out, err := s.client.UpdateItem(ctx, in)
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ECONFLICT, "The interest was withdrawn while this request ran; retry.")
-	}
-	if err != nil {
-		return nil, storageError("update interest", err)
-	}
 	var now interestItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &now); err != nil {
+	if err := s.updateExisting(ctx, "update interest", key(it.PK, it.SK), expression.Set(expression.Name("Message"), expression.Value(message)),
+		warmlead.Errorf(warmlead.ECONFLICT, "The interest was withdrawn while this request ran; retry."), &now); err != nil {
 		return nil, err
 	}
 	return now.interest(), nil

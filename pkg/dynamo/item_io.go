@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -68,6 +69,24 @@ func (s *Store) get(ctx context.Context, pk, sk string, out any) (bool, error) {
 		return false, nil
 	}
 	return true, attributevalue.UnmarshalMap(res.Item, out)
+}
+
+// updateExisting applies u to the item at k on the condition that it
+// exists (one UpdateItem) and decodes the item as it is after into out;
+// missing is the error when it does not exist, op names the write for
+// storage errors.
+func (s *Store) updateExisting(ctx context.Context, op string, k map[string]types.AttributeValue, u expression.UpdateBuilder, missing error, out any) error {
+	cond := exists()
+	in := s.updateInput(k, update(u, &cond))
+	in.ReturnValues = types.ReturnValueAllNew
+	res, err := s.client.UpdateItem(ctx, in)
+	if isConditionFailed(err) {
+		return missing
+	}
+	if err != nil {
+		return storageError(op, err)
+	}
+	return attributevalue.UnmarshalMap(res.Attributes, out)
 }
 
 // batchGet reads keys with BatchGetItem, 100 a call.

@@ -214,19 +214,9 @@ func (s *Store) PutNotificationSettings(ctx context.Context, callerID string, st
 
 func (s *Store) updateSettings(ctx context.Context, callerID string, u expression.UpdateBuilder) (*warmlead.NotificationSettings, error) {
 	pk, sk := memberKey(callerID)
-	cond := exists()
-	e := update(u, &cond)
-	in := s.updateInput(key(pk, sk), e)
-	in.ReturnValues = types.ReturnValueAllNew
-	out, err := s.client.UpdateItem(ctx, in)
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me.")
-	}
-	if err != nil {
-		return nil, storageError("update settings", err)
-	}
 	var p mailProfile
-	if err := attributevalue.UnmarshalMap(out.Attributes, &p); err != nil {
+	if err := s.updateExisting(ctx, "update settings", key(pk, sk), u,
+		warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me."), &p); err != nil {
 		return nil, err
 	}
 	st := p.settings()
