@@ -247,20 +247,18 @@ func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, p
 	if err != nil {
 		return nil, err
 	}
-	if p.OrgID != "" || p.PosterID != callerID {
-		admin := false
-		if p.OrgID != "" {
-			pk, sk := orgMemberKey(p.OrgID, callerID)
-			var m struct{ Role string }
-			found, err := s.get(ctx, pk, sk, &m)
-			if err != nil {
-				return nil, storageError("check admin", err)
-			}
-			admin = found && m.Role == string(warmlead.RoleAdmin)
+	admin := false
+	if p.EditedByAdmins() {
+		pk, sk := orgMemberKey(p.OrgID, callerID)
+		var m struct{ Role string }
+		found, err := s.get(ctx, pk, sk, &m)
+		if err != nil {
+			return nil, storageError("check admin", err)
 		}
-		if !admin {
-			return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster and the organisation's admins see who is interested.")
-		}
+		admin = found && m.Role == string(warmlead.RoleAdmin)
+	}
+	if err := p.CheckInterestReader(callerID, admin); err != nil {
+		return nil, err
 	}
 	pk, _ := interestKey(postingID, "")
 	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", interestPrefix)))

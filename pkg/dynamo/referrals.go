@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -42,31 +41,19 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		// makes a new link; the old one stays "no longer shared".
 		replaces = mine.Token
 	}
-	pit, parent, profile := lead.posting, lead.link, lead.profile
-	p := pit.posting()
-	if parent != nil && parent.Revoked {
-		return nil, false, &warmlead.Error{Code: warmlead.EGONE, Message: "This link is no longer shared.",
-			Fields: []warmlead.FieldError{{Location: "body.via", Message: "is no longer shared"}}}
+	pit, profile := lead.posting, lead.profile
+	var parent *warmlead.Referral
+	if lead.link != nil {
+		parent = lead.link.referral()
 	}
-
-	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: p.PosterID,
-		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second), ChainTokens: []string{}}
-	switch {
-	case callerID == p.PosterID:
-		// The poster's own link starts every chain, whatever they followed.
-		link.Chain, link.ChainNames = []string{callerID}, []string{profile.Name}
-	case parent != nil && !slices.Contains(parent.Chain, callerID):
-		link.ParentToken = parent.Token
-		link.Chain = append(slices.Clone(parent.Chain), callerID)
-		link.ChainNames = append(slices.Clone(parent.ChainNames), profile.Name)
-		link.ChainTokens = append(slices.Clone(parent.ChainTokens), parent.Token)
-	default:
-		link.Chain, link.ChainNames = []string{p.PosterID, callerID}, []string{"", profile.Name}
+	// Who the chain names, how it extends and how far (warmlead.ShareThrough).
+	ref, err := warmlead.ShareThrough(pit.posting(), parent, callerID, profile.Name)
+	if err != nil {
+		return nil, false, err
 	}
-	if len(link.Chain)-1 > warmlead.MaxChainDepth {
-		return nil, false, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This lead has travelled as far as it may (10 hops); share it from a link nearer the poster.",
-			Fields: []warmlead.FieldError{{Location: "body.via", Message: "the chain is at its maximum depth"}}}
-	}
+	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: ref.PosterID,
+		ReferrerID: callerID, ParentToken: ref.ParentToken, Chain: ref.Chain, ChainNames: ref.ChainNames, ChainTokens: ref.ChainTokens,
+		CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second)}
 	link.PK, link.SK = referralKey(link.Token)
 	link.GSI1PK, link.GSI1SK = referrerGSI1(callerID), postingSortKey(link.CreatedAt, link.Token)
 	copyItem := *link
@@ -100,17 +87,6 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		return nil, false, storageError("create referral", err)
 	}
 	return link.referral(), true, nil
-}
-
-// stillOpen refuses closed and expired leads.
-func (s *Store) stillOpen(p *warmlead.Posting) error {
-	switch {
-	case p.Status != warmlead.StatusOpen:
-		return warmlead.Errorf(warmlead.ECONFLICT, "This lead is %s.", p.Status)
-	case !s.now().Before(p.ValidThrough):
-		return warmlead.Errorf(warmlead.EGONE, "This lead expired on %s.", p.ValidThrough.Format("2 January 2006"))
-	}
-	return nil
 }
 
 // orNotFound passes a storage error on, or reports the lead as not found.

@@ -41,6 +41,15 @@ type Landing struct {
 	Open     bool // the lead still takes interest (open and unexpired when opened)
 }
 
+// Status is the lead's status as the landing page shows it: expired once
+// it no longer takes interest though still stored open.
+func (l *Landing) Status() PostingStatus {
+	if l.Posting.Status == StatusOpen && !l.Open {
+		return StatusExpired
+	}
+	return l.Posting.Status
+}
+
 // Interest is a member's expression of interest in a lead, with the chain
 // of people it came through (poster first).
 type Interest struct {
