@@ -29,7 +29,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 	if err := validateFilter(&pf); err != nil {
 		return nil, err
 	}
-	f, err := pf.Compile("query.")
+	f, err := pf.Compile("")
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +74,10 @@ func validateFilter(f *warmlead.PostingFilter) error {
 	var fields []warmlead.FieldError
 	f.Field = warmlead.NormalizeField(f.Field)
 	if f.PosterID != "" && warmlead.ValidateMemberID(f.PosterID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "query.poster_id", Message: "is not a member id"})
+		fields = append(fields, warmlead.FieldError{Field: "poster_id", Message: "is not a member id"})
 	}
 	if f.OrgID != "" && !validID(f.OrgID) {
-		fields = append(fields, warmlead.FieldError{Location: "query.org_id", Message: "is not an organisation id"})
+		fields = append(fields, warmlead.FieldError{Field: "org_id", Message: "is not an organisation id"})
 	}
 	if len(fields) > 0 {
 		return warmlead.Invalid(fields...)

@@ -30,7 +30,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 	}
 	interestPK, interestSK := interestKey(postingID, callerID)
 	var earlier interestItem
-	lead, err := s.readLead(ctx, callerID, postingID, token, "body.referral_token", interestPK, interestSK, &earlier)
+	lead, err := s.readLead(ctx, callerID, postingID, token, "referral_token", interestPK, interestSK, &earlier)
 	if err != nil {
 		return nil, false, err
 	}

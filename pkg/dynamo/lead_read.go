@@ -29,7 +29,7 @@ func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenF
 		return nil, postingNotFound()
 	}
 	badLink := func(msg string) error {
-		return warmlead.Invalid(warmlead.FieldError{Location: tokenField, Message: msg})
+		return warmlead.Invalid(warmlead.FieldError{Field: tokenField, Message: msg})
 	}
 	if token != "" && !validToken(token) {
 		return nil, badLink("is not a referral token")

@@ -26,7 +26,7 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	}
 	if p.OrgID != "" && !validID(p.OrgID) {
 		return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
-			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+			Fields: []warmlead.FieldError{{Field: "org_id", Message: "no such organisation"}}}
 	}
 	if idem != nil {
 		if err := validateIdempotencyKey(idem.Key); err != nil {
@@ -122,7 +122,7 @@ func (s *Store) findIdempotent(ctx context.Context, callerID string, idem *warml
 	if rec.BodyHash != idem.BodyHash {
 		return nil, &warmlead.Error{Code: warmlead.EINVALID,
 			Message: "This Idempotency-Key was already used with a different request body.",
-			Fields:  []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "reused with a different body"}}}
+			Fields:  []warmlead.FieldError{{Field: "idempotency_key", Message: "reused with a different body"}}}
 	}
 	return rec.Posting.posting(), nil
 }
@@ -134,7 +134,7 @@ func validateIdempotencyKey(key string) error {
 	}
 	if !ok {
 		return &warmlead.Error{Code: warmlead.EINVALID, Message: "The Idempotency-Key must be 1 to 128 printable ASCII characters.",
-			Fields: []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "1 to 128 printable ASCII characters"}}}
+			Fields: []warmlead.FieldError{{Field: "idempotency_key", Message: "1 to 128 printable ASCII characters"}}}
 	}
 	return nil
 }
@@ -160,10 +160,10 @@ func (s *Store) notAdminError(ctx context.Context, orgID string) error {
 	}
 	if !found {
 		return &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
-			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+			Fields: []warmlead.FieldError{{Field: "org_id", Message: "no such organisation"}}}
 	}
 	return &warmlead.Error{Code: warmlead.EFORBIDDEN, Message: "Only the organisation's admins can post or edit on its behalf.",
-		Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "you are not an admin of this organisation"}}}
+		Fields: []warmlead.FieldError{{Field: "org_id", Message: "you are not an admin of this organisation"}}}
 }
 
 // FindPostingByID reads a lead with one GetItem; a lead that is not public

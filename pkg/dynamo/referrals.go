@@ -24,7 +24,7 @@ var _ warmlead.ReferralService = (*Store)(nil)
 func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via string) (*warmlead.Referral, bool, error) {
 	minePK, mineSK := referralByMemberKey(postingID, callerID)
 	var mine referralItem
-	lead, err := s.readLead(ctx, callerID, postingID, via, "body.via", minePK, mineSK, &mine)
+	lead, err := s.readLead(ctx, callerID, postingID, via, "via", minePK, mineSK, &mine)
 	if err != nil {
 		return nil, false, err
 	}

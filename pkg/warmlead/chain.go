@@ -142,7 +142,7 @@ func CheckCooldown(until, now time.Time) error {
 	}
 	return &Error{Code: ECONFLICT,
 		Message: "A request to this member was declined or withdrawn recently; you can ask again on " + until.Format("2 January 2006") + ".",
-		Fields:  []FieldError{{Location: "body.member_id", Message: "you can ask this member again on " + until.Format("2006-01-02")}}}
+		Fields:  []FieldError{{Field: "member_id", Message: "you can ask this member again on " + until.Format("2006-01-02")}}}
 }
 
 // ShareThrough makes memberID's link to p, shared through parent (nil when
@@ -155,7 +155,7 @@ func CheckCooldown(until, now time.Time) error {
 func ShareThrough(p *Posting, parent *Referral, memberID, memberName string) (*Referral, error) {
 	if parent != nil && parent.Revoked {
 		return nil, &Error{Code: EGONE, Message: "This link is no longer shared.",
-			Fields: []FieldError{{Location: "body.via", Message: "is no longer shared"}}}
+			Fields: []FieldError{{Field: "via", Message: "is no longer shared"}}}
 	}
 	link := &Referral{PostingID: p.ID, PosterID: p.PosterID, ReferrerID: memberID, ChainTokens: []string{}}
 	switch {
@@ -171,7 +171,7 @@ func ShareThrough(p *Posting, parent *Referral, memberID, memberName string) (*R
 	}
 	if link.Depth() > MaxChainDepth {
 		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("This lead has travelled as far as it may (%d hops); share it from a link nearer the poster.", MaxChainDepth),
-			Fields: []FieldError{{Location: "body.via", Message: "the chain is at its maximum depth"}}}
+			Fields: []FieldError{{Field: "via", Message: "the chain is at its maximum depth"}}}
 	}
 	return link, nil
 }

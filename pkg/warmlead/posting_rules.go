@@ -111,7 +111,7 @@ func (p *Posting) CheckEdit(version int) error {
 // the posting's.
 func StalePosting() error {
 	return &Error{Code: EPRECONDITION, Message: "The posting has changed since you read it; fetch it again and retry.",
-		Fields: []FieldError{{Location: "header.If-Match", Message: "does not match the current version"}}}
+		Fields: []FieldError{{Field: "version", Message: "does not match the current version"}}}
 }
 
 // Edited returns next as the version after p: whatever an edit did, what
@@ -138,7 +138,7 @@ func (r CloseReason) Status() PostingStatus {
 // Check refuses an unknown close reason (EINVALID).
 func (r CloseReason) Check() error {
 	if r.Status() == "" {
-		return Invalid(FieldError{Location: "body.reason", Message: "must be one of filled, withdrawn"})
+		return Invalid(FieldError{Field: "reason", Message: "must be one of filled, withdrawn"})
 	}
 	return nil
 }

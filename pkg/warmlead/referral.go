@@ -142,7 +142,7 @@ type InterestService interface {
 // ValidateInterestMessage checks the note sent with an interest.
 func ValidateInterestMessage(msg string) error {
 	if utf8.RuneCountInString(msg) > MaxInterestMessageLen {
-		return Invalid(FieldError{Location: "body.message", Message: "must be at most 1000 characters"})
+		return Invalid(FieldError{Field: "message", Message: "must be at most 1000 characters"})
 	}
 	return nil
 }

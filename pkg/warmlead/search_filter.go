@@ -19,11 +19,11 @@ type Filter struct {
 }
 
 // Compile checks f and prepares it for matching; loc prefixes the names of
-// fields at fault ("query." for browse, "body.query." for a saved search).
+// fields at fault ("" for browse, "" for a saved search).
 func (f PostingFilter) Compile(loc string) (*Filter, error) {
 	out := &Filter{PostingFilter: f}
 	var fields []FieldError
-	add := func(name, msg string) { fields = append(fields, FieldError{Location: loc + name, Message: msg}) }
+	add := func(name, msg string) { fields = append(fields, FieldError{Field: loc + name, Message: msg}) }
 	for _, t := range []struct {
 		name string
 		v    *string
