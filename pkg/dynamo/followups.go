@@ -277,7 +277,7 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 // TransactWriteItems, on the condition that the connection is accepted.
 func (s *Store) TouchConnection(ctx context.Context, callerID, id, note string) (time.Time, error) {
 	if len([]rune(note)) > warmlead.MaxTouchNoteLen {
-		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Field: "note", Message: "must be at most 500 characters"})
+		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxTouchNoteLen) + " characters"})
 	}
 	other, ok := counterpart(callerID, id)
 	if !ok {

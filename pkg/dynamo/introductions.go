@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -121,7 +122,7 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 		case p != warmlead.TextOK:
 			fields = append(fields, warmlead.FieldError{Field: "note", Message: string(p)})
 		case len([]rune(clean)) > warmlead.MaxIntroNoteLen:
-			fields = append(fields, warmlead.FieldError{Field: "note", Message: "must be at most 1000 characters"})
+			fields = append(fields, warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxIntroNoteLen) + " characters"})
 		}
 		if warmlead.ValidateMemberID(targetID) != nil || targetID == in.RequesterID || targetID == callerID {
 			fields = append(fields, warmlead.FieldError{Field: "target_id", Message: "must be one of your accepted connections other than the requester"})

@@ -84,7 +84,7 @@ func (o *Offer) Validate() error {
 	case n < MinOfferTopics:
 		add("topics", "must have at least 1 item")
 	case n > MaxOfferTopics:
-		add("topics", "must have at most 10 items")
+		add("topics", "must have at most "+strconv.Itoa(MaxOfferTopics)+" items")
 	}
 	seen := map[string]bool{}
 	for i, t := range o.Topics {
@@ -96,7 +96,7 @@ func (o *Offer) Validate() error {
 		case clean == "":
 			add(loc, "must not be empty")
 		case utf8.RuneCountInString(clean) > MaxTopicLen:
-			add(loc, "must be at most 50 characters")
+			add(loc, "must be at most "+strconv.Itoa(MaxTopicLen)+" characters")
 		case seen[Fold(clean)]:
 			add(loc, "is a duplicate")
 		}
@@ -115,7 +115,7 @@ func (o *Offer) Validate() error {
 		fseen[f] = true
 	}
 	if o.MonthlyCapacity < MinMonthlyCapacity || o.MonthlyCapacity > MaxMonthlyCapacity {
-		add("monthly_capacity", "must be between 1 and 20")
+		add("monthly_capacity", "must be between 1 and "+strconv.Itoa(MaxMonthlyCapacity))
 	}
 	if !oneOf(o.Status, OfferStatuses) {
 		add("status", "must be one of open, paused")
@@ -359,7 +359,7 @@ func (r *AdviceRequest) Validate() error {
 		cleanField(&r.Pitch, "pitch", MaxPitchLen, true, add)
 	}
 	if len(r.Questions) > MaxQuestions {
-		add("questions", "must have at most 12 items")
+		add("questions", "must have at most "+strconv.Itoa(MaxQuestions)+" items")
 	}
 	for i := range r.Questions {
 		loc := "questions[" + strconv.Itoa(i) + "]"
@@ -396,7 +396,7 @@ func (st *AdviceStep) Validate(now time.Time) error {
 		add("message", "must not be empty")
 	}
 	if len(st.ProposedTimes) > MaxProposedTimes {
-		add("proposed_times", "must have at most 5 items")
+		add("proposed_times", "must have at most "+strconv.Itoa(MaxProposedTimes)+" items")
 	}
 	if st.Action == ActHeld {
 		d, err := time.Parse(time.DateOnly, st.HeldOn)

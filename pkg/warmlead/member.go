@@ -81,22 +81,22 @@ func (m *Member) Validate() error {
 	case name == "":
 		add("name", "must not be empty")
 	case utf8.RuneCountInString(name) > MaxNameLen:
-		add("name", "must be at most 100 characters")
+		add("name", "must be at most "+strconv.Itoa(MaxNameLen)+" characters")
 	}
 	if utf8.RuneCountInString(m.Headline) > MaxHeadlineLen {
-		add("headline", "must be at most 200 characters")
+		add("headline", "must be at most "+strconv.Itoa(MaxHeadlineLen)+" characters")
 	}
 	if !m.Stage.Valid() {
 		add("stage", "must be one of student, recent_grad, career_changer, returner, professional")
 	}
 	if utf8.RuneCountInString(m.Location) > MaxLocationLen {
-		add("location", "must be at most 100 characters")
+		add("location", "must be at most "+strconv.Itoa(MaxLocationLen)+" characters")
 	}
 	if m.Directory != "" && !m.Directory.Valid() {
 		add("directory", "must be one of orgs, connections, hidden")
 	}
 	if len(m.Interests) > MaxInterests {
-		add("interests", "must have at most 20 items")
+		add("interests", "must have at most "+strconv.Itoa(MaxInterests)+" items")
 	}
 	seen := make(map[string]bool, len(m.Interests))
 	for i, in := range m.Interests {
@@ -105,7 +105,7 @@ func (m *Member) Validate() error {
 		case n == 0:
 			add(loc, "must not be empty")
 		case n > MaxInterestLen:
-			add(loc, "must be at most 50 characters")
+			add(loc, "must be at most "+strconv.Itoa(MaxInterestLen)+" characters")
 		case seen[NormalizeField(in)]:
 			add(loc, "is a duplicate")
 		}

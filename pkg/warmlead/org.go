@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -96,7 +97,7 @@ func (o *Org) Validate() error {
 	case n == 0:
 		fields = append(fields, FieldError{"name", "must not be empty"})
 	case n > MaxOrgNameLen:
-		fields = append(fields, FieldError{"name", "must be at most 120 characters"})
+		fields = append(fields, FieldError{"name", "must be at most " + strconv.Itoa(MaxOrgNameLen) + " characters"})
 	}
 	if !oneOf(o.Kind, OrgKinds) {
 		fields = append(fields, FieldError{"kind", "must be one of " + joinEnum(OrgKinds)})

@@ -86,16 +86,16 @@ func (p *Posting) Validate(now time.Time) error {
 		seenAud[a] = true
 	}
 	if len(p.Skills) > MaxSkills {
-		v.add("skills", "must have at most 30 items")
+		v.add("skills", "must have at most "+strconv.Itoa(MaxSkills)+" items")
 	}
 	for i, s := range p.Skills {
 		v.text("skills["+strconv.Itoa(i)+"]", s, true, MaxSkillLen)
 	}
 	if p.HoursPerWeek != nil && (*p.HoursPerWeek < 1 || *p.HoursPerWeek > MaxHoursPerWeek) {
-		v.add("hours_per_week", "must be between 1 and 80")
+		v.add("hours_per_week", "must be between 1 and "+strconv.Itoa(MaxHoursPerWeek))
 	}
 	if p.DurationWeeks != nil && (*p.DurationWeeks < 1 || *p.DurationWeeks > MaxDurationWeeks) {
-		v.add("duration_weeks", "must be between 1 and 104")
+		v.add("duration_weeks", "must be between 1 and "+strconv.Itoa(MaxDurationWeeks))
 	}
 	if p.StartDate != "" {
 		if _, err := time.Parse(time.DateOnly, p.StartDate); err != nil {

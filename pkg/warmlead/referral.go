@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"context"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -142,7 +143,7 @@ type InterestService interface {
 // ValidateInterestMessage checks the note sent with an interest.
 func ValidateInterestMessage(msg string) error {
 	if utf8.RuneCountInString(msg) > MaxInterestMessageLen {
-		return Invalid(FieldError{Field: "message", Message: "must be at most 1000 characters"})
+		return Invalid(FieldError{Field: "message", Message: "must be at most " + strconv.Itoa(MaxInterestMessageLen) + " characters"})
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package warmlead
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func (s *SavedSearch) Validate() (*Filter, error) {
 	case n == 0:
 		fields = append(fields, FieldError{Field: "name", Message: "must not be empty"})
 	case n > MaxSearchNameLen:
-		fields = append(fields, FieldError{Field: "name", Message: "must be at most 100 characters"})
+		fields = append(fields, FieldError{Field: "name", Message: "must be at most " + strconv.Itoa(MaxSearchNameLen) + " characters"})
 	}
 	if s.Alert == "" {
 		s.Alert = AlertOff

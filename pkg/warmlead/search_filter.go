@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,7 +65,7 @@ func (f PostingFilter) Compile(loc string) (*Filter, error) {
 		key         *string
 	}{{"region", f.Region, &out.RegionKey}, {"city", f.City, &out.CityKey}} {
 		if utf8.RuneCountInString(p.value) > MaxPlaceLen {
-			add(p.name, "must be at most 100 characters")
+			add(p.name, "must be at most "+strconv.Itoa(MaxPlaceLen)+" characters")
 		}
 		*p.key = Fold(strings.TrimSpace(p.value))
 	}
