@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
@@ -40,103 +41,93 @@ func TestOpenAPILimitsAreTheDomains(t *testing.T) {
 		return map[string]*float64{"maxLength": s.MaxLength, "maximum": s.Maximum, "maxItems": s.MaxItems}[kw]
 	}
 
-	for _, tc := range []struct {
-		schema, property, keyword string
-		want                      float64
-	}{
-		{"PostingBody", "title", "maxLength", warmlead.MaxTitleLen},
-		{"PostingBody", "description", "maxLength", warmlead.MaxDescriptionLen},
-		{"PostingBody", "organization", "maxLength", warmlead.MaxOrganization},
-		{"PostingBody", "field", "maxLength", warmlead.MaxFieldLen},
-		{"PostingBody", "how_to_apply", "maxLength", warmlead.MaxHowToApplyLen},
-		{"PostingBody", "skills", "maxItems", warmlead.MaxSkills},
-		{"PostingBody", "audience", "maxItems", float64(len(warmlead.Audiences))},
-		{"PostingBody", "hours_per_week", "maximum", warmlead.MaxHoursPerWeek},
-		{"PostingBody", "duration_weeks", "maximum", warmlead.MaxDurationWeeks},
-		{"PayBody", "min", "maximum", warmlead.MaxPayAmount},
-		{"PayBody", "max", "maximum", warmlead.MaxPayAmount},
-		{"LocationBody", "city", "maxLength", warmlead.MaxPlaceLen},
-		{"LocationBody", "region", "maxLength", warmlead.MaxPlaceLen},
-		{"ProfileBody", "name", "maxLength", warmlead.MaxNameLen},
-		{"ProfileBody", "headline", "maxLength", warmlead.MaxHeadlineLen},
-		{"ProfileBody", "location", "maxLength", warmlead.MaxLocationLen},
-		{"ProfileBody", "interests", "maxItems", warmlead.MaxInterests},
-		{"OrgBody", "name", "maxLength", warmlead.MaxOrgNameLen},
-		{"OrgMemberBody", "member_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"ConnectionBody", "member_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"ConnectionBody", "note", "maxLength", warmlead.MaxConnectionNoteLen},
-		{"ConnectionBody", "met_via", "maxLength", warmlead.MaxMetViaLen},
-		{"ExpressInterestInputBody", "message", "maxLength", warmlead.MaxInterestMessageLen},
-		{"OfferBody", "topics", "maxItems", warmlead.MaxOfferTopics},
-		{"OfferBody", "formats", "maxItems", float64(len(warmlead.AdviceFormats))},
-		{"OfferBody", "monthly_capacity", "maximum", warmlead.MaxMonthlyCapacity},
-		{"OfferBody", "note", "maxLength", warmlead.MaxOfferNoteLen},
-		{"AdviceRequestBody", "advisor_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"AdviceRequestBody", "pitch", "maxLength", warmlead.MaxPitchLen},
-		{"AdviceRequestBody", "questions", "maxItems", warmlead.MaxQuestions},
-		{"AcceptAdviceInputBody", "message", "maxLength", warmlead.MaxAdviceMsgLen},
-		{"AcceptAdviceInputBody", "proposed_times", "maxItems", warmlead.MaxProposedTimes},
-		{"MessageInputBody", "message", "maxLength", warmlead.MaxAdviceMsgLen},
-		{"ThankInputBody", "message", "maxLength", warmlead.MaxAdviceMsgLen},
-		{"CreateIntroductionInputBody", "introducer_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"CreateIntroductionInputBody", "goal", "maxLength", warmlead.MaxGoalLen},
-		{"CreateIntroductionInputBody", "field", "maxLength", warmlead.MaxFieldLen},
-		{"ForwardIntroductionInputBody", "target_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"ForwardIntroductionInputBody", "note", "maxLength", warmlead.MaxIntroNoteLen},
-		{"CreateSearchInputBody", "name", "maxLength", warmlead.MaxSearchNameLen},
-		{"PatchSearchInputBody", "name", "maxLength", warmlead.MaxSearchNameLen},
-		{"SearchQueryBody", "q", "maxLength", warmlead.MaxQueryLen},
-		{"SearchQueryBody", "field", "maxLength", warmlead.MaxFieldLen},
-		{"SearchQueryBody", "poster_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"SearchQueryBody", "region", "maxLength", warmlead.MaxPlaceLen},
-		{"SearchQueryBody", "city", "maxLength", warmlead.MaxPlaceLen},
-		{"TouchInputBody", "note", "maxLength", warmlead.MaxTouchNoteLen},
-		{"PutSettingsInputBody", "keep_warm_days", "maximum", warmlead.MaxKeepWarmDays},
-	} {
-		s, ok := doc.Components.Schemas[tc.schema]
-		if !ok {
-			t.Errorf("no schema %s", tc.schema)
-			continue
+	// where: a schema's property ("PostingBody.title") or an operation's
+	// parameter ("GET /postings ?q").
+	find := func(where string) (schema, bool) {
+		if op, param, ok := strings.Cut(where, " ?"); ok {
+			method, path, _ := strings.Cut(op, " ")
+			for _, p := range doc.Paths[path][strings.ToLower(method)].Parameters {
+				if p.Name == param {
+					return p.Schema, true
+				}
+			}
+			return schema{}, false
 		}
-		got := keyword(s.Properties[tc.property], tc.keyword)
-		if got == nil || *got != tc.want {
-			t.Errorf("%s.%s %s = %v, want %v (the domain's limit)", tc.schema, tc.property, tc.keyword, deref(got), tc.want)
-		}
+		name, prop, _ := strings.Cut(where, ".")
+		s, ok := doc.Components.Schemas[name].Properties[prop]
+		return s, ok
 	}
-
 	for _, tc := range []struct {
-		path, method, param, keyword string
-		want                         float64
+		where, keyword string
+		want           float64
 	}{
-		{"/postings", "get", "q", "maxLength", warmlead.MaxQueryLen},
-		{"/postings", "get", "field", "maxLength", warmlead.MaxFieldLen},
-		{"/postings", "get", "poster_id", "maxLength", warmlead.MaxMemberIDLen},
-		{"/postings", "get", "region", "maxLength", warmlead.MaxPlaceLen},
-		{"/postings", "get", "city", "maxLength", warmlead.MaxPlaceLen},
-		{"/postings", "get", "limit", "maximum", warmlead.MaxPageLimit},
-		{"/public/postings", "get", "q", "maxLength", warmlead.MaxQueryLen},
-		{"/offers", "get", "q", "maxLength", warmlead.MaxQueryLen},
-		{"/offers", "get", "topic", "maxLength", warmlead.MaxTopicLen},
-		{"/orgs/{id}/members", "get", "q", "maxLength", warmlead.MaxQueryLen},
-		{"/members/{id}", "get", "id", "maxLength", warmlead.MaxMemberIDLen},
+		{"PostingBody.title", "maxLength", warmlead.MaxTitleLen},
+		{"PostingBody.description", "maxLength", warmlead.MaxDescriptionLen},
+		{"PostingBody.organization", "maxLength", warmlead.MaxOrganization},
+		{"PostingBody.field", "maxLength", warmlead.MaxFieldLen},
+		{"PostingBody.how_to_apply", "maxLength", warmlead.MaxHowToApplyLen},
+		{"PostingBody.skills", "maxItems", warmlead.MaxSkills},
+		{"PostingBody.audience", "maxItems", float64(len(warmlead.Audiences))},
+		{"PostingBody.hours_per_week", "maximum", warmlead.MaxHoursPerWeek},
+		{"PostingBody.duration_weeks", "maximum", warmlead.MaxDurationWeeks},
+		{"PayBody.min", "maximum", warmlead.MaxPayAmount},
+		{"PayBody.max", "maximum", warmlead.MaxPayAmount},
+		{"LocationBody.city", "maxLength", warmlead.MaxPlaceLen},
+		{"LocationBody.region", "maxLength", warmlead.MaxPlaceLen},
+		{"ProfileBody.name", "maxLength", warmlead.MaxNameLen},
+		{"ProfileBody.headline", "maxLength", warmlead.MaxHeadlineLen},
+		{"ProfileBody.location", "maxLength", warmlead.MaxLocationLen},
+		{"ProfileBody.interests", "maxItems", warmlead.MaxInterests},
+		{"OrgBody.name", "maxLength", warmlead.MaxOrgNameLen},
+		{"OrgMemberBody.member_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"ConnectionBody.member_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"ConnectionBody.note", "maxLength", warmlead.MaxConnectionNoteLen},
+		{"ConnectionBody.met_via", "maxLength", warmlead.MaxMetViaLen},
+		{"ExpressInterestInputBody.message", "maxLength", warmlead.MaxInterestMessageLen},
+		{"OfferBody.topics", "maxItems", warmlead.MaxOfferTopics},
+		{"OfferBody.formats", "maxItems", float64(len(warmlead.AdviceFormats))},
+		{"OfferBody.monthly_capacity", "maximum", warmlead.MaxMonthlyCapacity},
+		{"OfferBody.note", "maxLength", warmlead.MaxOfferNoteLen},
+		{"AdviceRequestBody.advisor_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"AdviceRequestBody.pitch", "maxLength", warmlead.MaxPitchLen},
+		{"AdviceRequestBody.questions", "maxItems", warmlead.MaxQuestions},
+		{"AcceptAdviceInputBody.message", "maxLength", warmlead.MaxAdviceMsgLen},
+		{"AcceptAdviceInputBody.proposed_times", "maxItems", warmlead.MaxProposedTimes},
+		{"MessageInputBody.message", "maxLength", warmlead.MaxAdviceMsgLen},
+		{"ThankInputBody.message", "maxLength", warmlead.MaxAdviceMsgLen},
+		{"CreateIntroductionInputBody.introducer_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"CreateIntroductionInputBody.goal", "maxLength", warmlead.MaxGoalLen},
+		{"CreateIntroductionInputBody.field", "maxLength", warmlead.MaxFieldLen},
+		{"ForwardIntroductionInputBody.target_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"ForwardIntroductionInputBody.note", "maxLength", warmlead.MaxIntroNoteLen},
+		{"CreateSearchInputBody.name", "maxLength", warmlead.MaxSearchNameLen},
+		{"PatchSearchInputBody.name", "maxLength", warmlead.MaxSearchNameLen},
+		{"SearchQueryBody.q", "maxLength", warmlead.MaxQueryLen},
+		{"SearchQueryBody.field", "maxLength", warmlead.MaxFieldLen},
+		{"SearchQueryBody.poster_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"SearchQueryBody.region", "maxLength", warmlead.MaxPlaceLen},
+		{"SearchQueryBody.city", "maxLength", warmlead.MaxPlaceLen},
+		{"TouchInputBody.note", "maxLength", warmlead.MaxTouchNoteLen},
+		{"PutSettingsInputBody.keep_warm_days", "maximum", warmlead.MaxKeepWarmDays},
+		{"GET /postings ?q", "maxLength", warmlead.MaxQueryLen},
+		{"GET /postings ?field", "maxLength", warmlead.MaxFieldLen},
+		{"GET /postings ?poster_id", "maxLength", warmlead.MaxMemberIDLen},
+		{"GET /postings ?region", "maxLength", warmlead.MaxPlaceLen},
+		{"GET /postings ?city", "maxLength", warmlead.MaxPlaceLen},
+		{"GET /postings ?limit", "maximum", warmlead.MaxPageLimit},
+		{"GET /public/postings ?q", "maxLength", warmlead.MaxQueryLen},
+		{"GET /offers ?q", "maxLength", warmlead.MaxQueryLen},
+		{"GET /offers ?topic", "maxLength", warmlead.MaxTopicLen},
+		{"GET /orgs/{id}/members ?q", "maxLength", warmlead.MaxQueryLen},
+		{"GET /members/{id} ?id", "maxLength", warmlead.MaxMemberIDLen},
 	} {
-		op, ok := doc.Paths[tc.path][tc.method]
+		s, ok := find(tc.where)
 		if !ok {
-			t.Errorf("no operation %s %s", tc.method, tc.path)
+			t.Errorf("the OpenAPI document has no %s", tc.where)
 			continue
 		}
-		found := false
-		for _, p := range op.Parameters {
-			if p.Name != tc.param {
-				continue
-			}
-			found = true
-			if got := keyword(p.Schema, tc.keyword); got == nil || *got != tc.want {
-				t.Errorf("%s %s ?%s %s = %v, want %v (the domain's limit)", tc.method, tc.path, tc.param, tc.keyword, deref(got), tc.want)
-			}
-		}
-		if !found {
-			t.Errorf("%s %s has no parameter %s", tc.method, tc.path, tc.param)
+		if got := keyword(s, tc.keyword); got == nil || *got != tc.want {
+			t.Errorf("%s %s = %v, want %v (the domain's limit)", tc.where, tc.keyword, deref(got), tc.want)
 		}
 	}
 }

@@ -126,31 +126,31 @@ func TestPostingEditAndClose(t *testing.T) {
 		}
 	})
 
+	statusOf := map[CloseReason]PostingStatus{CloseFilled: StatusFilled, CloseWithdrawn: StatusClosed}
 	for _, tc := range []struct {
 		name   string
 		p      Posting
 		reason CloseReason
-		status PostingStatus
 		want   string
 	}{
-		{"filled", open, CloseFilled, StatusFilled, ""},
-		{"withdrawn", open, CloseWithdrawn, StatusClosed, ""},
-		{"unknown reason", open, "bored", "", EINVALID},
-		{"empty reason", open, "", "", EINVALID},
-		{"already closed", filled, CloseWithdrawn, StatusClosed, ECONFLICT},
+		{"filled", open, CloseFilled, ""},
+		{"withdrawn", open, CloseWithdrawn, ""},
+		{"unknown reason", open, "bored", EINVALID},
+		{"empty reason", open, "", EINVALID},
+		{"already closed", filled, CloseWithdrawn, ECONFLICT},
 	} {
 		t.Run("close/"+tc.name, func(t *testing.T) {
 			got, err := tc.p.Close(tc.reason, now)
 			if ErrorCode(err) != tc.want {
 				t.Fatalf("Close = %q, want %q", ErrorCode(err), tc.want)
 			}
-			if tc.reason.Status() != tc.status {
-				t.Errorf("Status() = %q, want %q", tc.reason.Status(), tc.status)
+			if tc.reason.Status() != statusOf[tc.reason] {
+				t.Errorf("Status() = %q, want %q", tc.reason.Status(), statusOf[tc.reason])
 			}
 			if err != nil {
 				return
 			}
-			if got.Status != tc.status || got.CloseReason != tc.reason || got.Version != tc.p.Version+1 || !got.UpdatedAt.Equal(now) {
+			if got.Status != statusOf[tc.reason] || got.CloseReason != tc.reason || got.Version != tc.p.Version+1 || !got.UpdatedAt.Equal(now) {
 				t.Errorf("Close = %+v", got)
 			}
 			if tc.p.Status != StatusOpen {
