@@ -186,6 +186,7 @@ func (s *Store) RevokeReferral(ctx context.Context, callerID, token string) erro
 		return referralNotFound()
 	}
 	pk, sk := referralKey(token)
+	// Enforces Referral.CheckRevoke atomically: the caller's link, not revoked yet.
 	cond := exists().And(expression.Name("ReferrerID").Equal(expression.Value(callerID)),
 		expression.AttributeNotExists(expression.Name("Revoked")))
 	e := update(expression.Set(expression.Name("Revoked"), expression.Value(true)).
@@ -225,10 +226,14 @@ func (s *Store) FindReferral(ctx context.Context, callerID, token string) (*warm
 	if err != nil {
 		return nil, storageError("get referral", err)
 	}
-	if !found || (callerID != link.ReferrerID && callerID != link.PosterID) {
+	if !found {
 		return nil, referralNotFound()
 	}
-	return link.referral(), nil
+	ref := link.referral()
+	if err := ref.CheckRead(callerID); err != nil {
+		return nil, err
+	}
+	return ref, nil
 }
 
 // ListReferrals pages through a member's links on GSI1, newest first.

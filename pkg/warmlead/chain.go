@@ -85,6 +85,15 @@ func (r *Referral) CheckRevoke(memberID string) error {
 	return nil
 }
 
+// CheckRead applies the rule on who reads a link with its stats: its
+// referrer and the lead's poster. Anyone else is told it does not exist.
+func (r *Referral) CheckRead(memberID string) error {
+	if memberID == "" || (memberID != r.ReferrerID && memberID != r.PosterID) {
+		return Errorf(ENOTFOUND, "No referral link with this token.")
+	}
+	return nil
+}
+
 // Visit is one request for a shared link's page.
 type Visit struct {
 	// VisitorID identifies the visitor: the signed-in member's id, or a

@@ -261,3 +261,24 @@ func TestShareThrough(t *testing.T) {
 		})
 	}
 }
+
+func TestReferralReaders(t *testing.T) {
+	r := &Referral{Token: "t", PosterID: "poster", ReferrerID: "sam", Chain: []string{"poster", "dana", "sam"}}
+	for _, tc := range []struct {
+		member     string
+		read, drop string // CheckRead's and CheckRevoke's codes
+	}{
+		{"sam", "", ""},
+		{"poster", "", ENOTFOUND},
+		{"dana", ENOTFOUND, ENOTFOUND}, // on the chain, but not the link's referrer
+		{"mallory", ENOTFOUND, ENOTFOUND},
+		{"", ENOTFOUND, ENOTFOUND},
+	} {
+		if got := ErrorCode(r.CheckRead(tc.member)); got != tc.read {
+			t.Errorf("CheckRead(%q) = %q, want %q", tc.member, got, tc.read)
+		}
+		if got := ErrorCode(r.CheckRevoke(tc.member)); got != tc.drop {
+			t.Errorf("CheckRevoke(%q) = %q, want %q", tc.member, got, tc.drop)
+		}
+	}
+}
