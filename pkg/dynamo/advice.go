@@ -58,7 +58,7 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 		return nil, err
 	}
 	noOffer := &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No advice offer you may see for this member.",
-		Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "has no advice offer you may see"}}}
+		Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "has no advice offer you may see"}}}
 	if !hasOffer {
 		return nil, noOffer
 	}
@@ -73,10 +73,10 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 	}
 	if offer.Status != string(warmlead.OfferOpen) {
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This advisor's offer is paused.",
-			Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "offer is paused"}}}
+			Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "offer is paused"}}}
 	}
 	if !oneOf(string(r.Format), offer.Formats) {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.format", Message: "is not one this advisor offers"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "format", Message: "is not one this advisor offers"})
 	}
 	now := parseTime(formatTime(s.now()))
 	r.ID, r.Status, r.CreatedAt, r.UpdatedAt = newID(), warmlead.AdviceRequested, now, now
@@ -109,10 +109,10 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 		_, _ = ref.old(pair, &open)
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT,
 			Message: "You already have an open request to this advisor (" + open.RequestID + ").",
-			Fields:  []warmlead.FieldError{{Location: "body.advisor_id", Message: "you already have an open request to this advisor"}}}
+			Fields:  []warmlead.FieldError{{Field: "advisor_id", Message: "you already have an open request to this advisor"}}}
 	case ref.failed(offerOpen):
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This advisor's offer is paused or withdrawn.",
-			Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "offer is no longer open"}}}
+			Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "offer is no longer open"}}}
 	}
 	return nil, unavailable("request advice", err)
 }

@@ -29,7 +29,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 	if err := validateFilter(&pf); err != nil {
 		return nil, err
 	}
-	f, err := pf.Compile("query.")
+	f, err := pf.Compile("")
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
 	}
 	cond := filterCondition(f, formatTime(s.now()), callerID == "", skipKey)
-	if index == indexByOwner { // GSI1 holds closed leads too
+	if index == indexByOwner { // GSI1 holds closed leads too: open only (warmlead.Posting.Open)
 		cond = cond.And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))))
 	}
 	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(pkAttr).Equal(expression.Value(pkValue))).
@@ -74,10 +74,10 @@ func validateFilter(f *warmlead.PostingFilter) error {
 	var fields []warmlead.FieldError
 	f.Field = warmlead.NormalizeField(f.Field)
 	if f.PosterID != "" && warmlead.ValidateMemberID(f.PosterID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "query.poster_id", Message: "is not a member id"})
+		fields = append(fields, warmlead.FieldError{Field: "poster_id", Message: "is not a member id"})
 	}
 	if f.OrgID != "" && !validID(f.OrgID) {
-		fields = append(fields, warmlead.FieldError{Location: "query.org_id", Message: "is not an organisation id"})
+		fields = append(fields, warmlead.FieldError{Field: "org_id", Message: "is not an organisation id"})
 	}
 	if len(fields) > 0 {
 		return warmlead.Invalid(fields...)
@@ -168,21 +168,17 @@ func indexKey(it *postingItem, index string) map[string]types.AttributeValue {
 // connection edges and memberships that would grant them.
 func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingItem) ([]postingItem, error) {
 	type grantRef struct{ pk, sk string }
-	need := map[grantRef]func(*grantItem) bool{}
+	need := map[grantRef]bool{}
 	refs := make([]*grantRef, len(items))
 	for i := range items {
-		p := items[i].posting()
-		if p.Visibility == warmlead.VisibilityPublic || p.PosterID == callerID || callerID == "" {
-			continue
-		}
-		pk, sk, ok := s.visibilityGrant(callerID, p)
+		pk, sk := s.visibilityGrant(callerID, items[i].posting())
 		if pk == "" {
 			continue
 		}
 		ref := grantRef{pk, sk}
-		need[ref], refs[i] = ok, &ref
+		need[ref], refs[i] = true, &ref
 	}
-	granted := map[grantRef]bool{}
+	grants := map[grantRef]*grantItem{}
 	if len(need) > 0 {
 		keys := make([]map[string]types.AttributeValue, 0, len(need))
 		for ref := range need {
@@ -198,16 +194,17 @@ func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingI
 			if err := attributevalue.UnmarshalMap(av, &g); err != nil {
 				return nil, err
 			}
-			ref := grantRef{g.PK, g.SK}
-			if ok := need[ref]; ok != nil && ok(&g) {
-				granted[ref] = true
-			}
+			grants[grantRef{g.PK, g.SK}] = &g
 		}
 	}
 	kept := items[:0]
 	for i, it := range items {
-		if it.Visibility == string(warmlead.VisibilityPublic) || it.PosterID == callerID ||
-			(refs[i] != nil && granted[*refs[i]]) {
+		p, sight := it.posting(), warmlead.Sight{}
+		if refs[i] != nil {
+			g := grants[*refs[i]]
+			sight = sightOf(p.GrantNeeded(callerID), g, g != nil)
+		}
+		if p.VisibleTo(callerID, sight) {
 			kept = append(kept, it)
 		}
 	}

@@ -62,7 +62,7 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		switch {
 		case r.failed(profile):
 			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
-				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+				Fields: []warmlead.FieldError{{Field: "member_id", Message: "no such member"}}}
 		case r.failed(cooldown):
 			var cd cooldownItem
 			if _, err := r.old(cooldown, &cd); err != nil {
@@ -212,7 +212,7 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 		return s.listAllConnections(ctx, callerID, page)
 	}
 	if !status.Valid() {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "query.status", Message: "must be one of pending, accepted"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "status", Message: "must be one of pending, accepted"})
 	}
 	q := s.connectionsQuery(callerID, status)
 	items, next, err := s.queryPage(ctx, "list connections", q, "connections|"+callerID+"|"+string(status), page, gsi1KeyAttrs)

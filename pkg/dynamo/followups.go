@@ -263,7 +263,7 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 // TransactWriteItems, on the condition that the connection is accepted.
 func (s *Store) TouchConnection(ctx context.Context, callerID, id, note string) (time.Time, error) {
 	if len([]rune(note)) > warmlead.MaxTouchNoteLen {
-		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Location: "body.note", Message: "must be at most 500 characters"})
+		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxTouchNoteLen) + " characters"})
 	}
 	other, ok := counterpart(callerID, id)
 	if !ok {
@@ -287,7 +287,7 @@ func (s *Store) TouchConnection(ctx context.Context, callerID, id, note string) 
 // conditional UpdateItem. The stream step thanks the chain when it is hired.
 func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, outcome warmlead.Outcome) (*warmlead.InterestOutcome, error) {
 	if !outcome.Valid() {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.outcome", Message: "must be one of hired, interviewing, no_response, not_a_fit"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "outcome", Message: "must be one of hired, interviewing, no_response, not_a_fit"})
 	}
 	if !validID(postingID) || warmlead.ValidateMemberID(callerID) != nil {
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")

@@ -91,7 +91,7 @@ func (s *Store) countUnread(ctx context.Context, memberID, wm string) (int, erro
 // and one conditional UpdateItem.
 func (s *Store) MarkNotificationsRead(ctx context.Context, callerID, upTo string) error {
 	if upTo != "" && !notificationIDRE.MatchString(upTo) {
-		return warmlead.Invalid(warmlead.FieldError{Location: "body.up_to", Message: "is not a notification id"})
+		return warmlead.Invalid(warmlead.FieldError{Field: "up_to", Message: "is not a notification id"})
 	}
 	wm, err := s.readUpToTarget(ctx, callerID, upTo)
 	if err != nil || wm == "" {
@@ -118,7 +118,7 @@ func (s *Store) readUpToTarget(ctx context.Context, memberID, upTo string) (stri
 			return "", storageError("read notification", err)
 		}
 		if !found {
-			return "", warmlead.Invalid(warmlead.FieldError{Location: "body.up_to", Message: "is not one of your notifications"})
+			return "", warmlead.Invalid(warmlead.FieldError{Field: "up_to", Message: "is not one of your notifications"})
 		}
 		return upTo, nil
 	}

@@ -29,7 +29,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 	}
 	interestPK, interestSK := interestKey(postingID, callerID)
 	var earlier interestItem
-	lead, err := s.readLead(ctx, callerID, postingID, token, "body.referral_token", interestPK, interestSK, &earlier)
+	lead, err := s.readLead(ctx, callerID, postingID, token, "referral_token", interestPK, interestSK, &earlier)
 	if err != nil {
 		return nil, false, err
 	}
@@ -234,20 +234,18 @@ func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, p
 	if err != nil {
 		return nil, err
 	}
-	if p.OrgID != "" || p.PosterID != callerID {
-		admin := false
-		if p.OrgID != "" {
-			pk, sk := orgMemberKey(p.OrgID, callerID)
-			var m struct{ Role string }
-			found, err := s.get(ctx, pk, sk, &m)
-			if err != nil {
-				return nil, storageError("check admin", err)
-			}
-			admin = found && m.Role == string(warmlead.RoleAdmin)
+	admin := false
+	if p.EditedByAdmins() {
+		pk, sk := orgMemberKey(p.OrgID, callerID)
+		var m struct{ Role string }
+		found, err := s.get(ctx, pk, sk, &m)
+		if err != nil {
+			return nil, storageError("check admin", err)
 		}
-		if !admin {
-			return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster and the organisation's admins see who is interested.")
-		}
+		admin = found && m.Role == string(warmlead.RoleAdmin)
+	}
+	if err := p.CheckInterestReader(callerID, admin); err != nil {
+		return nil, err
 	}
 	pk, _ := interestKey(postingID, "")
 	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", interestPrefix)))

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -41,7 +42,7 @@ func (s *Store) RequestIntroduction(ctx context.Context, callerID string, in *wa
 		return nil, err
 	} else if !found || edge.Status != string(warmlead.ConnectionAccepted) {
 		return nil, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "The introducer must be one of your accepted connections.",
-			Fields: []warmlead.FieldError{{Location: "body.introducer_id", Message: "is not one of your accepted connections"}}}
+			Fields: []warmlead.FieldError{{Field: "introducer_id", Message: "is not one of your accepted connections"}}}
 	}
 	now := parseTime(formatTime(s.now()))
 	in.ID, in.Status, in.CreatedAt, in.UpdatedAt = newID(), warmlead.IntroRequested, now, now
@@ -118,12 +119,12 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 		clean, p := warmlead.CleanText(note, true)
 		switch {
 		case p != warmlead.TextOK:
-			fields = append(fields, warmlead.FieldError{Location: "body.note", Message: string(p)})
+			fields = append(fields, warmlead.FieldError{Field: "note", Message: string(p)})
 		case len([]rune(clean)) > warmlead.MaxIntroNoteLen:
-			fields = append(fields, warmlead.FieldError{Location: "body.note", Message: "must be at most 1000 characters"})
+			fields = append(fields, warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxIntroNoteLen) + " characters"})
 		}
 		if warmlead.ValidateMemberID(targetID) != nil || targetID == in.RequesterID || targetID == callerID {
-			fields = append(fields, warmlead.FieldError{Location: "body.target_id", Message: "must be one of your accepted connections other than the requester"})
+			fields = append(fields, warmlead.FieldError{Field: "target_id", Message: "must be one of your accepted connections other than the requester"})
 		}
 		if len(fields) > 0 {
 			return nil, warmlead.Invalid(fields...)
@@ -140,7 +141,7 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 			return nil, err
 		} else if !found || edge.Status != string(warmlead.ConnectionAccepted) {
 			return nil, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "The target must be one of your accepted connections.",
-				Fields: []warmlead.FieldError{{Location: "body.target_id", Message: "is not one of your accepted connections"}}}
+				Fields: []warmlead.FieldError{{Field: "target_id", Message: "is not one of your accepted connections"}}}
 		}
 		if _, err := got.decode(tpk, tsk, &target); err != nil {
 			return nil, err

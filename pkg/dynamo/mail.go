@@ -198,7 +198,7 @@ func (s *Store) PutNotificationSettings(ctx context.Context, callerID string, st
 	freq := map[string]string{}
 	for t, f := range st.Frequencies {
 		if !f.Valid() {
-			fields = append(fields, warmlead.FieldError{Location: "body.email." + string(t), Message: "must be one of instant, daily, weekly, off"})
+			fields = append(fields, warmlead.FieldError{Field: "email." + string(t), Message: "must be one of instant, daily, weekly, off"})
 		}
 		freq[string(t)] = string(f)
 	}

@@ -110,10 +110,10 @@ func (s *Store) readOrgView(ctx context.Context, orgID string, members, invitees
 func (s *Store) InviteOrgMember(ctx context.Context, callerID, orgID, memberID string, role warmlead.OrgRole) (*warmlead.OrgInvitation, bool, error) {
 	var fields []warmlead.FieldError
 	if warmlead.ValidateMemberID(memberID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "body.member_id", Message: "is not a member id"})
+		fields = append(fields, warmlead.FieldError{Field: "member_id", Message: "is not a member id"})
 	}
 	if !role.Valid() {
-		fields = append(fields, warmlead.FieldError{Location: "body.role", Message: "must be one of member, admin"})
+		fields = append(fields, warmlead.FieldError{Field: "role", Message: "must be one of member, admin"})
 	}
 	if len(fields) > 0 {
 		return nil, false, warmlead.Invalid(fields...)
@@ -479,12 +479,12 @@ func noInvitation() error { return warmlead.CanDecline(warmlead.Standing{}) }
 
 func noSuchMember() error {
 	return &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
-		Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+		Fields: []warmlead.FieldError{{Field: "member_id", Message: "no such member"}}}
 }
 
 // orgArchived refuses a posting on behalf of an archived organisation.
 func orgArchived() error {
 	err := warmlead.CanPostFor(warmlead.OrgState{Archived: true}, warmlead.RoleAdmin).(*warmlead.Error)
-	err.Fields = []warmlead.FieldError{{Location: "body.org_id", Message: "the organisation is archived"}}
+	err.Fields = []warmlead.FieldError{{Field: "org_id", Message: "the organisation is archived"}}
 	return err
 }

@@ -311,12 +311,11 @@ func (s *Store) MembersWhoSee(ctx context.Context, p *warmlead.Posting, memberID
 	var keys []map[string]types.AttributeValue
 	byKey := map[[2]string]string{}
 	for _, m := range memberIDs {
-		if m == p.PosterID || p.Visibility == warmlead.VisibilityPublic {
-			out[m] = true
-			continue
-		}
-		pk, sk, _ := s.visibilityGrant(m, p)
+		pk, sk := s.visibilityGrant(m, p)
 		if pk == "" {
+			if p.VisibleTo(m, warmlead.Sight{}) {
+				out[m] = true
+			}
 			continue
 		}
 		if _, dup := byKey[[2]string{pk, sk}]; !dup {
@@ -336,10 +335,10 @@ func (s *Store) MembersWhoSee(ctx context.Context, p *warmlead.Posting, memberID
 		if err := attributevalue.UnmarshalMap(av, &g); err != nil {
 			return nil, err
 		}
-		if p.Visibility == warmlead.VisibilityNetwork && g.Status != string(warmlead.ConnectionAccepted) {
-			continue
+		m := byKey[[2]string{g.PK, g.SK}]
+		if p.VisibleTo(m, sightOf(p.GrantNeeded(m), &g, true)) {
+			out[m] = true
 		}
-		out[byKey[[2]string{g.PK, g.SK}]] = true
 	}
 	return out, nil
 }
