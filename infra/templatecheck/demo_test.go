@@ -171,7 +171,7 @@ var codeBreakages = []struct {
 }{
 	{"new fact type", "stream.go", edit{"\tcase typeConnection:\n", "\tcase typeIdempotency:\n\t\treturn nil, nil\n\tcase typeConnection:\n"},
 		streamCheck, `FilterCriteria drops item type "Idempotency", which DecodeRecord turns into facts`},
-	{"notifier deletes", "notifications.go", edit{"func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {\n",
+	{"notifier deletes", "fanout_writes.go", edit{"func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {\n",
 		"func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {\n\ts.prune(ctx)\n"},
 		policyCheck, "NotifierFunction: lacks dynamodb:DeleteItem on !GetAtt Table.Arn, which it needs: FanoutStore.PutNotifications"},
 	{"paginated scan", "paging.go", edit{"dynamodb.NewQueryPaginator(s.client, q)", "dynamodb.NewScanPaginator(s.client, nil)"},
@@ -211,7 +211,7 @@ func TestChecksCatchCodeChanges(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if b.file == "notifications.go" { // the method the edit calls
+			if b.file == "fanout_writes.go" { // the method the edit calls
 				extra := "package dynamo\n\nimport \"context\"\n\nfunc (s *Store) prune(ctx context.Context) { _, _ = s.client.DeleteItem(ctx, nil) }\n"
 				if err := os.WriteFile(filepath.Join(store, "prune.go"), []byte(extra), 0o644); err != nil {
 					t.Fatal(err)

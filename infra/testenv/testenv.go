@@ -115,15 +115,15 @@ func ClientFor(t testing.TB, endpoint string) *dynamodb.Client {
 
 // Store returns a store on the test's table, reached through the counting
 // client.
-func (e *Env) Store(t testing.TB) *dynamo.Store {
+func (e *Env) Store(t testing.TB, opts ...dynamo.Option) *dynamo.Store {
 	t.Helper()
-	return MustStore(t, e.Client, e.Table)
+	return MustStore(t, e.Client, e.Table, opts...)
 }
 
 // MustStore returns a store on client and table, failing t on error.
-func MustStore(t testing.TB, client *dynamodb.Client, table string) *dynamo.Store {
+func MustStore(t testing.TB, client *dynamodb.Client, table string, opts ...dynamo.Option) *dynamo.Store {
 	t.Helper()
-	s, err := dynamo.New(client, table)
+	s, err := dynamo.New(client, table, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

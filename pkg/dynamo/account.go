@@ -5,8 +5,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -43,11 +43,7 @@ func memberSources(m string) []itemSource {
 
 // eachItem calls fn with every item of a source, a Query page at a time.
 func (s *Store) eachItem(ctx context.Context, src itemSource, fn func([]map[string]types.AttributeValue) error) error {
-	q := &dynamodb.QueryInput{TableName: aws.String(s.table), KeyConditionExpression: aws.String("#pk = :pk"),
-		ExpressionAttributeNames: map[string]string{"#pk": src.pkAttr}, ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(src.pk)}}
-	if src.index != "" {
-		q.IndexName = aws.String(src.index)
-	}
+	q := s.mustQuery(src.index, expression.NewBuilder().WithKeyCondition(keyIs(src.pkAttr, src.pk)))
 	pages := dynamodb.NewQueryPaginator(s.client, q)
 	for pages.HasMorePages() {
 		out, err := pages.NextPage(ctx)
@@ -231,11 +227,9 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 		err := s.eachItem(ctx, src, func(items []map[string]types.AttributeValue) error {
 			for _, av := range items {
 				k := map[string]types.AttributeValue{"PK": av["PK"], "SK": av["SK"]}
-				pk, _ := av["PK"].(*types.AttributeValueMemberS)
-				sk, _ := av["SK"].(*types.AttributeValueMemberS)
-				typ := typeOf(av)
+				pk, sk, typ := str(av, "PK"), str(av, "SK"), typeOf(av)
 				switch {
-				case pk.Value == mp && sk.Value == profileSKv:
+				case pk == mp && sk == profileSKv:
 					continue // last
 				case typ == typeConnection:
 					var c connectionItem
@@ -262,9 +256,9 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					}
 					deletes = append(deletes, k)
 				case typ == typePosting: // closed, no longer the member's
-					postings[pk.Value] = true
+					postings[pk] = true
 					a := anonymise(av, m)
-					if st, _ := a["Status"].(*types.AttributeValueMemberS); st != nil && st.Value == string(warmlead.StatusOpen) {
+					if str(a, "Status") == string(warmlead.StatusOpen) {
 						a["Status"], a["CloseReason"] = attrS(string(warmlead.StatusClosed)), attrS("poster left Warmlead")
 						for _, g := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
 							delete(a, g)
@@ -286,7 +280,7 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 						return err
 					}
-					postings[pk.Value] = true
+					postings[pk] = true
 					a["PK"], a["SK"] = keyAttrs(anonymousInterestKey(it.PostingID, newID()))
 					puts = append(puts, a)
 					deletes = append(deletes, k)
@@ -369,7 +363,7 @@ func keyAttrs(pk, sk string) (types.AttributeValue, types.AttributeValue) {
 	return attrS(pk), attrS(sk)
 }
 
-// writeAll puts and deletes with BatchWriteItem, 25 a call (batchWrite
+// writeAll puts and deletes with BatchWriteItem, batchWriteSize a call (batchWrite
 // retries what is left unprocessed); deletes of one key are collapsed.
 func (s *Store) writeAll(ctx context.Context, puts, deletes []map[string]types.AttributeValue) error {
 	var reqs []types.WriteRequest
@@ -383,8 +377,8 @@ func (s *Store) writeAll(ctx context.Context, puts, deletes []map[string]types.A
 			reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: d}})
 		}
 	}
-	for start := 0; start < len(reqs); start += 25 {
-		if err := s.batchWrite(ctx, reqs[start:min(start+25, len(reqs))]); err != nil {
+	for start := 0; start < len(reqs); start += batchWriteSize {
+		if err := s.batchWrite(ctx, reqs[start:min(start+batchWriteSize, len(reqs))]); err != nil {
 			return err
 		}
 	}

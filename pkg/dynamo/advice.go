@@ -58,7 +58,7 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 		return nil, err
 	}
 	noOffer := &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No advice offer you may see for this member.",
-		Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "has no advice offer you may see"}}}
+		Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "has no advice offer you may see"}}}
 	if !hasOffer {
 		return nil, noOffer
 	}
@@ -73,10 +73,10 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 	}
 	if offer.Status != string(warmlead.OfferOpen) {
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This advisor's offer is paused.",
-			Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "offer is paused"}}}
+			Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "offer is paused"}}}
 	}
 	if !oneOf(string(r.Format), offer.Formats) {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.format", Message: "is not one this advisor offers"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "format", Message: "is not one this advisor offers"})
 	}
 	now := parseTime(formatTime(s.now()))
 	r.ID, r.Status, r.CreatedAt, r.UpdatedAt = newID(), warmlead.AdviceRequested, now, now
@@ -92,13 +92,9 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 	}
 	t := &txn{}
 	t.add(s.putNew(reqAV))
-	pairAt := t.add(s.putNew(pairAV))
-	offerAt := t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.table), Key: key(opk, osk),
-		ConditionExpression:       aws.String("#status = :open"),
-		ExpressionAttributeNames:  map[string]string{"#status": "Status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":open": attrS(string(warmlead.OfferOpen))},
-	}})
+	pair := t.add(s.putNew(pairAV))
+	offerOpen := t.add(types.TransactWriteItem{ConditionCheck: s.txCheck(key(opk, osk),
+		expression.Name("Status").Equal(expression.Value(string(warmlead.OfferOpen))))})
 	err = s.transact(ctx, t)
 	if err == nil {
 		return r, nil
@@ -108,15 +104,15 @@ func (s *Store) RequestAdvice(ctx context.Context, callerID string, r *warmlead.
 		return nil, storageError("request advice", err)
 	}
 	switch {
-	case ref.failed(pairAt):
+	case ref.failed(pair):
 		var open advicePairItem
-		_, _ = ref.old(pairAt, &open)
+		_, _ = ref.old(pair, &open)
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT,
 			Message: "You already have an open request to this advisor (" + open.RequestID + ").",
-			Fields:  []warmlead.FieldError{{Location: "body.advisor_id", Message: "you already have an open request to this advisor"}}}
-	case ref.failed(offerAt):
+			Fields:  []warmlead.FieldError{{Field: "advisor_id", Message: "you already have an open request to this advisor"}}}
+	case ref.failed(offerOpen):
 		return nil, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This advisor's offer is paused or withdrawn.",
-			Fields: []warmlead.FieldError{{Location: "body.advisor_id", Message: "offer is no longer open"}}}
+			Fields: []warmlead.FieldError{{Field: "advisor_id", Message: "offer is no longer open"}}}
 	}
 	return nil, unavailable("request advice", err)
 }
@@ -180,7 +176,7 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 		t := &txn{}
 		upd := expression.Set(expression.Name("Status"), expression.Value(string(to))).
 			Set(expression.Name("UpdatedAt"), expression.Value(formatTime(now)))
-		counterAt, offerAt := -1, -1
+		var counter, capacity txItem // accepting only
 		switch st.Action {
 		case warmlead.ActAccept:
 			times := make([]string, len(st.ProposedTimes))
@@ -199,22 +195,17 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			if !found {
 				return nil, warmlead.Errorf(warmlead.ECONFLICT, "You have no advice offer, so no monthly capacity: publish one with PUT /me/offer to accept.")
 			}
-			offerAt = t.add(types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-				TableName: aws.String(s.table), Key: key(opk, osk),
-				ConditionExpression:       aws.String("MonthlyCapacity = :cap"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":cap": attrN(offer.MonthlyCapacity)},
-			}})
+			capacity = t.add(types.TransactWriteItem{ConditionCheck: s.txCheck(key(opk, osk),
+				expression.Name("MonthlyCapacity").Equal(expression.Value(offer.MonthlyCapacity)))})
 			month := warmlead.AdviceMonth(now)
 			mpk, msk := adviceMonthKey(r.AdvisorID, month)
-			counterAt = t.add(types.TransactWriteItem{Update: &types.Update{
-				TableName: aws.String(s.table), Key: key(mpk, msk),
-				UpdateExpression:         aws.String("SET #type = :type, MemberID = :m, #month = :month ADD Accepted :one"),
-				ConditionExpression:      aws.String("attribute_not_exists(Accepted) OR Accepted < :cap"),
-				ExpressionAttributeNames: map[string]string{"#type": "Type", "#month": "Month"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{
-					":type": attrS(typeAdviceMonth), ":m": attrS(r.AdvisorID), ":month": attrS(month),
-					":one": attrN(1), ":cap": attrN(offer.MonthlyCapacity)},
-			}})
+			accepted := expression.Name("Accepted")
+			below := expression.AttributeNotExists(accepted).Or(accepted.LessThan(expression.Value(offer.MonthlyCapacity)))
+			counter = t.add(types.TransactWriteItem{Update: s.txUpdate(key(mpk, msk), update(
+				expression.Set(expression.Name("Type"), expression.Value(typeAdviceMonth)).
+					Set(expression.Name("MemberID"), expression.Value(r.AdvisorID)).
+					Set(expression.Name("Month"), expression.Value(month)).
+					Add(accepted, expression.Value(1)), &below))})
 		case warmlead.ActDecline:
 			upd = upd.Set(expression.Name("Message"), expression.Value(st.Message))
 		case warmlead.ActHeld:
@@ -239,11 +230,7 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 		if err != nil {
 			return nil, err
 		}
-		reqAt := t.add(types.TransactWriteItem{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(it.PK, it.SK),
-			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values(),
-		}})
+		req := t.add(types.TransactWriteItem{Update: s.txUpdate(key(it.PK, it.SK), expr)})
 		err = s.transact(ctx, t)
 		if err == nil {
 			return s.FindAdviceRequest(ctx, callerID, id)
@@ -257,10 +244,10 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			return nil, storageError("step advice request", err)
 		}
 		switch {
-		case ref.failed(counterAt):
+		case ref.failed(counter):
 			return nil, warmlead.Errorf(warmlead.ECONFLICT,
 				"You have accepted as many requests this month as your offer's monthly capacity; raise it or decline.")
-		case ref.failed(reqAt), ref.failed(offerAt):
+		case ref.failed(req), ref.failed(capacity):
 			// Changed since it was read: read it again.
 		case ref.throttled():
 			return nil, unavailable("step advice request", err)

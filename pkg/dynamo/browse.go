@@ -29,7 +29,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 	if err := validateFilter(&pf); err != nil {
 		return nil, err
 	}
-	f, err := pf.Compile("query.")
+	f, err := pf.Compile("")
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
 	}
 	cond := filterCondition(f, formatTime(s.now()), callerID == "", skipKey)
-	if index == indexByOwner { // GSI1 holds closed leads too
+	if index == indexByOwner { // GSI1 holds closed leads too: open only (warmlead.Posting.Open)
 		cond = cond.And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))))
 	}
 	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(pkAttr).Equal(expression.Value(pkValue))).
@@ -74,10 +74,10 @@ func validateFilter(f *warmlead.PostingFilter) error {
 	var fields []warmlead.FieldError
 	f.Field = warmlead.NormalizeField(f.Field)
 	if f.PosterID != "" && warmlead.ValidateMemberID(f.PosterID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "query.poster_id", Message: "is not a member id"})
+		fields = append(fields, warmlead.FieldError{Field: "poster_id", Message: "is not a member id"})
 	}
 	if f.OrgID != "" && !validID(f.OrgID) {
-		fields = append(fields, warmlead.FieldError{Location: "query.org_id", Message: "is not an organisation id"})
+		fields = append(fields, warmlead.FieldError{Field: "org_id", Message: "is not an organisation id"})
 	}
 	if len(fields) > 0 {
 		return warmlead.Invalid(fields...)
@@ -168,21 +168,17 @@ func indexKey(it *postingItem, index string) map[string]types.AttributeValue {
 // connection edges and memberships that would grant them.
 func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingItem) ([]postingItem, error) {
 	type grantRef struct{ pk, sk string }
-	need := map[grantRef]func(*grantItem) bool{}
+	need := map[grantRef]bool{}
 	refs := make([]*grantRef, len(items))
 	for i := range items {
-		p := items[i].posting()
-		if p.Visibility == warmlead.VisibilityPublic || p.PosterID == callerID || callerID == "" {
-			continue
-		}
-		pk, sk, ok := s.visibilityGrant(callerID, p)
+		pk, sk := s.visibilityGrant(callerID, items[i].posting())
 		if pk == "" {
 			continue
 		}
 		ref := grantRef{pk, sk}
-		need[ref], refs[i] = ok, &ref
+		need[ref], refs[i] = true, &ref
 	}
-	granted := map[grantRef]bool{}
+	grants := map[grantRef]*grantItem{}
 	if len(need) > 0 {
 		keys := make([]map[string]types.AttributeValue, 0, len(need))
 		for ref := range need {
@@ -198,70 +194,19 @@ func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingI
 			if err := attributevalue.UnmarshalMap(av, &g); err != nil {
 				return nil, err
 			}
-			ref := grantRef{g.PK, g.SK}
-			if ok := need[ref]; ok != nil && ok(&g) {
-				granted[ref] = true
-			}
+			grants[grantRef{g.PK, g.SK}] = &g
 		}
 	}
 	kept := items[:0]
 	for i, it := range items {
-		if it.Visibility == string(warmlead.VisibilityPublic) || it.PosterID == callerID ||
-			(refs[i] != nil && granted[*refs[i]]) {
+		p, sight := it.posting(), warmlead.Sight{}
+		if refs[i] != nil {
+			g := grants[*refs[i]]
+			sight = sightOf(p.GrantNeeded(callerID), g, g != nil)
+		}
+		if p.VisibleTo(callerID, sight) {
 			kept = append(kept, it)
 		}
 	}
 	return kept, nil
 }
-
-// keyString orders keys so a batch is built the same way every time.
-func keyString(k map[string]types.AttributeValue) string {
-	return k["PK"].(*types.AttributeValueMemberS).Value + "\x00" + k["SK"].(*types.AttributeValueMemberS).Value
-}
-
-// batchGet reads keys with BatchGetItem, 100 a call.
-func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	return s.batchGetProjected(ctx, keys)
-}
-
-// batchGetProjected reads keys (consistently), 100 a call, with only the
-// attributes named (none named: all), retrying unprocessed keys with
-// jittered backoff.
-func (s *Store) batchGetProjected(ctx context.Context, keys []map[string]types.AttributeValue, attrs ...string) ([]map[string]types.AttributeValue, error) {
-	var out []map[string]types.AttributeValue
-	var projection expression.Expression
-	if len(attrs) > 0 {
-		names := expression.NamesList(expression.Name(attrs[0]))
-		for _, a := range attrs[1:] {
-			names = names.AddNames(expression.Name(a))
-		}
-		var err error
-		if projection, err = expression.NewBuilder().WithProjection(names).Build(); err != nil {
-			return nil, err
-		}
-	}
-	for start := 0; start < len(keys); start += 100 {
-		ka := types.KeysAndAttributes{Keys: keys[start:min(start+100, len(keys))], ConsistentRead: aws.Bool(true),
-			ProjectionExpression: projection.Projection(), ExpressionAttributeNames: projection.Names()}
-		req := map[string]types.KeysAndAttributes{s.table: ka}
-		for attempt := 0; len(req) > 0; attempt++ {
-			if attempt == batchWriteAttempts {
-				return nil, errUnprocessed
-			}
-			if attempt > 0 {
-				if err := sleep(ctx, backoff(attempt-1)); err != nil {
-					return nil, err
-				}
-			}
-			res, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, res.Responses[s.table]...)
-			req = res.UnprocessedKeys
-		}
-	}
-	return out, nil
-}
-
-var errUnprocessed = warmlead.Errorf(warmlead.EUNAVAILABLE, "Storage is busy; retry shortly.")

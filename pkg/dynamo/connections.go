@@ -39,10 +39,10 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 	}
 	for range txnAttempts {
 		t := &txn{}
-		profileAt := t.add(s.mustExist(memberKey(req.RecipientID)))
-		mineAt := t.add(s.putNew(mine))
-		theirsAt := t.add(s.putNew(theirs))
-		cooldownAt := t.add(s.noCooldown(callerID, req.RecipientID))
+		profile := t.add(s.mustExist(memberKey(req.RecipientID)))
+		myEdge := t.add(s.putNew(mine))
+		theirEdge := t.add(s.putNew(theirs))
+		cooldown := t.add(s.noCooldown(callerID, req.RecipientID))
 		err := s.transact(ctx, t)
 		if err == nil {
 			return req, true, nil
@@ -51,21 +51,21 @@ func (s *Store) RequestConnection(ctx context.Context, callerID string, c *warml
 		if !ok {
 			return nil, false, storageError("request connection", err)
 		}
-		for _, at := range []int{mineAt, theirsAt} {
+		for _, edge := range []txItem{myEdge, theirEdge} {
 			var seen connectionItem
-			if found, err := r.old(at, &seen); err != nil {
+			if found, err := r.old(edge, &seen); err != nil {
 				return nil, false, err
-			} else if found && r.failed(at) {
+			} else if found && r.failed(edge) {
 				return seen.connection(), false, nil
 			}
 		}
 		switch {
-		case r.failed(profileAt):
+		case r.failed(profile):
 			return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
-				Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
-		case r.failed(cooldownAt):
+				Fields: []warmlead.FieldError{{Field: "member_id", Message: "no such member"}}}
+		case r.failed(cooldown):
 			var cd cooldownItem
-			if _, err := r.old(cooldownAt, &cd); err != nil {
+			if _, err := r.old(cooldown, &cd); err != nil {
 				return nil, false, err
 			}
 			if err := warmlead.CheckCooldown(parseTime(cd.Until), s.now()); err != nil {
@@ -145,13 +145,17 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 		t := &txn{}
 		asGuessed := condition(exists().And(expression.Name("Status").Equal(expression.Value(guess.Status)),
 			expression.Name("RequesterID").Equal(expression.Value(guess.RequesterID))))
+		var myEdge txItem
 		for _, e := range [][2]string{{callerID, other}, {other, callerID}} {
 			pk, sk := connectionEdgeKey(e[0], e[1])
-			t.add(types.TransactWriteItem{Delete: &types.Delete{
+			edge := t.add(types.TransactWriteItem{Delete: &types.Delete{
 				TableName: aws.String(s.table), Key: key(pk, sk),
 				ConditionExpression: asGuessed.Condition(), ExpressionAttributeNames: asGuessed.Names(), ExpressionAttributeValues: asGuessed.Values(),
 				ReturnValuesOnConditionCheckFailure: allOld,
 			}})
+			if e[0] == callerID {
+				myEdge = edge
+			}
 		}
 		if guess.Status == string(warmlead.ConnectionPending) {
 			until := warmlead.CooldownUntil(s.now())
@@ -174,11 +178,11 @@ func (s *Store) DeleteConnection(ctx context.Context, callerID, id string) error
 			return unavailable("delete connection", err)
 		}
 		var mine connectionItem
-		found, err := r.old(0, &mine)
+		found, err := r.old(myEdge, &mine)
 		if err != nil {
 			return err
 		}
-		if !found && r.failed(0) {
+		if !found && r.failed(myEdge) {
 			return connectionNotFound()
 		}
 		if found {
@@ -208,7 +212,7 @@ func (s *Store) ListConnections(ctx context.Context, callerID string, status war
 		return s.listAllConnections(ctx, callerID, page)
 	}
 	if !status.Valid() {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "query.status", Message: "must be one of pending, accepted"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "status", Message: "must be one of pending, accepted"})
 	}
 	q := s.connectionsQuery(callerID, status)
 	items, next, err := s.queryPage(ctx, "list connections", q, "connections|"+callerID+"|"+string(status), page, gsi1KeyAttrs)
@@ -292,11 +296,7 @@ func (s *Store) acceptEdge(owner, other string, c *warmlead.Connection) types.Tr
 	e := update(expression.Set(expression.Name("Status"), expression.Value(string(warmlead.ConnectionAccepted))).
 		Set(expression.Name("GSI1PK"), expression.Value(gpk)).
 		Set(expression.Name("AcceptedAt"), expression.Value(formatTime(c.AcceptedAt))), &pending)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-	}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), e)}
 }
 
 // counterpart returns the other member of connection id when callerID is

@@ -230,7 +230,7 @@ func TestListConnectionsPagesInOrderAndBindsTheCursor(t *testing.T) {
 	}
 	_, err = store.ListConnections(ctx, "alice", "blocked", warmlead.PageRequest{})
 	var e *warmlead.Error
-	if !errors.As(err, &e) || e.Code != warmlead.EINVALID || len(e.Fields) != 1 || e.Fields[0].Location != "query.status" {
+	if !errors.As(err, &e) || e.Code != warmlead.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != "status" {
 		t.Errorf("bad status: %v", err)
 	}
 	wantCalls(t, env, "refused lists", "")

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -13,11 +14,10 @@ import (
 // transaction either way: the cooldown is a condition of it.
 func TestConnectionCooldownEndsAfterThirtyDays(t *testing.T) {
 	t.Parallel()
-	store, env := newStore(t)
+	now := time.Now().UTC()
+	store, env := newStore(t, dynamo.WithClock(func() time.Time { return now }))
 	ctx := context.Background()
 	putProfiles(t, store, env, "ann", "ben")
-	now := time.Now().UTC()
-	store.SetClock(func() time.Time { return now })
 	for round := 0; round < 3; round++ {
 		c := connect(t, store, "ann", "ben", false)
 		if err := store.DeleteConnection(ctx, "ann", c.ID); err != nil { // withdrawn

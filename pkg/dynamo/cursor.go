@@ -86,7 +86,7 @@ func (s *sealer) open(query, cursor string) (map[string]types.AttributeValue, er
 
 func badCursor() error {
 	return &warmlead.Error{Code: warmlead.EBADREQUEST, Message: "The cursor is not valid for this query; start again without it.",
-		Fields: []warmlead.FieldError{{Location: "query.cursor", Message: "not a cursor issued for this query"}}}
+		Fields: []warmlead.FieldError{{Field: "cursor", Message: "not a cursor issued for this query"}}}
 }
 
 var errUnsealable = &warmlead.Error{Code: warmlead.EINTERNAL, Message: "cursor key has a non-string attribute"}

@@ -149,11 +149,3 @@ func (s *Store) directoryEntries(ctx context.Context, viewer warmlead.DirectoryV
 	}
 	return out, nil
 }
-
-// typeOf returns an item's Type attribute.
-func typeOf(av map[string]types.AttributeValue) string {
-	if v, ok := av["Type"].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}

@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -52,12 +50,7 @@ func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 func (s *Store) DueBetween(ctx context.Context, from, to time.Time, fn func([]*warmlead.Due) error) error {
 	lo, hi := formatTime(from), formatTime(to.Add(-time.Nanosecond))+"~"
 	for h := from.UTC().Truncate(time.Hour); h.Before(to); h = h.Add(time.Hour) {
-		q := &dynamodb.QueryInput{
-			TableName:              aws.String(s.table),
-			KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":pk": attrS(dueBucket(h)), ":lo": attrS(lo), ":hi": attrS(hi)},
-		}
+		q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyBetween("PK", dueBucket(h), "SK", lo, hi)))
 		for {
 			out, err := s.client.Query(ctx, q)
 			if err != nil {
@@ -102,13 +95,10 @@ func (s *Store) SweepCursor(ctx context.Context) (time.Time, error) {
 // overlap may finish in either order).
 func (s *Store) AdvanceSweepCursor(ctx context.Context, to time.Time) error {
 	pk, sk := sweepCursorKey()
-	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("SET SweptUntil = :to, #type = :type"),
-		ConditionExpression:       aws.String("attribute_not_exists(SweptUntil) OR SweptUntil < :to"),
-		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":to": attrS(formatTime(to)), ":type": attrS(typeSweep)},
-	})
+	until := expression.Name("SweptUntil")
+	forward := expression.AttributeNotExists(until).Or(until.LessThan(expression.Value(formatTime(to))))
+	_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+		expression.Set(until, expression.Value(formatTime(to))).Set(expression.Name("Type"), expression.Value(typeSweep)), &forward)))
 	if isConditionFailed(err) {
 		return nil
 	}
@@ -190,7 +180,7 @@ func (s *Store) KeepWarmState(ctx context.Context, pairs [][2]string) (map[[2]st
 		days[id] = warmlead.DefaultKeepWarmDays
 	}
 	for _, av := range items {
-		if sk, _ := av["SK"].(*types.AttributeValueMemberS); sk != nil && sk.Value == profileSK {
+		if str(av, "SK") == profileSK {
 			var p mailProfile
 			if err := attributevalue.UnmarshalMap(av, &p); err != nil {
 				return nil, nil, err
@@ -264,11 +254,7 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 			cond, u = accepted, u.Set(expression.Name("TouchNote"), expression.Value(note))
 		}
 		e := update(u, &cond)
-		tx.add(types.TransactWriteItem{Update: &types.Update{
-			TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-			ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		}})
+		tx.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), e)})
 	}
 	return s.transact(ctx, tx)
 }
@@ -277,7 +263,7 @@ func (s *Store) touch(ctx context.Context, a, b string, t time.Time, note string
 // TransactWriteItems, on the condition that the connection is accepted.
 func (s *Store) TouchConnection(ctx context.Context, callerID, id, note string) (time.Time, error) {
 	if len([]rune(note)) > warmlead.MaxTouchNoteLen {
-		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Location: "body.note", Message: "must be at most 500 characters"})
+		return time.Time{}, warmlead.Invalid(warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxTouchNoteLen) + " characters"})
 	}
 	other, ok := counterpart(callerID, id)
 	if !ok {
@@ -301,7 +287,7 @@ func (s *Store) TouchConnection(ctx context.Context, callerID, id, note string) 
 // conditional UpdateItem. The stream step thanks the chain when it is hired.
 func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, outcome warmlead.Outcome) (*warmlead.InterestOutcome, error) {
 	if !outcome.Valid() {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.outcome", Message: "must be one of hired, interviewing, no_response, not_a_fit"})
+		return nil, warmlead.Invalid(warmlead.FieldError{Field: "outcome", Message: "must be one of hired, interviewing, no_response, not_a_fit"})
 	}
 	if !validID(postingID) || warmlead.ValidateMemberID(callerID) != nil {
 		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")
@@ -312,22 +298,9 @@ func (s *Store) RecordOutcome(ctx context.Context, callerID, postingID string, o
 	if outcome == warmlead.OutcomeHired { // thanks go out once
 		u = u.Set(expression.Name("HiredAt"), expression.IfNotExists(expression.Name("HiredAt"), now))
 	}
-	cond := exists()
-	e := update(u, &cond)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues: types.ReturnValueAllNew,
-	})
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead.")
-	}
-	if err != nil {
-		return nil, storageError("record outcome", err)
-	}
 	var it interestOutcomeItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+	if err := s.updateExisting(ctx, "record outcome", key(pk, sk), u,
+		warmlead.Errorf(warmlead.ENOTFOUND, "You have not expressed interest in this lead."), &it); err != nil {
 		return nil, err
 	}
 	return it.outcome(), nil

@@ -182,7 +182,7 @@ func wantBadCursor(t *testing.T, err error) {
 	if !errors.As(err, &e) || e.Code != warmlead.EBADREQUEST {
 		t.Fatalf("bad cursor error = %v, want code %s", err, warmlead.EBADREQUEST)
 	}
-	if len(e.Fields) == 0 || e.Fields[0].Location != "query.cursor" {
-		t.Fatalf("bad cursor error names %v, want query.cursor", e.Fields)
+	if len(e.Fields) == 0 || e.Fields[0].Field != "cursor" {
+		t.Fatalf("bad cursor error names %v, want cursor", e.Fields)
 	}
 }

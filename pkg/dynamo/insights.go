@@ -52,7 +52,7 @@ func (s *Store) addCounters(pk, sk, typ, orgID, day string, adds map[string]int)
 func (s *Store) CountOrgInsight(ctx context.Context, orgID, marker, day string, dayAdds, nowAdds map[string]int) error {
 	mpk, msk := insightMarkerKey(orgID, marker)
 	t := &txn{}
-	t.add(s.putNew(map[string]types.AttributeValue{"PK": attrS(mpk), "SK": attrS(msk), "Type": attrS(typeInsightMarker),
+	once := t.add(s.putNew(map[string]types.AttributeValue{"PK": attrS(mpk), "SK": attrS(msk), "Type": attrS(typeInsightMarker),
 		"ExpiresAt": &types.AttributeValueMemberN{Value: strconv.FormatInt(s.now().Add(insightMarkerTTL).Unix(), 10)}}))
 	if len(dayAdds) > 0 {
 		pk, sk := insightDayKey(orgID, day)
@@ -71,7 +71,7 @@ func (s *Store) CountOrgInsight(ctx context.Context, orgID, marker, day string, 
 		t.add(types.TransactWriteItem{Update: up})
 	}
 	err := s.transact(ctx, t)
-	if r, ok := refused(err); ok && r.failed(0) {
+	if r, ok := refused(err); ok && r.failed(once) {
 		return nil // counted already
 	}
 	if err != nil {
@@ -117,12 +117,10 @@ func (s *Store) CountReferralClicks(ctx context.Context, orgID, token string, cl
 			return err
 		}
 		t := &txn{}
-		t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
+		counted := t.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)})
 		t.add(types.TransactWriteItem{Update: up})
 		err = s.transact(ctx, t)
-		if r, ok := refused(err); ok && r.failed(0) {
+		if r, ok := refused(err); ok && r.failed(counted) {
 			continue
 		}
 		if err != nil {
@@ -136,15 +134,13 @@ func (s *Store) CountReferralClicks(ctx context.Context, orgID, token string, cl
 // PostingOrgID reads a posting's organisation (GetItem, projected).
 func (s *Store) PostingOrgID(ctx context.Context, postingID string) (string, error) {
 	pk, sk := postingKey(postingID)
+	only := projection("OrgID")
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key(pk, sk),
-		ProjectionExpression: aws.String("OrgID")})
+		ProjectionExpression: only.Projection(), ExpressionAttributeNames: only.Names()})
 	if err != nil {
 		return "", storageError("get posting org", err)
 	}
-	if v, ok := out.Item["OrgID"].(*types.AttributeValueMemberS); ok {
-		return v.Value, nil
-	}
-	return "", nil
+	return str(out.Item, "OrgID"), nil
 }
 
 // SharedOrgIDs reads both members' organisations from GSI1 (one Query

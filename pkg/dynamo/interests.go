@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -30,7 +29,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 	}
 	interestPK, interestSK := interestKey(postingID, callerID)
 	var earlier interestItem
-	lead, err := s.readLead(ctx, callerID, postingID, token, "body.referral_token", interestPK, interestSK, &earlier)
+	lead, err := s.readLead(ctx, callerID, postingID, token, "referral_token", interestPK, interestSK, &earlier)
 	if err != nil {
 		return nil, false, err
 	}
@@ -61,12 +60,14 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 			return nil, false, err
 		}
 		put := condition(notExists())
-		tx := []types.TransactWriteItem{{Put: &types.Put{TableName: aws.String(s.table), Item: av,
-			ConditionExpression: put.Condition(), ExpressionAttributeNames: put.Names(), ExpressionAttributeValues: put.Values()}}}
-		for _, t := range it.CreditedTokens {
-			tx = append(tx, s.countInterest(t, 1))
+		tx := &txn{}
+		interest := tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av,
+			ConditionExpression: put.Condition(), ExpressionAttributeNames: put.Names(), ExpressionAttributeValues: put.Values()}})
+		credits := make([]txItem, len(it.CreditedTokens))
+		for i, t := range it.CreditedTokens {
+			credits[i] = tx.add(s.countInterest(t, 1))
 		}
-		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+		err = s.transact(ctx, tx)
 		if err == nil {
 			return it.interest(), true, nil
 		}
@@ -74,7 +75,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		if !ok {
 			return nil, false, storageError("express interest", err)
 		}
-		if r.failed(0) {
+		if r.failed(interest) {
 			// A concurrent request recorded it first: return that one.
 			if found, err := s.get(ctx, interestPK, interestSK, &earlier); err != nil || !found {
 				return nil, false, orNotFound(err)
@@ -86,7 +87,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		}
 		more := false
 		for i, t := range it.CreditedTokens {
-			if r.failed(i + 1) {
+			if r.failed(credits[i]) {
 				revoked[t], more = true, true // revoked, or gone with its lead's TTL
 			}
 		}
@@ -106,12 +107,9 @@ func (s *Store) countInterest(token string, delta int) types.TransactWriteItem {
 		cond = exists().And(expression.Name("Interests").GreaterThanEqual(expression.Value(-delta)))
 	}
 	e := update(expression.Add(expression.Name("Interests"), expression.Value(delta)), &cond)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValuesOnConditionCheckFailure: allOld,
-	}}
+	u := s.txUpdate(key(pk, sk), e)
+	u.ReturnValuesOnConditionCheckFailure = allOld
+	return types.TransactWriteItem{Update: u}
 }
 
 // updateInterest stores a repeated interest's new message (one conditional
@@ -124,22 +122,9 @@ func (s *Store) updateInterest(ctx context.Context, it *interestItem, message st
 	if it.Message == message {
 		return it.interest(), nil
 	}
-	cond := exists()
-	e := update(expression.Set(expression.Name("Message"), expression.Value(message)), &cond)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(it.PK, it.SK),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValues: types.ReturnValueAllNew,
-	})
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ECONFLICT, "The interest was withdrawn while this request ran; retry.")
-	}
-	if err != nil {
-		return nil, storageError("update interest", err)
-	}
 	var now interestItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &now); err != nil {
+	if err := s.updateExisting(ctx, "update interest", key(it.PK, it.SK), expression.Set(expression.Name("Message"), expression.Value(message)),
+		warmlead.Errorf(warmlead.ECONFLICT, "The interest was withdrawn while this request ran; retry."), &now); err != nil {
 		return nil, err
 	}
 	return now.interest(), nil
@@ -166,12 +151,14 @@ func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string
 		tokens := slices.Clone(it.CreditedTokens)
 		for range len(tokens) + 1 {
 			del := condition(exists().And(expression.Name("CreatedAt").Equal(expression.Value(it.CreatedAt))))
-			tx := []types.TransactWriteItem{{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk),
-				ConditionExpression: del.Condition(), ExpressionAttributeNames: del.Names(), ExpressionAttributeValues: del.Values()}}}
-			for _, t := range tokens {
-				tx = append(tx, s.countInterest(t, -1))
+			tx := &txn{}
+			interest := tx.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk),
+				ConditionExpression: del.Condition(), ExpressionAttributeNames: del.Names(), ExpressionAttributeValues: del.Values()}})
+			credits := make([]txItem, len(tokens))
+			for i, t := range tokens {
+				credits[i] = tx.add(s.countInterest(t, -1))
 			}
-			_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+			err = s.transact(ctx, tx)
 			if err == nil {
 				return nil
 			}
@@ -182,12 +169,12 @@ func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string
 			if r.throttled() {
 				return unavailable("withdraw interest", err)
 			}
-			if r.failed(0) {
+			if r.failed(interest) {
 				break // withdrawn (or withdrawn and expressed again) meanwhile: read again
 			}
 			kept := tokens[:0]
 			for i, t := range tokens {
-				if !r.failed(i + 1) {
+				if !r.failed(credits[i]) {
 					kept = append(kept, t)
 				}
 			}
@@ -247,20 +234,18 @@ func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, p
 	if err != nil {
 		return nil, err
 	}
-	if p.OrgID != "" || p.PosterID != callerID {
-		admin := false
-		if p.OrgID != "" {
-			pk, sk := orgMemberKey(p.OrgID, callerID)
-			var m struct{ Role string }
-			found, err := s.get(ctx, pk, sk, &m)
-			if err != nil {
-				return nil, storageError("check admin", err)
-			}
-			admin = found && m.Role == string(warmlead.RoleAdmin)
+	admin := false
+	if p.EditedByAdmins() {
+		pk, sk := orgMemberKey(p.OrgID, callerID)
+		var m struct{ Role string }
+		found, err := s.get(ctx, pk, sk, &m)
+		if err != nil {
+			return nil, storageError("check admin", err)
 		}
-		if !admin {
-			return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster and the organisation's admins see who is interested.")
-		}
+		admin = found && m.Role == string(warmlead.RoleAdmin)
+	}
+	if err := p.CheckInterestReader(callerID, admin); err != nil {
+		return nil, err
 	}
 	pk, _ := interestKey(postingID, "")
 	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", interestPrefix)))

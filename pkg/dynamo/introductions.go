@@ -2,11 +2,11 @@ package dynamo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/expression"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -42,7 +42,7 @@ func (s *Store) RequestIntroduction(ctx context.Context, callerID string, in *wa
 		return nil, err
 	} else if !found || edge.Status != string(warmlead.ConnectionAccepted) {
 		return nil, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "The introducer must be one of your accepted connections.",
-			Fields: []warmlead.FieldError{{Location: "body.introducer_id", Message: "is not one of your accepted connections"}}}
+			Fields: []warmlead.FieldError{{Field: "introducer_id", Message: "is not one of your accepted connections"}}}
 	}
 	now := parseTime(formatTime(s.now()))
 	in.ID, in.Status, in.CreatedAt, in.UpdatedAt = newID(), warmlead.IntroRequested, now, now
@@ -119,12 +119,12 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 		clean, p := warmlead.CleanText(note, true)
 		switch {
 		case p != warmlead.TextOK:
-			fields = append(fields, warmlead.FieldError{Location: "body.note", Message: string(p)})
+			fields = append(fields, warmlead.FieldError{Field: "note", Message: string(p)})
 		case len([]rune(clean)) > warmlead.MaxIntroNoteLen:
-			fields = append(fields, warmlead.FieldError{Location: "body.note", Message: "must be at most 1000 characters"})
+			fields = append(fields, warmlead.FieldError{Field: "note", Message: "must be at most " + strconv.Itoa(warmlead.MaxIntroNoteLen) + " characters"})
 		}
 		if warmlead.ValidateMemberID(targetID) != nil || targetID == in.RequesterID || targetID == callerID {
-			fields = append(fields, warmlead.FieldError{Location: "body.target_id", Message: "must be one of your accepted connections other than the requester"})
+			fields = append(fields, warmlead.FieldError{Field: "target_id", Message: "must be one of your accepted connections other than the requester"})
 		}
 		if len(fields) > 0 {
 			return nil, warmlead.Invalid(fields...)
@@ -141,7 +141,7 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 			return nil, err
 		} else if !found || edge.Status != string(warmlead.ConnectionAccepted) {
 			return nil, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "The target must be one of your accepted connections.",
-				Fields: []warmlead.FieldError{{Location: "body.target_id", Message: "is not one of your accepted connections"}}}
+				Fields: []warmlead.FieldError{{Field: "target_id", Message: "is not one of your accepted connections"}}}
 		}
 		if _, err := got.decode(tpk, tsk, &target); err != nil {
 			return nil, err
@@ -160,11 +160,10 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 			return nil, err
 		}
 		cpk, csk := introCreditKey(in.IntroducerID)
-		t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(cpk, csk),
-			UpdateExpression:         aws.String("SET #type = :type, MemberID = :m ADD Introductions :one"),
-			ExpressionAttributeNames: map[string]string{"#type": "Type"},
-			ExpressionAttributeValues: map[string]types.AttributeValue{":type": attrS("IntroCredit"),
-				":m": attrS(in.IntroducerID), ":one": attrN(1)}}})
+		t.add(types.TransactWriteItem{Update: s.txUpdate(key(cpk, csk), update(
+			expression.Set(expression.Name("Type"), expression.Value("IntroCredit")).
+				Set(expression.Name("MemberID"), expression.Value(in.IntroducerID)).
+				Add(expression.Name("Introductions"), expression.Value(1)), nil))})
 	}
 	expr, err := expression.NewBuilder().WithUpdate(upd).
 		WithCondition(expression.Name("Status").Equal(expression.Value(string(in.Status)))).Build()
@@ -172,9 +171,7 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 		return nil, err
 	}
 	pk, sk := introductionKey(id)
-	t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
+	t.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)})
 	if err := s.transact(ctx, t); err != nil {
 		if _, ok := refused(err); ok {
 			return nil, warmlead.Errorf(warmlead.ECONFLICT, "The introduction changed while this request ran; read it again.")
@@ -196,10 +193,8 @@ func (s *Store) ListIntroductions(ctx context.Context, callerID string, role war
 	case warmlead.IntroAsTarget:
 		index, n, pk = indexField, "3", introTargetGSI3(callerID)
 	}
-	q := &dynamodb.QueryInput{TableName: aws.String(s.table), IndexName: aws.String(index),
-		KeyConditionExpression:    aws.String("GSI" + n + "PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk)},
-		ScanIndexForward:          aws.Bool(false)}
+	q := s.mustQuery(index, expression.NewBuilder().WithKeyCondition(keyIs("GSI"+n+"PK", pk)))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list introductions", q, "intros|"+callerID+"|"+string(role), page,
 		[]string{"PK", "SK", "GSI" + n + "PK", "GSI" + n + "SK"})
 	if err != nil {

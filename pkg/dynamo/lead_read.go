@@ -29,7 +29,7 @@ func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenF
 		return nil, postingNotFound()
 	}
 	badLink := func(msg string) error {
-		return warmlead.Invalid(warmlead.FieldError{Location: tokenField, Message: msg})
+		return warmlead.Invalid(warmlead.FieldError{Field: tokenField, Message: msg})
 	}
 	if token != "" && !validToken(token) {
 		return nil, badLink("is not a referral token")
@@ -67,7 +67,7 @@ func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenF
 	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
 		return nil, orNotFound(err)
 	}
-	if err := s.stillOpen(p); err != nil {
+	if err := p.CheckOpen(s.now()); err != nil {
 		return nil, err
 	}
 	if _, err := got.decode(profilePK, profileSK, &r.profile); err != nil {

@@ -76,8 +76,9 @@ func (s *Store) ClaimMail(ctx context.Context, memberID, k string) (bool, error)
 	if err != nil {
 		return false, err
 	}
+	fresh := condition(notExists())
 	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")})
+		ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()})
 	if isConditionFailed(err) {
 		return false, nil
 	}
@@ -140,12 +141,8 @@ func (s *Store) DescribeNotifications(ctx context.Context, ns []*warmlead.Notifi
 // to): one Query of the inbox's id range (ids start with their time).
 func (s *Store) NotificationsBetween(ctx context.Context, memberID string, from, to time.Time) ([]*warmlead.Notification, error) {
 	pk, _ := inboxKey(memberID, "")
-	q := &dynamodb.QueryInput{
-		TableName:              aws.String(s.table),
-		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk),
-			":lo": attrS(notifPrefix + notifIDBound(from)), ":hi": attrS(notifPrefix + notifIDBound(to.Add(-time.Nanosecond)) + "~")},
-	}
+	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyBetween("PK", pk, "SK",
+		notifPrefix+notifIDBound(from), notifPrefix+notifIDBound(to.Add(-time.Nanosecond))+"~")))
 	var out []*warmlead.Notification
 	for {
 		res, err := s.client.Query(ctx, q)
@@ -201,7 +198,7 @@ func (s *Store) PutNotificationSettings(ctx context.Context, callerID string, st
 	freq := map[string]string{}
 	for t, f := range st.Frequencies {
 		if !f.Valid() {
-			fields = append(fields, warmlead.FieldError{Location: "body.email." + string(t), Message: "must be one of instant, daily, weekly, off"})
+			fields = append(fields, warmlead.FieldError{Field: "email." + string(t), Message: "must be one of instant, daily, weekly, off"})
 		}
 		freq[string(t)] = string(f)
 	}
@@ -217,21 +214,9 @@ func (s *Store) PutNotificationSettings(ctx context.Context, callerID string, st
 
 func (s *Store) updateSettings(ctx context.Context, callerID string, u expression.UpdateBuilder) (*warmlead.NotificationSettings, error) {
 	pk, sk := memberKey(callerID)
-	cond := exists()
-	e := update(u, &cond)
-	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(), ReturnValues: types.ReturnValueAllNew,
-	})
-	if isConditionFailed(err) {
-		return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me.")
-	}
-	if err != nil {
-		return nil, storageError("update settings", err)
-	}
 	var p mailProfile
-	if err := attributevalue.UnmarshalMap(out.Attributes, &p); err != nil {
+	if err := s.updateExisting(ctx, "update settings", key(pk, sk), u,
+		warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me."), &p); err != nil {
 		return nil, err
 	}
 	st := p.settings()

@@ -10,10 +10,10 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-func newStore(t *testing.T) (*dynamo.Store, *testenv.Env) {
+func newStore(t *testing.T, opts ...dynamo.Option) (*dynamo.Store, *testenv.Env) {
 	t.Helper()
 	env := testenv.New(t)
-	return env.Store(t), env
+	return env.Store(t, opts...), env
 }
 
 func TestPutMemberCreatesThenUpdatesKeepingCreatedAt(t *testing.T) {

@@ -74,7 +74,7 @@ func (s *Store) PutOffer(ctx context.Context, callerID string, o *warmlead.Offer
 		t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: entry}})
 	}
 	for _, org := range prior.OrgIDs {
-		if !slices.Contains(orgs, org) && len(t.items) < 100 {
+		if !slices.Contains(orgs, org) && len(t.items) < transactMaxItems {
 			pk, sk := orgOfferKey(org, callerID)
 			t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(pk, sk)}})
 		}
@@ -170,10 +170,7 @@ func (s *Store) ListOffers(ctx context.Context, callerID string, f warmlead.Offe
 	if err != nil {
 		return nil, err
 	}
-	after := ""
-	if v, ok := start["after"].(*types.AttributeValueMemberS); ok {
-		after = v.Value
-	}
+	after := str(start, "after")
 
 	viaOrg := map[string]string{} // offerer -> an organisation to check
 	connected := map[string]bool{}

@@ -55,9 +55,7 @@ func (s *Store) ArchiveOrg(ctx context.Context, callerID, orgID string) (*warmle
 			return nil, err
 		}
 		t := &txn{}
-		t.add(types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-			UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-			ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}})
+		t.add(types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)})
 		t.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(orgID, callerID)})
 		retry, err := s.transactOrRetry(ctx, t, "archive org", attempt)
 		if err != nil {
@@ -88,13 +86,9 @@ func (s *Store) ArchiveOrg(ctx context.Context, callerID, orgID string) (*warmle
 // ClosePosting as the caller. A posting closed meanwhile (the index is
 // eventually consistent) is skipped.
 func (s *Store) closeOrgPostings(ctx context.Context, callerID, orgID string) (closed int, more bool, err error) {
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexOrg),
-		KeyConditionExpression:    aws.String("GSI5PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(orgFeedGSI5(orgID))},
-		ProjectionExpression:      aws.String("ID"),
-		Limit:                     aws.Int32(archiveBatch),
-	}
+	q := s.mustQuery(indexOrg, expression.NewBuilder().WithKeyCondition(keyIs("GSI5PK", orgFeedGSI5(orgID))).
+		WithProjection(expression.NamesList(expression.Name("ID"))))
+	q.Limit = aws.Int32(archiveBatch)
 	for range archiveBatches {
 		out, err := s.client.Query(ctx, q)
 		if err != nil {
@@ -128,13 +122,9 @@ func (s *Store) closeOrgPostings(ctx context.Context, callerID, orgID string) (c
 // reports whether some remain.
 func (s *Store) withdrawOrgInvitations(ctx context.Context, orgID string) (bool, error) {
 	pk, _ := orgKey(orgID)
-	q := &dynamodb.QueryInput{
-		TableName:                 aws.String(s.table),
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk), ":prefix": attrS(orgInvitesPrefix)},
-		ProjectionExpression:      aws.String("PK, SK"),
-		Limit:                     aws.Int32(archiveBatch),
-	}
+	q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyPrefix("PK", pk, "SK", orgInvitesPrefix)).
+		WithProjection(expression.NamesList(expression.Name("PK"), expression.Name("SK"))))
+	q.Limit = aws.Int32(archiveBatch)
 	for range archiveBatches {
 		out, err := s.client.Query(ctx, q)
 		if err != nil {

@@ -77,12 +77,8 @@ func (s *Store) readOrgView(ctx context.Context, orgID string, members, invitees
 	}
 	v := &orgView{members: map[string]*orgMemberItem{}, invites: map[string]*orgInvitationItem{}, profiles: map[string]*memberItem{}}
 	for _, av := range items {
-		typ, _ := av["Type"].(*types.AttributeValueMemberS)
-		if typ == nil {
-			continue
-		}
 		var err error
-		switch typ.Value {
+		switch typeOf(av) {
 		case typeOrg:
 			v.org = &orgItem{}
 			err = attributevalue.UnmarshalMap(av, v.org)
@@ -114,10 +110,10 @@ func (s *Store) readOrgView(ctx context.Context, orgID string, members, invitees
 func (s *Store) InviteOrgMember(ctx context.Context, callerID, orgID, memberID string, role warmlead.OrgRole) (*warmlead.OrgInvitation, bool, error) {
 	var fields []warmlead.FieldError
 	if warmlead.ValidateMemberID(memberID) != nil {
-		fields = append(fields, warmlead.FieldError{Location: "body.member_id", Message: "is not a member id"})
+		fields = append(fields, warmlead.FieldError{Field: "member_id", Message: "is not a member id"})
 	}
 	if !role.Valid() {
-		fields = append(fields, warmlead.FieldError{Location: "body.role", Message: "must be one of member, admin"})
+		fields = append(fields, warmlead.FieldError{Field: "role", Message: "must be one of member, admin"})
 	}
 	if len(fields) > 0 {
 		return nil, false, warmlead.Invalid(fields...)
@@ -409,9 +405,7 @@ func (s *Store) adminCountActive(orgID string, n int) types.TransactWriteItem {
 	if err != nil {
 		panic(err)
 	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)}
 }
 
 // adminCountDown takes one admin away, on the condition that another admin
@@ -425,21 +419,15 @@ func (s *Store) adminCountDown(orgID string) types.TransactWriteItem {
 	if err != nil {
 		panic(err)
 	}
-	return types.TransactWriteItem{Update: &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: expr.Update(), ConditionExpression: expr.Condition(),
-		ExpressionAttributeNames: expr.Names(), ExpressionAttributeValues: expr.Values()}}
+	return types.TransactWriteItem{Update: s.txUpdate(key(pk, sk), expr)}
 }
 
 // ListMyInvitations pages through the caller's pending invitations, newest
 // first: one Query of GSI1.
 func (s *Store) ListMyInvitations(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.OrgInvitation], error) {
 	gpk, _ := memberInvitesGSI1(callerID, "", "")
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-		ScanIndexForward:          aws.Bool(false),
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk)))
+	q.ScanIndexForward = aws.Bool(false)
 	items, next, err := s.queryPage(ctx, "list my invitations", q, "myinvites|"+callerID, page, gsi1KeyAttrs)
 	if err != nil {
 		return nil, err
@@ -451,11 +439,7 @@ func (s *Store) ListMyInvitations(ctx context.Context, callerID string, page war
 // and reads their organisations (one BatchGetItem): 2 calls.
 func (s *Store) ListMyOrgs(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.MemberOrg], error) {
 	gpk, _ := memberOrgsGSI1(callerID, "")
-	q := &dynamodb.QueryInput{
-		TableName: aws.String(s.table), IndexName: aws.String(indexByOwner),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(gpk)},
-	}
+	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", gpk)))
 	items, next, err := s.queryPage(ctx, "list my orgs", q, "myorgs|"+callerID, page, gsi1KeyAttrs)
 	if err != nil {
 		return nil, err
@@ -495,12 +479,12 @@ func noInvitation() error { return warmlead.CanDecline(warmlead.Standing{}) }
 
 func noSuchMember() error {
 	return &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No member with this id.",
-		Fields: []warmlead.FieldError{{Location: "body.member_id", Message: "no such member"}}}
+		Fields: []warmlead.FieldError{{Field: "member_id", Message: "no such member"}}}
 }
 
 // orgArchived refuses a posting on behalf of an archived organisation.
 func orgArchived() error {
 	err := warmlead.CanPostFor(warmlead.OrgState{Archived: true}, warmlead.RoleAdmin).(*warmlead.Error)
-	err.Fields = []warmlead.FieldError{{Location: "body.org_id", Message: "the organisation is archived"}}
+	err.Fields = []warmlead.FieldError{{Field: "org_id", Message: "the organisation is archived"}}
 	return err
 }

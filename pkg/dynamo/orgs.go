@@ -132,12 +132,9 @@ func (s *Store) setRole(orgID, memberID string, from, to warmlead.OrgRole) types
 	pk, sk := orgMemberKey(orgID, memberID)
 	was := expression.Name("Role").Equal(expression.Value(string(from)))
 	e := update(expression.Set(expression.Name("Role"), expression.Value(string(to))), &was)
-	return types.TransactWriteItem{Update: &types.Update{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression: e.Update(), ConditionExpression: e.Condition(),
-		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
-		ReturnValuesOnConditionCheckFailure: allOld,
-	}}
+	u := s.txUpdate(key(pk, sk), e)
+	u.ReturnValuesOnConditionCheckFailure = allOld
+	return types.TransactWriteItem{Update: u}
 }
 
 // deleteWithRole deletes a membership if it has the role expected.

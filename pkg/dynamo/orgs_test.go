@@ -99,7 +99,7 @@ func TestCreateOrgRejectsInvalidInputWithoutWriting(t *testing.T) {
 	_, err := store.CreateOrg(context.Background(), "alice", &warmlead.Org{Name: " ", Kind: "guild"})
 	var e *warmlead.Error
 	if !errors.As(err, &e) || e.Code != warmlead.EINVALID || len(e.Fields) != 2 ||
-		e.Fields[0].Location != "body.name" || e.Fields[1].Location != "body.kind" {
+		e.Fields[0].Field != "name" || e.Fields[1].Field != "kind" {
 		t.Fatalf("err = %#v, want invalid body.name and body.kind", err)
 	}
 	wantCalls(t, env, "invalid org", "")
@@ -183,8 +183,8 @@ func TestListOrgMembersPagesOnceEachAndBindsTheCursor(t *testing.T) {
 		err := try()
 		wantCode(t, name, err, warmlead.EBADREQUEST)
 		var e *warmlead.Error
-		if errors.As(err, &e) && (len(e.Fields) != 1 || e.Fields[0].Location != "query.cursor") {
-			t.Errorf("%s: fields %v, want query.cursor", name, e.Fields)
+		if errors.As(err, &e) && (len(e.Fields) != 1 || e.Fields[0].Field != "cursor") {
+			t.Errorf("%s: fields %v, want cursor", name, e.Fields)
 		}
 	}
 

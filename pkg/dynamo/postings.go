@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,7 +25,7 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 	}
 	if p.OrgID != "" && !validID(p.OrgID) {
 		return nil, false, &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
-			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+			Fields: []warmlead.FieldError{{Field: "org_id", Message: "no such organisation"}}}
 	}
 	if idem != nil {
 		if err := validateIdempotencyKey(idem.Key); err != nil {
@@ -60,13 +59,12 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		return p, false, nil
 	}
 
-	tx := []types.TransactWriteItem{{Put: put}}
-	adminAt, idemAt, activeAt := -1, -1, -1
+	tx := &txn{}
+	tx.add(types.TransactWriteItem{Put: put})
+	var admin, active, once txItem
 	if p.OrgID != "" {
-		adminAt = len(tx)
-		tx = append(tx, types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
-		activeAt = len(tx) // an archived organisation takes no postings (org_consent.go)
-		tx = append(tx, s.orgActiveCheck(p.OrgID))
+		admin = tx.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+		active = tx.add(s.orgActiveCheck(p.OrgID)) // an archived organisation takes no postings (org_consent.go)
 	}
 	if idem != nil {
 		rec := idempotencyItem{Type: typeIdempotency, BodyHash: idem.BodyHash, CreatedAt: formatTime(now),
@@ -76,22 +74,21 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		if err != nil {
 			return nil, false, err
 		}
-		idemAt = len(tx)
 		// An expired record that TTL has not deleted yet may be replaced.
 		replaceable := condition(notExists().Or(expression.Name("CreatedAt").LessThan(expression.Value(formatTime(now.Add(-warmlead.IdempotencyWindow))))))
-		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
+		once = tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: recAV,
 			ConditionExpression: replaceable.Condition(), ExpressionAttributeNames: replaceable.Names(), ExpressionAttributeValues: replaceable.Values(),
 		}})
 	}
-	tx = append(tx, terms...)
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	tx.addEach(terms)
+	err = s.transact(ctx, tx)
 	if r, ok := refused(err); ok {
 		switch {
-		case r.failed(adminAt):
+		case r.failed(admin):
 			return nil, false, s.notAdminError(ctx, p.OrgID)
-		case r.failed(activeAt):
+		case r.failed(active):
 			return nil, false, orgArchived()
-		case r.failed(idemAt):
+		case r.failed(once):
 			// Another request with the same key won the race: answer as it did.
 			prior, err := s.findIdempotent(ctx, callerID, idem, now)
 			if err == nil && prior == nil {
@@ -122,7 +119,7 @@ func (s *Store) findIdempotent(ctx context.Context, callerID string, idem *warml
 	if rec.BodyHash != idem.BodyHash {
 		return nil, &warmlead.Error{Code: warmlead.EINVALID,
 			Message: "This Idempotency-Key was already used with a different request body.",
-			Fields:  []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "reused with a different body"}}}
+			Fields:  []warmlead.FieldError{{Field: "idempotency_key", Message: "reused with a different body"}}}
 	}
 	return rec.Posting.posting(), nil
 }
@@ -134,7 +131,7 @@ func validateIdempotencyKey(key string) error {
 	}
 	if !ok {
 		return &warmlead.Error{Code: warmlead.EINVALID, Message: "The Idempotency-Key must be 1 to 128 printable ASCII characters.",
-			Fields: []warmlead.FieldError{{Location: "header.Idempotency-Key", Message: "1 to 128 printable ASCII characters"}}}
+			Fields: []warmlead.FieldError{{Field: "idempotency_key", Message: "1 to 128 printable ASCII characters"}}}
 	}
 	return nil
 }
@@ -160,10 +157,10 @@ func (s *Store) notAdminError(ctx context.Context, orgID string) error {
 	}
 	if !found {
 		return &warmlead.Error{Code: warmlead.ENOTFOUND, Message: "No organisation with this id.",
-			Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "no such organisation"}}}
+			Fields: []warmlead.FieldError{{Field: "org_id", Message: "no such organisation"}}}
 	}
 	return &warmlead.Error{Code: warmlead.EFORBIDDEN, Message: "Only the organisation's admins can post or edit on its behalf.",
-		Fields: []warmlead.FieldError{{Location: "body.org_id", Message: "you are not an admin of this organisation"}}}
+		Fields: []warmlead.FieldError{{Field: "org_id", Message: "you are not an admin of this organisation"}}}
 }
 
 // FindPostingByID reads a lead with one GetItem; a lead that is not public
@@ -204,24 +201,19 @@ func postingNotFound() error {
 	return warmlead.Errorf(warmlead.ENOTFOUND, "No posting with this id, or it is not visible to you.")
 }
 
-// canSee applies a lead's visibility to one caller.
+// canSee applies a lead's visibility (warmlead.Posting.VisibleTo) to one
+// caller, reading the grant it needs, if any.
 func (s *Store) canSee(ctx context.Context, callerID string, p *warmlead.Posting) (bool, error) {
-	if p.Visibility == warmlead.VisibilityPublic || (callerID != "" && p.PosterID == callerID) {
-		return true, nil
-	}
-	if callerID == "" {
-		return false, nil
-	}
-	pk, sk, want := s.visibilityGrant(callerID, p)
+	pk, sk := s.visibilityGrant(callerID, p)
 	if pk == "" {
-		return false, nil
+		return p.VisibleTo(callerID, warmlead.Sight{}), nil
 	}
 	var grant grantItem
 	found, err := s.get(ctx, pk, sk, &grant)
 	if err != nil {
 		return false, storageError("check visibility", err)
 	}
-	return found && want(&grant), nil
+	return p.VisibleTo(callerID, sightOf(p.GrantNeeded(callerID), &grant, found)), nil
 }
 
 // grantItem is the part of a connection edge or membership that grants
@@ -232,22 +224,31 @@ type grantItem struct {
 	Status string `dynamodbav:"Status"`
 }
 
-// visibilityGrant names the item that would let callerID see p: the
-// caller's accepted connection with the poster (network) or the caller's
-// membership of the organisation (org).
-func (s *Store) visibilityGrant(callerID string, p *warmlead.Posting) (pk, sk string, ok func(*grantItem) bool) {
-	switch p.Visibility {
-	case warmlead.VisibilityNetwork:
-		pk, sk = connectionEdgeKey(callerID, p.PosterID)
-		return pk, sk, func(g *grantItem) bool { return g.Status == string(warmlead.ConnectionAccepted) }
-	case warmlead.VisibilityOrg:
-		if p.OrgID == "" {
-			return "", "", nil
-		}
-		pk, sk = orgMemberKey(p.OrgID, callerID)
-		return pk, sk, func(*grantItem) bool { return true }
+// visibilityGrant names the item holding the grant callerID needs to see p
+// (warmlead.Posting.GrantNeeded): the caller's connection edge with the
+// poster, or the caller's membership of the organisation; "" when none.
+func (s *Store) visibilityGrant(callerID string, p *warmlead.Posting) (pk, sk string) {
+	switch p.GrantNeeded(callerID) {
+	case warmlead.GrantConnection:
+		return connectionEdgeKey(callerID, p.PosterID)
+	case warmlead.GrantMembership:
+		return orgMemberKey(p.OrgID, callerID)
 	}
-	return "", "", nil
+	return "", ""
+}
+
+// sightOf is what a grant item read (found or not) says of the grant.
+func sightOf(g warmlead.Grant, it *grantItem, found bool) warmlead.Sight {
+	if !found || it == nil {
+		return warmlead.Sight{}
+	}
+	switch g {
+	case warmlead.GrantConnection:
+		return warmlead.Sight{Connection: warmlead.ConnectionStatus(it.Status)}
+	case warmlead.GrantMembership:
+		return warmlead.Sight{Member: true}
+	}
+	return warmlead.Sight{}
 }
 
 // UpdatePosting reads the lead, lets edit change it, and writes the next
@@ -257,19 +258,14 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	if err != nil {
 		return nil, err
 	}
-	if version != 0 && current.Version != version {
-		return nil, staleVersion()
-	}
-	if current.Status != warmlead.StatusOpen {
-		return nil, warmlead.Errorf(warmlead.ECONFLICT, "This posting is %s and can no longer be edited.", current.Status)
-	}
-	next := *current
-	if err := edit(&next); err != nil {
+	if err := current.CheckEdit(version); err != nil {
 		return nil, err
 	}
-	// What the poster cannot change, whatever edit did.
-	next.ID, next.PosterID, next.OrgID, next.Status, next.CloseReason = current.ID, current.PosterID, current.OrgID, current.Status, current.CloseReason
-	next.CreatedAt, next.UpdatedAt, next.Version = current.CreatedAt, s.now(), current.Version+1
+	edited := *current
+	if err := edit(&edited); err != nil {
+		return nil, err
+	}
+	next := *current.Edited(edited, s.now())
 	next.Normalize()
 	if err := next.Validate(s.now()); err != nil {
 		return nil, err
@@ -283,6 +279,7 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	if err != nil {
 		return nil, err
 	}
+	// Enforces CheckEdit atomically: the version read, still open.
 	unchanged := condition(expression.Name("Version").Equal(expression.Value(current.Version)).
 		And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen)))))
 	err = s.writeAsEditor(ctx, callerID, current, &types.Put{
@@ -298,26 +295,26 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 // ClosePosting marks an open lead filled or withdrawn and takes it out of
 // the browse indexes: a read and a conditional update, 2 calls.
 func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason warmlead.CloseReason) (*warmlead.Posting, error) {
-	status := map[warmlead.CloseReason]warmlead.PostingStatus{warmlead.CloseFilled: warmlead.StatusFilled, warmlead.CloseWithdrawn: warmlead.StatusClosed}[reason]
-	if status == "" {
-		return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.reason", Message: "must be one of filled, withdrawn"})
+	if err := reason.Check(); err != nil {
+		return nil, err
 	}
 	current, err := s.editablePosting(ctx, callerID, id)
 	if err != nil {
 		return nil, err
 	}
-	if current.Status != warmlead.StatusOpen {
-		return nil, warmlead.Errorf(warmlead.ECONFLICT, "This posting is already %s.", current.Status)
+	closed, err := current.Close(reason, s.now())
+	if err != nil {
+		return nil, err
 	}
-	now := s.now()
 	pk, sk := postingKey(id)
-	u := expression.Set(expression.Name("Status"), expression.Value(string(status))).
+	u := expression.Set(expression.Name("Status"), expression.Value(string(closed.Status))).
 		Set(expression.Name("CloseReason"), expression.Value(string(reason))).
-		Set(expression.Name("UpdatedAt"), expression.Value(formatTime(now))).
+		Set(expression.Name("UpdatedAt"), expression.Value(formatTime(closed.UpdatedAt))).
 		Set(expression.Name("Version"), expression.Name("Version").Plus(expression.Value(1)))
 	for _, attr := range []string{"GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "GSI4PK", "GSI4SK", "GSI5PK", "GSI5SK"} {
 		u = u.Remove(expression.Name(attr))
 	}
+	// Enforces warmlead.Posting.Close atomically: still open, as read.
 	stillOpen := expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))).
 		And(expression.Name("Version").Equal(expression.Value(current.Version)))
 	e := update(u, &stillOpen)
@@ -330,9 +327,7 @@ func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason wa
 	if err := s.writeAsEditor(ctx, callerID, current, nil, update, terms...); err != nil {
 		return nil, err
 	}
-	closed := *current
-	closed.Status, closed.CloseReason, closed.UpdatedAt, closed.Version = status, reason, now, current.Version+1
-	return &closed, nil
+	return closed, nil
 }
 
 // editablePosting reads a lead for an edit: invisible leads are ENOTFOUND,
@@ -343,8 +338,8 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 	if err != nil {
 		return nil, err
 	}
-	if p.PosterID != callerID && p.OrgID == "" {
-		return nil, warmlead.Errorf(warmlead.EFORBIDDEN, "Only the poster can change this posting.")
+	if _, err := p.CheckEditor(callerID); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -355,16 +350,18 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 // same transaction so a demoted admin cannot slip an edit in.
 func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update, index ...types.TransactWriteItem) error {
 	var err error
-	if p.OrgID == "" && len(index) > 0 {
+	if !p.EditedByAdmins() && len(index) > 0 {
 		// The posting and its search index entries (search.go) together.
-		_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{
-			TransactItems: append([]types.TransactWriteItem{{Put: put, Update: update}}, index...)})
-		if r, ok := refused(err); ok && r.failed(0) {
+		tx := &txn{}
+		posting := tx.add(types.TransactWriteItem{Put: put, Update: update})
+		tx.addEach(index)
+		err = s.transact(ctx, tx)
+		if r, ok := refused(err); ok && r.failed(posting) {
 			return staleVersion()
 		}
 		return storageError("write posting", err)
 	}
-	if p.OrgID == "" {
+	if !p.EditedByAdmins() {
 		if put != nil {
 			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
 				ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames,
@@ -379,35 +376,27 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		}
 		return storageError("write posting", err)
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: append([]types.TransactWriteItem{
-		{Put: put, Update: update},
-		{ConditionCheck: s.adminCheck(p.OrgID, callerID)},
-	}, index...)})
+	tx := &txn{}
+	posting := tx.add(types.TransactWriteItem{Put: put, Update: update})
+	admin := tx.add(types.TransactWriteItem{ConditionCheck: s.adminCheck(p.OrgID, callerID)})
+	tx.addEach(index)
+	err = s.transact(ctx, tx)
 	if r, ok := refused(err); ok {
 		switch {
-		case r.failed(1):
+		case r.failed(admin):
 			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only the organisation's admins can change this posting.")
-		case r.failed(0):
+		case r.failed(posting):
 			return staleVersion()
 		}
 	}
 	return storageError("write posting", err)
 }
 
-func staleVersion() error {
-	return &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "The posting has changed since you read it; fetch it again and retry.",
-		Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "does not match the current version"}}}
-}
+func staleVersion() error { return warmlead.StalePosting() }
 
 // ListPostingsByPoster pages through the caller's own leads on GSI1.
 func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
 	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", posterGSI1(callerID))))
 	q.ScanIndexForward = aws.Bool(false)
 	return s.postingPage(ctx, q, indexByOwner, "mine|"+callerID, callerID, page)
-}
-
-func attrS(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-
-func attrN(v int) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.Itoa(v)}
 }

@@ -2,8 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,7 +23,7 @@ var _ warmlead.ReferralService = (*Store)(nil)
 func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via string) (*warmlead.Referral, bool, error) {
 	minePK, mineSK := referralByMemberKey(postingID, callerID)
 	var mine referralItem
-	lead, err := s.readLead(ctx, callerID, postingID, via, "body.via", minePK, mineSK, &mine)
+	lead, err := s.readLead(ctx, callerID, postingID, via, "via", minePK, mineSK, &mine)
 	if err != nil {
 		return nil, false, err
 	}
@@ -42,31 +40,19 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		// makes a new link; the old one stays "no longer shared".
 		replaces = mine.Token
 	}
-	pit, parent, profile := lead.posting, lead.link, lead.profile
-	p := pit.posting()
-	if parent != nil && parent.Revoked {
-		return nil, false, &warmlead.Error{Code: warmlead.EGONE, Message: "This link is no longer shared.",
-			Fields: []warmlead.FieldError{{Location: "body.via", Message: "is no longer shared"}}}
+	pit, profile := lead.posting, lead.profile
+	var parent *warmlead.Referral
+	if lead.link != nil {
+		parent = lead.link.referral()
 	}
-
-	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: p.PosterID,
-		ReferrerID: callerID, CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second), ChainTokens: []string{}}
-	switch {
-	case callerID == p.PosterID:
-		// The poster's own link starts every chain, whatever they followed.
-		link.Chain, link.ChainNames = []string{callerID}, []string{profile.Name}
-	case parent != nil && !slices.Contains(parent.Chain, callerID):
-		link.ParentToken = parent.Token
-		link.Chain = append(slices.Clone(parent.Chain), callerID)
-		link.ChainNames = append(slices.Clone(parent.ChainNames), profile.Name)
-		link.ChainTokens = append(slices.Clone(parent.ChainTokens), parent.Token)
-	default:
-		link.Chain, link.ChainNames = []string{p.PosterID, callerID}, []string{"", profile.Name}
+	// Who the chain names, how it extends and how far (warmlead.ShareThrough).
+	ref, err := warmlead.ShareThrough(pit.posting(), parent, callerID, profile.Name)
+	if err != nil {
+		return nil, false, err
 	}
-	if len(link.Chain)-1 > warmlead.MaxChainDepth {
-		return nil, false, &warmlead.Error{Code: warmlead.ECONFLICT, Message: "This lead has travelled as far as it may (10 hops); share it from a link nearer the poster.",
-			Fields: []warmlead.FieldError{{Location: "body.via", Message: "the chain is at its maximum depth"}}}
-	}
+	link := &referralItem{Type: typeReferral, Token: newToken(), PostingID: postingID, PosterID: ref.PosterID,
+		ReferrerID: callerID, ParentToken: ref.ParentToken, Chain: ref.Chain, ChainNames: ref.ChainNames, ChainTokens: ref.ChainTokens,
+		CreatedAt: formatTime(s.now()), ExpiresAt: pit.ExpiresAt + int64(warmlead.MaxValidity/time.Second)}
 	link.PK, link.SK = referralKey(link.Token)
 	link.GSI1PK, link.GSI1SK = referrerGSI1(callerID), postingSortKey(link.CreatedAt, link.Token)
 	copyItem := *link
@@ -84,12 +70,12 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	if replaces != "" { // only the revoked copy read above may be replaced
 		copyCond = condition(expression.Name("Token").Equal(expression.Value(replaces)))
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}},
-		{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: copyCond.Condition(), ExpressionAttributeNames: copyCond.Names(),
-			ExpressionAttributeValues: copyCond.Values()}},
-	}})
-	if r, ok := refused(err); ok && r.failed(1) {
+	tx := &txn{}
+	tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: linkAV, ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}})
+	mineCopy := tx.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: copyAV, ConditionExpression: copyCond.Condition(), ExpressionAttributeNames: copyCond.Names(),
+		ExpressionAttributeValues: copyCond.Values()}})
+	err = s.transact(ctx, tx)
+	if r, ok := refused(err); ok && r.failed(mineCopy) {
 		// A concurrent request made the caller's link first: return it.
 		if found, err := s.get(ctx, minePK, mineSK, &mine); err != nil || !found {
 			return nil, false, orNotFound(err)
@@ -100,17 +86,6 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		return nil, false, storageError("create referral", err)
 	}
 	return link.referral(), true, nil
-}
-
-// stillOpen refuses closed and expired leads.
-func (s *Store) stillOpen(p *warmlead.Posting) error {
-	switch {
-	case p.Status != warmlead.StatusOpen:
-		return warmlead.Errorf(warmlead.ECONFLICT, "This lead is %s.", p.Status)
-	case !s.now().Before(p.ValidThrough):
-		return warmlead.Errorf(warmlead.EGONE, "This lead expired on %s.", p.ValidThrough.Format("2 January 2006"))
-	}
-	return nil
 }
 
 // orNotFound passes a storage error on, or reports the lead as not found.
@@ -188,14 +163,14 @@ func (s *Store) countVisit(ctx context.Context, token string, visit warmlead.Vis
 		ReturnValues:                        types.ReturnValueAllNew,
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
-	var ccf *types.ConditionalCheckFailedException
+	old, failed := conditionFailed(err)
 	switch {
-	case errors.As(err, &ccf):
+	case failed:
 		// Counted already today, revoked, or no such link.
-		if len(ccf.Item) == 0 {
+		if len(old) == 0 {
 			return false, nil
 		}
-		return true, attributevalue.UnmarshalMap(ccf.Item, link)
+		return true, attributevalue.UnmarshalMap(old, link)
 	case err != nil:
 		return false, storageError("open referral", err)
 	}
@@ -210,6 +185,7 @@ func (s *Store) RevokeReferral(ctx context.Context, callerID, token string) erro
 		return referralNotFound()
 	}
 	pk, sk := referralKey(token)
+	// Enforces Referral.CheckRevoke atomically: the caller's link, not revoked yet.
 	cond := exists().And(expression.Name("ReferrerID").Equal(expression.Value(callerID)),
 		expression.AttributeNotExists(expression.Name("Revoked")))
 	e := update(expression.Set(expression.Name("Revoked"), expression.Value(true)).
@@ -220,13 +196,12 @@ func (s *Store) RevokeReferral(ctx context.Context, callerID, token string) erro
 		ExpressionAttributeNames: e.Names(), ExpressionAttributeValues: e.Values(),
 		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
+	if old, failed := conditionFailed(err); failed {
 		var link referralItem
-		if len(ccf.Item) == 0 {
+		if len(old) == 0 {
 			return referralNotFound()
 		}
-		if err := attributevalue.UnmarshalMap(ccf.Item, &link); err != nil {
+		if err := attributevalue.UnmarshalMap(old, &link); err != nil {
 			return err
 		}
 		return link.referral().CheckRevoke(callerID) // nil: revoked already
@@ -249,10 +224,14 @@ func (s *Store) FindReferral(ctx context.Context, callerID, token string) (*warm
 	if err != nil {
 		return nil, storageError("get referral", err)
 	}
-	if !found || (callerID != link.ReferrerID && callerID != link.PosterID) {
+	if !found {
 		return nil, referralNotFound()
 	}
-	return link.referral(), nil
+	ref := link.referral()
+	if err := ref.CheckRead(callerID); err != nil {
+		return nil, err
+	}
+	return ref, nil
 }
 
 // ListReferrals pages through a member's links on GSI1, newest first.
@@ -264,35 +243,4 @@ func (s *Store) ListReferrals(ctx context.Context, callerID string, page warmlea
 		return nil, err
 	}
 	return decodePage(items, next, (*referralItem).referral)
-}
-
-// itemsByKey holds a BatchGetItem's results by PK and SK.
-type itemsByKey map[[2]string]map[string]types.AttributeValue
-
-// decode unmarshals the item at pk, sk into out and reports whether it was
-// there.
-func (m itemsByKey) decode(pk, sk string, out any) (bool, error) {
-	av, ok := m[[2]string{pk, sk}]
-	if !ok {
-		return false, nil
-	}
-	return true, attributevalue.UnmarshalMap(av, out)
-}
-
-// batchGetByKey reads keys (at most 100) in one BatchGetItem, retrying
-// unprocessed keys.
-func (s *Store) batchGetByKey(ctx context.Context, keys []map[string]types.AttributeValue) (itemsByKey, error) {
-	items, err := s.batchGet(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make(itemsByKey, len(items))
-	for _, av := range items {
-		pk, _ := av["PK"].(*types.AttributeValueMemberS)
-		sk, _ := av["SK"].(*types.AttributeValueMemberS)
-		if pk != nil && sk != nil {
-			out[[2]string{pk.Value, sk.Value}] = av
-		}
-	}
-	return out, nil
 }

@@ -87,8 +87,8 @@ func (s *Store) CreateSavedSearch(ctx context.Context, callerID string, ss *warm
 		return nil, err
 	}
 	t := &txn{}
-	t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}})
-	countAt := t.add(types.TransactWriteItem{Update: s.searchCountUpdate(callerID, 1)})
+	t.add(s.putNew(av))
+	count := t.add(types.TransactWriteItem{Update: s.searchCountUpdate(callerID, 1)})
 	if alertKey != "" {
 		put, err := s.alertEntryPut(it)
 		if err != nil {
@@ -107,7 +107,7 @@ func (s *Store) CreateSavedSearch(ctx context.Context, callerID string, ss *warm
 			return nil, err
 		}
 	}
-	if r, ok := refused(err); ok && r.failed(countAt) {
+	if r, ok := refused(err); ok && r.failed(count) {
 		return nil, warmlead.Errorf(warmlead.ECONFLICT, "You already keep %d saved searches; delete one first.", warmlead.MaxSavedSearches)
 	}
 	if err != nil {
@@ -120,16 +120,13 @@ func (s *Store) CreateSavedSearch(ctx context.Context, callerID string, ss *warm
 // refused at the limit.
 func (s *Store) searchCountUpdate(memberID string, delta int) *types.Update {
 	pk, sk := searchCountKey(memberID)
-	u := &types.Update{TableName: aws.String(s.table), Key: key(pk, sk),
-		UpdateExpression:          aws.String("ADD N :d SET #type = :type"),
-		ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":d": attrN(delta), ":type": attrS(typeSearchCount)},
-	}
+	u := expression.Add(expression.Name("N"), expression.Value(delta)).Set(expression.Name("Type"), expression.Value(typeSearchCount))
+	var cond *expression.ConditionBuilder
 	if delta > 0 {
-		u.ConditionExpression = aws.String("attribute_not_exists(N) OR N < :max")
-		u.ExpressionAttributeValues[":max"] = attrN(warmlead.MaxSavedSearches)
+		below := expression.AttributeNotExists(expression.Name("N")).Or(expression.Name("N").LessThan(expression.Value(warmlead.MaxSavedSearches)))
+		cond = &below
 	}
-	return u
+	return s.txUpdate(key(pk, sk), update(u, cond))
 }
 
 func (s *Store) readSavedSearch(ctx context.Context, callerID, id string) (*savedSearchItem, error) {
@@ -206,10 +203,10 @@ func (s *Store) UpdateSavedSearch(ctx context.Context, callerID, id string, edit
 	if err != nil {
 		return nil, err
 	}
+	asRead := condition(expression.Name("UpdatedAt").Equal(expression.Value(old.UpdatedAt)))
 	t := &txn{}
-	t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av,
-		ConditionExpression:       aws.String("UpdatedAt = :read"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":read": attrS(old.UpdatedAt)}}})
+	search := t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av,
+		ConditionExpression: asRead.Condition(), ExpressionAttributeNames: asRead.Names(), ExpressionAttributeValues: asRead.Values()}})
 	if old.AlertKey != "" && old.AlertKey != alertKey {
 		t.add(s.alertEntryDelete(old))
 	}
@@ -221,7 +218,7 @@ func (s *Store) UpdateSavedSearch(ctx context.Context, callerID, id string, edit
 		t.add(put)
 	}
 	err = s.transact(ctx, t)
-	if r, ok := refused(err); ok && r.failed(0) {
+	if r, ok := refused(err); ok && r.failed(search) {
 		return nil, warmlead.Errorf(warmlead.ECONFLICT, "The saved search changed or was deleted meanwhile; read it again.")
 	}
 	if err != nil {
@@ -237,15 +234,16 @@ func (s *Store) DeleteSavedSearch(ctx context.Context, callerID, id string) erro
 	if err != nil {
 		return err
 	}
+	there := condition(exists())
 	t := &txn{}
-	t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(old.PK, old.SK),
-		ConditionExpression: aws.String("attribute_exists(PK)")}})
+	search := t.add(types.TransactWriteItem{Delete: &types.Delete{TableName: aws.String(s.table), Key: key(old.PK, old.SK),
+		ConditionExpression: there.Condition(), ExpressionAttributeNames: there.Names()}})
 	t.add(types.TransactWriteItem{Update: s.searchCountUpdate(callerID, -1)})
 	if old.AlertKey != "" {
 		t.add(s.alertEntryDelete(old))
 	}
 	err = s.transact(ctx, t)
-	if r, ok := refused(err); ok && r.failed(0) {
+	if r, ok := refused(err); ok && r.failed(search) {
 		return savedSearchNotFound() // deleted meanwhile
 	}
 	return storageError("delete saved search", err)
@@ -279,9 +277,7 @@ func (s *Store) SearchAlertCandidates(ctx context.Context, keys []string) ([]*wa
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			pk, _ := alertEntryKey(k, "", "")
-			pages := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: aws.String(s.table),
-				KeyConditionExpression:    aws.String("PK = :pk"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": attrS(pk)}})
+			pages := dynamodb.NewQueryPaginator(s.client, s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyIs("PK", pk))))
 			for pages.HasMorePages() {
 				res, err := pages.NextPage(ctx)
 				var items []alertEntryItem
@@ -315,12 +311,11 @@ func (s *Store) MembersWhoSee(ctx context.Context, p *warmlead.Posting, memberID
 	var keys []map[string]types.AttributeValue
 	byKey := map[[2]string]string{}
 	for _, m := range memberIDs {
-		if m == p.PosterID || p.Visibility == warmlead.VisibilityPublic {
-			out[m] = true
-			continue
-		}
-		pk, sk, _ := s.visibilityGrant(m, p)
+		pk, sk := s.visibilityGrant(m, p)
 		if pk == "" {
+			if p.VisibleTo(m, warmlead.Sight{}) {
+				out[m] = true
+			}
 			continue
 		}
 		if _, dup := byKey[[2]string{pk, sk}]; !dup {
@@ -340,10 +335,10 @@ func (s *Store) MembersWhoSee(ctx context.Context, p *warmlead.Posting, memberID
 		if err := attributevalue.UnmarshalMap(av, &g); err != nil {
 			return nil, err
 		}
-		if p.Visibility == warmlead.VisibilityNetwork && g.Status != string(warmlead.ConnectionAccepted) {
-			continue
+		m := byKey[[2]string{g.PK, g.SK}]
+		if p.VisibleTo(m, sightOf(p.GrantNeeded(m), &g, true)) {
+			out[m] = true
 		}
-		out[byKey[[2]string{g.PK, g.SK}]] = true
 	}
 	return out, nil
 }

@@ -83,6 +83,7 @@ func (s *Store) termEdits(before *warmlead.Posting, after *postingItem) ([]types
 // item's) attributes: everything but visibility grants. skip names a
 // filter the key condition already answers.
 func filterCondition(f *warmlead.Filter, now string, anonymous bool, skip string) expression.ConditionBuilder {
+	// Unexpired (warmlead.Posting.Open); the indexes hold open postings only.
 	cond := expression.Name("ValidThrough").GreaterThan(expression.Value(now))
 	and := func(c expression.ConditionBuilder) { cond = cond.And(c) }
 	eq := func(name, attr, v string) {
@@ -213,17 +214,14 @@ func (s *Store) searchPostings(ctx context.Context, callerID string, f *warmlead
 		var need []ref
 		pk, sk := postingKey(c.PostingID)
 		need = append(need, ref{pk, sk})
-		if c.Visibility != string(warmlead.VisibilityPublic) && callerID != "" && c.PosterID != callerID {
-			gpk, gsk, _ := s.visibilityGrant(callerID, &warmlead.Posting{Visibility: warmlead.Visibility(c.Visibility), PosterID: c.PosterID, OrgID: c.OrgID})
-			if gpk != "" {
-				g := ref{gpk, gsk}
-				grantOf[i] = &g
-				if !seen[g] {
-					need = append(need, g)
-				}
+		if gpk, gsk := s.visibilityGrant(callerID, &warmlead.Posting{Visibility: warmlead.Visibility(c.Visibility), PosterID: c.PosterID, OrgID: c.OrgID}); gpk != "" {
+			g := ref{gpk, gsk}
+			grantOf[i] = &g
+			if !seen[g] {
+				need = append(need, g)
 			}
 		}
-		if len(fetch)+len(need) > 100 {
+		if len(fetch)+len(need) > batchGetSize {
 			lek = key(cands[i-1].PK, cands[i-1].SK)
 			break
 		}
@@ -276,29 +274,20 @@ func (s *Store) searchPostings(ctx context.Context, callerID string, f *warmlead
 	return out, err
 }
 
-// visibleWith applies p's visibility with the grant read for it (nil: none needed or none exists).
+// visibleWith applies p's visibility (warmlead.Posting.VisibleTo) with the
+// grant read for it (nil: none needed or none exists).
 func visibleWith[R any](callerID string, p *warmlead.Posting, grant *R, read func(*R) map[string]types.AttributeValue) bool {
-	if p.Visibility == warmlead.VisibilityPublic || (callerID != "" && p.PosterID == callerID) {
-		return true
+	sight := warmlead.Sight{}
+	if grant != nil {
+		if av := read(grant); av != nil {
+			var g grantItem
+			if err := attributevalue.UnmarshalMap(av, &g); err != nil {
+				return false
+			}
+			sight = sightOf(p.GrantNeeded(callerID), &g, true)
+		}
 	}
-	if callerID == "" || grant == nil {
-		return false
-	}
-	av := read(grant)
-	if av == nil {
-		return false
-	}
-	var g grantItem
-	if err := attributevalue.UnmarshalMap(av, &g); err != nil {
-		return false
-	}
-	switch p.Visibility {
-	case warmlead.VisibilityNetwork:
-		return g.Status == string(warmlead.ConnectionAccepted)
-	case warmlead.VisibilityOrg:
-		return true
-	}
-	return false
+	return p.VisibleTo(callerID, sight)
 }
 
 // termCounts reads the posting counts of index keys with one BatchGetItem.
@@ -338,12 +327,8 @@ func (s *Store) CountPostingTerms(ctx context.Context, keys []string) error {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			pk, sk := termCountKey(k)
-			_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-				TableName: aws.String(s.table), Key: key(pk, sk),
-				UpdateExpression:          aws.String("ADD N :one SET #type = :type"),
-				ExpressionAttributeNames:  map[string]string{"#type": "Type"},
-				ExpressionAttributeValues: map[string]types.AttributeValue{":one": attrN(1), ":type": attrS(typeTermCount)},
-			})
+			_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+				expression.Add(expression.Name("N"), expression.Value(1)).Set(expression.Name("Type"), expression.Value(typeTermCount)), nil)))
 			if err != nil {
 				mu.Lock()
 				if first == nil {

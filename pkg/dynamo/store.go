@@ -1,6 +1,3 @@
-// Package dynamo stores Warmlead's domain in one DynamoDB table (single-table
-// design). Key layout lives in keys.go, item shapes in items.go; nothing
-// outside this package knows either.
 package dynamo
 
 import (
@@ -60,9 +57,14 @@ func New(client *dynamodb.Client, table string, opts ...Option) (*Store, error) 
 	return s, nil
 }
 
-// SetClock replaces the store's clock; tests use it to make time-dependent
-// rules (expiry) observable.
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
+// WithClock sets the store's clock (default: time.Now in UTC); tests use
+// it to make time-dependent rules (expiry, cooldowns) observable.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) error {
+		s.now = now
+		return nil
+	}
+}
 
 // timeFormat is how timestamps are stored: sortable, UTC, nanoseconds so two
 // writes in one millisecond still order.

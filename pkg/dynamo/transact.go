@@ -14,24 +14,43 @@ import (
 // with a condition on the guess, and learn the real state from a refusal.
 const txnAttempts = 3
 
-// txn collects the items of one TransactWriteItems; add returns each item's
-// position, which is how a refusal is read back.
+// Every transactional write goes through txn: add appends an item and
+// returns its handle, and a refusal is read through the handles, never by
+// position, so adding an item cannot make another's check read the wrong
+// reason.
+
+// txn collects the items of one TransactWriteItems.
 type txn struct{ items []types.TransactWriteItem }
 
-func (t *txn) add(it types.TransactWriteItem) int {
+// txItem names one item of a txn. The zero txItem names no item (one a
+// branch did not add): it never failed and has no old value.
+type txItem struct{ at int } // position + 1
+
+// add appends an item and returns its handle.
+func (t *txn) add(it types.TransactWriteItem) txItem {
 	t.items = append(t.items, it)
-	return len(t.items) - 1
+	return txItem{at: len(t.items)}
 }
 
+// addEach appends items and returns their handles, in order.
+func (t *txn) addEach(its []types.TransactWriteItem) []txItem {
+	hs := make([]txItem, len(its))
+	for i, it := range its {
+		hs[i] = t.add(it)
+	}
+	return hs
+}
+
+// transact runs t as one TransactWriteItems.
 func (s *Store) transact(ctx context.Context, t *txn) error {
 	_, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.items})
 	return err
 }
 
 // refusal is what a cancelled TransactWriteItems says about each of its
-// items, in order. Items written with ReturnValuesOnConditionCheckFailure
-// ALL_OLD carry the item as it was when their condition failed, so one
-// refused call both says "no" and says why.
+// items. Items written with ReturnValuesOnConditionCheckFailure ALL_OLD
+// carry the item as it was when their condition failed, so one refused
+// call both says "no" and says why.
 type refusal []types.CancellationReason
 
 // refused returns the refusal in err, if err is a cancelled transaction.
@@ -43,18 +62,28 @@ func refused(err error) (refusal, bool) {
 	return refusal(tce.CancellationReasons), true
 }
 
-// failed reports whether item i failed its condition (i < 0: never).
-func (r refusal) failed(i int) bool {
-	return i >= 0 && i < len(r) && aws.ToString(r[i].Code) == "ConditionalCheckFailed"
+func (r refusal) reason(it txItem) (types.CancellationReason, bool) {
+	i := it.at - 1
+	if i < 0 || i >= len(r) {
+		return types.CancellationReason{}, false
+	}
+	return r[i], true
 }
 
-// old decodes item i as it was when its condition failed into out and
+// failed reports whether the item failed its condition.
+func (r refusal) failed(it txItem) bool {
+	c, ok := r.reason(it)
+	return ok && aws.ToString(c.Code) == "ConditionalCheckFailed"
+}
+
+// old decodes the item as it was when its condition failed into out and
 // reports whether it existed.
-func (r refusal) old(i int, out any) (bool, error) {
-	if i < 0 || i >= len(r) || len(r[i].Item) == 0 {
+func (r refusal) old(it txItem, out any) (bool, error) {
+	c, ok := r.reason(it)
+	if !ok || len(c.Item) == 0 {
 		return false, nil
 	}
-	return true, attributevalue.UnmarshalMap(r[i].Item, out)
+	return true, attributevalue.UnmarshalMap(c.Item, out)
 }
 
 // allOld asks a transaction item to return the item when its condition fails.
@@ -85,16 +114,28 @@ func (s *Store) putNew(item map[string]types.AttributeValue) types.TransactWrite
 
 // mustExist is a condition: the item at pk, sk exists.
 func (s *Store) mustExist(pk, sk string) types.TransactWriteItem {
-	e := condition(exists())
-	return types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-		TableName: aws.String(s.table), Key: key(pk, sk),
-		ConditionExpression: e.Condition(), ExpressionAttributeNames: e.Names(),
-	}}
+	return types.TransactWriteItem{ConditionCheck: s.txCheck(key(pk, sk), exists())}
+}
+
+// A single-item write (PutItem, UpdateItem, DeleteItem) refused by its
+// condition is read the same way: whether it failed, and the item as it
+// was when the write asked for it (ReturnValuesOnConditionCheckFailure
+// ALL_OLD).
+
+// conditionFailed reports whether a single-item write was refused by its
+// condition and returns the item as it was (nil: it did not exist, or the
+// write did not ask for it).
+func conditionFailed(err error) (map[string]types.AttributeValue, bool) {
+	var ccf *types.ConditionalCheckFailedException
+	if !errors.As(err, &ccf) {
+		return nil, false
+	}
+	return ccf.Item, true
 }
 
 // isConditionFailed reports whether a single-item write was refused by its
 // condition.
 func isConditionFailed(err error) bool {
-	var ccf *types.ConditionalCheckFailedException
-	return errors.As(err, &ccf)
+	_, failed := conditionFailed(err)
+	return failed
 }

@@ -66,9 +66,8 @@ type world struct {
 
 func newWorld(t *testing.T, start time.Time) *world {
 	env := testenv.New(t)
-	store := env.Store(t)
 	clk := &clock{t: start}
-	store.SetClock(clk.Now)
+	store := env.Store(t, dynamo.WithClock(clk.Now))
 	host, port, _ := strings.Cut(mp.SMTPAddr, ":")
 	var p int
 	fmt.Sscan(port, &p)

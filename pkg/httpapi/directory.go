@@ -53,7 +53,7 @@ func handleListOrgDirectory(logger *slog.Logger, dir warmlead.DirectoryService) 
 	return func(ctx context.Context, in *listOrgDirectoryInput) (*directoryPageOutput, error) {
 		q, p := warmlead.CleanText(in.Q, false)
 		if p != warmlead.TextOK {
-			return nil, warmlead.Invalid(warmlead.FieldError{Location: "query.q", Message: string(p)})
+			return nil, warmlead.Invalid(warmlead.FieldError{Field: "q", Message: string(p)})
 		}
 		pg, err := dir.ListOrgDirectory(ctx, caller(ctx), in.ID,
 			warmlead.DirectoryFilter{Q: q, Stage: warmlead.Stage(in.Stage), OffersAdvice: in.OffersAdvice}, in.request())

@@ -17,7 +17,6 @@ import (
 var codeStatus = map[string]int{
 	warmlead.EINVALID:      http.StatusUnprocessableEntity,
 	warmlead.EBADREQUEST:   http.StatusBadRequest,
-	warmlead.EPRECONDREQ:   http.StatusPreconditionRequired,
 	warmlead.EUNAUTHORIZED: http.StatusUnauthorized,
 	warmlead.EFORBIDDEN:    http.StatusForbidden,
 	warmlead.ENOTFOUND:     http.StatusNotFound,
@@ -39,9 +38,15 @@ type problem struct {
 
 func (p *problem) GetHeaders() http.Header { return p.headers }
 
-// fail turns any error into the problem a client sees. Internal errors are
-// logged with the request id and shown only as a generic message.
+// fail turns any error into the problem a client sees, naming the request
+// location of each field at fault (locations.go). Internal errors are
+// logged with the request id and shown only as a generic message; problems
+// already made pass through unchanged.
 func fail(ctx context.Context, logger *slog.Logger, err error) error {
+	var se huma.StatusError
+	if errors.As(err, &se) {
+		return err
+	}
 	code := warmlead.ErrorCode(err)
 	status, ok := codeStatus[code]
 	if !ok {
@@ -50,25 +55,32 @@ func fail(ctx context.Context, logger *slog.Logger, err error) error {
 	if status >= 500 {
 		logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx), "code", code, "err", err.Error())
 	}
-	return newProblem(status, warmlead.ErrorMessage(err), fieldsOf(err)...)
+	detail, fields := warmlead.ErrorMessage(err), fieldsOf(err)
+	locate := locatorFrom(ctx)
+	var details []*huma.ErrorDetail
+	for _, f := range fields {
+		details = append(details, errorDetail(locate(f.Field), f.Message))
+	}
+	// warmlead.Invalid names its one field in the message: name its
+	// location instead, as the client knows it.
+	if len(fields) == 1 && detail == fields[0].Field+": "+fields[0].Message {
+		detail = details[0].Location + ": " + fields[0].Message
+	}
+	return newProblem(status, detail, details...)
 }
 
-// translate is fail with the request's logger; problems already translated
-// (and huma's own status errors) pass through unchanged.
+// translate is fail with the request's logger.
 func translate(ctx context.Context, err error) error {
-	var se huma.StatusError
-	if errors.As(err, &se) {
-		return err
-	}
 	return fail(ctx, loggerFrom(ctx), err)
 }
 
 type loggerKey struct{}
 
-// withLogger puts the API's logger in every request's context, for translate.
+// withLogger puts the API's logger and the operation (locations.go) in
+// every request's context, for translate.
 func withLogger(logger *slog.Logger) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
-		next(huma.WithValue(ctx, loggerKey{}, logger))
+		withOperation(huma.WithValue(ctx, loggerKey{}, logger), next)
 	}
 }
 
@@ -80,13 +92,10 @@ func loggerFrom(ctx context.Context) *slog.Logger {
 }
 
 // newProblem builds a problem with a status-specific title and headers.
-func newProblem(status int, detail string, fields ...warmlead.FieldError) *problem {
+func newProblem(status int, detail string, details ...*huma.ErrorDetail) *problem {
 	p := &problem{ErrorModel: &huma.ErrorModel{
-		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail,
+		Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Errors: details,
 	}}
-	for _, f := range fields {
-		p.Errors = append(p.Errors, errorDetail(f.Location, f.Message))
-	}
 	switch status {
 	case http.StatusServiceUnavailable:
 		p.headers = http.Header{"Retry-After": {strconv.Itoa(retryAfterSeconds)}}

@@ -48,7 +48,7 @@ func handleTouchConnection(svc warmlead.FollowUpService) func(context.Context, *
 		if in.Body != nil {
 			clean, problem := warmlead.CleanText(in.Body.Note, true)
 			if problem != warmlead.TextOK {
-				return nil, warmlead.Invalid(warmlead.FieldError{Location: "body.note", Message: string(problem)})
+				return nil, warmlead.Invalid(warmlead.FieldError{Field: "note", Message: string(problem)})
 			}
 			note = clean
 		}
@@ -143,7 +143,7 @@ func handlePutSettings(svc warmlead.SettingsService) func(context.Context, *putS
 		sort.Strings(keys)
 		for _, k := range keys {
 			if !oneOfTypes(k) {
-				fields = append(fields, warmlead.FieldError{Location: "body.email." + k, Message: "is not a notification type"})
+				fields = append(fields, warmlead.FieldError{Field: "email." + k, Message: "is not a notification type"})
 				continue
 			}
 			cur.Frequencies[warmlead.NotificationType(k)] = warmlead.Frequency(in.Body.Email[k])

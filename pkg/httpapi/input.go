@@ -166,7 +166,7 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 	return func(ctx huma.Context, next func(huma.Context)) {
 		u := ctx.URL()
 		cc := &cleanedContext{humaContext: ctx, rawQuery: u.RawQuery}
-		var fields []warmlead.FieldError
+		var fields []*huma.ErrorDetail
 		if u.RawQuery != "" {
 			raw, errs := cleanQuery(u.RawQuery)
 			cc.rawQuery, fields = raw, errs
@@ -184,7 +184,7 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 			}
 			clean, why := warmlead.CleanText(v, false)
 			if why != warmlead.TextOK {
-				fields = append(fields, warmlead.FieldError{Location: "header." + p.Name, Message: string(why)})
+				fields = append(fields, errorDetail("header."+p.Name, string(why)))
 				continue
 			}
 			if cc.headers == nil {
@@ -202,7 +202,7 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 		}
 		body, err := io.ReadAll(io.LimitReader(bodyReader(ctx), MaxBodyBytes+1))
 		if err != nil {
-			writeInputProblem(api, ctx, http.StatusBadRequest, []warmlead.FieldError{{Location: "body", Message: "could not be read"}})
+			writeInputProblem(api, ctx, http.StatusBadRequest, []*huma.ErrorDetail{{Location: "body", Message: "could not be read"}})
 			return
 		}
 		if len(body) > MaxBodyBytes {
@@ -243,10 +243,10 @@ func isJSON(contentType string) bool {
 	return ct == "" || ct == "application/json" || strings.HasSuffix(ct, "+json")
 }
 
-func writeInputProblem(api huma.API, ctx huma.Context, status int, fields []warmlead.FieldError) {
+func writeInputProblem(api huma.API, ctx huma.Context, status int, fields []*huma.ErrorDetail) {
 	errs := make([]error, 0, len(fields))
 	for _, f := range fields {
-		errs = append(errs, errorDetail(f.Location, f.Message))
+		errs = append(errs, f)
 	}
 	detail := "The request is invalid."
 	if status == http.StatusBadRequest {
@@ -258,26 +258,26 @@ func writeInputProblem(api huma.API, ctx huma.Context, status int, fields []warm
 // cleanQuery applies the text rules to every query value and returns the
 // query with NFC-normalised values. A query that does not parse is left
 // to huma.
-func cleanQuery(raw string) (string, []warmlead.FieldError) {
+func cleanQuery(raw string) (string, []*huma.ErrorDetail) {
 	values, err := url.ParseQuery(raw)
 	if err != nil {
 		return raw, nil
 	}
-	var fields []warmlead.FieldError
+	var fields []*huma.ErrorDetail
 	changed := false
 	for name, vs := range values {
 		// Every parameter takes one value: kind=job&kind=internship would
 		// otherwise read as kind=job, silently (docs/rules.md, "Query
 		// parameters").
 		if len(vs) > 1 && len(fields) < maxProblemErrors {
-			fields = append(fields, warmlead.FieldError{Location: "query." + name, Message: "must be given once"})
+			fields = append(fields, errorDetail("query."+name, "must be given once"))
 			continue
 		}
 		for i, v := range vs {
 			clean, why := warmlead.CleanText(v, false)
 			if why != warmlead.TextOK {
 				if len(fields) < maxProblemErrors {
-					fields = append(fields, warmlead.FieldError{Location: "query." + name, Message: string(why)})
+					fields = append(fields, errorDetail("query."+name, string(why)))
 				}
 				continue
 			}
@@ -305,12 +305,12 @@ type frame struct {
 // every string NFC-normalised, the strings that break the text rules and
 // numbers out of range (at most max), or a status (400) when the body is
 // not JSON at all or nests too deeply.
-func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldError, int) {
+func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []*huma.ErrorDetail, int) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var (
 		stack  []frame
-		fields []warmlead.FieldError
+		fields []*huma.ErrorDetail
 		out    []byte // the cleaned body, built only if a string changes
 		copied int    // body[:copied] is already in out
 		values int    // top-level values read; JSON has exactly one
@@ -365,13 +365,13 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 		if top.object || top.spec == nil || top.spec.maxItems == 0 || top.index <= top.spec.maxItems {
 			return false
 		}
-		fields = append(fields, warmlead.FieldError{Location: locationOf(stack[:len(stack)-1]), Message: "must have at most " + strconv.Itoa(top.spec.maxItems) + " items"})
+		fields = append(fields, errorDetail(locationOf(stack[:len(stack)-1]), "must have at most "+strconv.Itoa(top.spec.maxItems)+" items"))
 		return true
 	}
 	for len(fields) < max && !tooMany() {
 		if len(stack) == 0 && values > 0 {
 			if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-				return nil, []warmlead.FieldError{{Location: "body", Message: "is not valid JSON (more than one value)"}}, http.StatusBadRequest
+				return nil, []*huma.ErrorDetail{{Location: "body", Message: "is not valid JSON (more than one value)"}}, http.StatusBadRequest
 			}
 			break
 		}
@@ -379,19 +379,19 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 		tok, err := dec.Token()
 		if errors.Is(err, io.EOF) {
 			if len(stack) > 0 {
-				return nil, []warmlead.FieldError{{Location: "body", Message: "is not valid JSON (it ends too soon)"}}, http.StatusBadRequest
+				return nil, []*huma.ErrorDetail{{Location: "body", Message: "is not valid JSON (it ends too soon)"}}, http.StatusBadRequest
 			}
 			break
 		}
 		if err != nil {
-			return nil, []warmlead.FieldError{{Location: "body", Message: "is not valid JSON (at byte " + strconv.FormatInt(dec.InputOffset(), 10) + ")"}}, http.StatusBadRequest
+			return nil, []*huma.ErrorDetail{{Location: "body", Message: "is not valid JSON (at byte " + strconv.FormatInt(dec.InputOffset(), 10) + ")"}}, http.StatusBadRequest
 		}
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
 			case '{', '[':
 				if len(stack) >= maxBodyDepth {
-					return nil, []warmlead.FieldError{{Location: "body", Message: "must not nest more than " + strconv.Itoa(maxBodyDepth) + " levels deep"}}, http.StatusBadRequest
+					return nil, []*huma.ErrorDetail{{Location: "body", Message: "must not nest more than " + strconv.Itoa(maxBodyDepth) + " levels deep"}}, http.StatusBadRequest
 				}
 				stack = append(stack, frame{object: t == '{', expectKey: t == '{', spec: valueSpec()})
 			default:
@@ -405,7 +405,7 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 				if top.spec.closed() {
 					if _, known := top.spec.fields[t]; !known {
 						// Refused here, before huma validates what it holds.
-						fields = append(fields, warmlead.FieldError{Location: location(), Message: "unexpected property"})
+						fields = append(fields, errorDetail(location(), "unexpected property"))
 					}
 				}
 				continue
@@ -415,7 +415,7 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			clean, why := cleanString(body[rawStart:rawEnd], t, s != nil && s.multiline)
 			switch {
 			case why != warmlead.TextOK:
-				fields = append(fields, warmlead.FieldError{Location: location(), Message: string(why)})
+				fields = append(fields, errorDetail(location(), string(why)))
 			case clean != t:
 				out = append(out, body[copied:rawStart]...)
 				out = appendJSONString(out, clean)
@@ -424,7 +424,7 @@ func cleanJSON(body []byte, spec *textSpec, max int) ([]byte, []warmlead.FieldEr
 			afterValue()
 		case json.Number:
 			if _, err := strconv.ParseFloat(string(t), 64); err != nil {
-				fields = append(fields, warmlead.FieldError{Location: location(), Message: "is out of range"})
+				fields = append(fields, errorDetail(location(), "is out of range"))
 			}
 			afterValue()
 		default: // bool, null

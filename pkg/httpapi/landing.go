@@ -79,13 +79,14 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		}
 		p, r := landing.Posting, landing.Referral
 		closed := ""
-		switch {
-		case p.Status != warmlead.StatusOpen:
-			closed = "Thanks for following this link. This lead has been " + closedWord(p.Status) + ", so it no longer takes interest. " +
-				"The person who shared it will be glad you looked."
-		case !landing.Open:
+		switch st := landing.Status(); st {
+		case warmlead.StatusOpen:
+		case warmlead.StatusExpired:
 			closed = "Thanks for following this link. This lead's deadline passed on " + p.ValidThrough.Format("2 January 2006") +
 				", so it no longer takes interest."
+		default:
+			closed = "Thanks for following this link. This lead has been " + closedWord(st) + ", so it no longer takes interest. " +
+				"The person who shared it will be glad you looked."
 		}
 		if !html {
 			if closed != "" {
@@ -101,12 +102,10 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 	}
 }
 
+// closedWord is how the page names a closed lead's status.
 func closedWord(s warmlead.PostingStatus) string {
-	switch s {
-	case warmlead.StatusFilled:
+	if s == warmlead.StatusFilled {
 		return "filled"
-	case "expired":
-		return "expired"
 	}
 	return "closed"
 }
@@ -179,8 +178,8 @@ func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed 
 		summary += " at " + p.Organization
 	}
 	v["summary"] = summary + ", shared by " + v["shared_by"] + " on Warmlead."
-	// Only public leads are described to search engines and link previews.
-	if p.Visibility == warmlead.VisibilityPublic && closed == "" {
+	// Only leads anyone may see are described to search engines and link previews.
+	if p.VisibleTo("", warmlead.Sight{}) && closed == "" {
 		v["og"] = "yes"
 		if b, err := json.Marshal(jobPosting(cfg, r, p)); err == nil {
 			v["jsonld"] = string(b)

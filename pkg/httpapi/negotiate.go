@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/elnormous/contenttype"
-	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
 // landingTypes are what GET /r/{token} can answer, in order of preference
@@ -30,7 +29,7 @@ func negotiateHTML(accept string) (bool, error) {
 	switch {
 	case errors.Is(err, contenttype.ErrNoAcceptableTypeFound):
 		return false, newProblem(http.StatusNotAcceptable, "This link answers text/html or application/json; the Accept header allows neither.",
-			warmlead.FieldError{Location: "header.Accept", Message: "allows neither text/html nor application/json"})
+			errorDetail("header.Accept", "allows neither text/html nor application/json"))
 	case err != nil:
 		return false, nil
 	}

@@ -62,7 +62,7 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 	var patch map[string]any
 	if err := json.Unmarshal(raw, &patch); err != nil || patch == nil {
 		return nil, &warmlead.Error{Code: warmlead.EBADREQUEST, Message: "The body must be a JSON merge patch (an object).",
-			Fields: []warmlead.FieldError{{Location: "body", Message: "not a JSON object"}}}
+			Fields: []warmlead.FieldError{{Field: "", Message: "not a JSON object"}}} // "": the body as a whole
 	}
 	var fields []warmlead.FieldError
 	for k := range patch {
@@ -70,9 +70,9 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 			break // a problem lists no more (problems.go)
 		}
 		if why, ok := notEditable[k]; ok {
-			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: why})
+			fields = append(fields, warmlead.FieldError{Field: k, Message: why})
 		} else if !editableFields[k] {
-			fields = append(fields, warmlead.FieldError{Location: "body." + k, Message: "unexpected property"})
+			fields = append(fields, warmlead.FieldError{Field: k, Message: "unexpected property"})
 		}
 	}
 	if len(fields) > 0 {
@@ -102,11 +102,11 @@ func applyMergePatch(p *warmlead.Posting, patch map[string]any) error {
 	var body postingBody
 	if err := dec.Decode(&body); err != nil {
 		var typeErr *json.UnmarshalTypeError
-		loc := "body"
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			loc = "body." + typeErr.Field
+		field := "" // the body as a whole
+		if errors.As(err, &typeErr) {
+			field = typeErr.Field
 		}
-		return warmlead.Invalid(warmlead.FieldError{Location: loc, Message: "has the wrong type"})
+		return warmlead.Invalid(warmlead.FieldError{Field: field, Message: "has the wrong type"})
 	}
 	next := body.posting()
 	*p = mergeEditable(*p, next)

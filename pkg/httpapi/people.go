@@ -132,10 +132,10 @@ func handleGetOffer(svc warmlead.AdviceService) func(context.Context, *memberPat
 func handleListOffers(svc warmlead.AdviceService) func(context.Context, *listOffersInput) (*offerPageOutput, error) {
 	return func(ctx context.Context, in *listOffersInput) (*offerPageOutput, error) {
 		f := warmlead.OfferFilter{Q: in.Q, Topic: in.Topic, OrgID: in.OrgID, Format: warmlead.AdviceFormat(in.Format)}
-		for loc, v := range map[string]*string{"query.q": &f.Q, "query.topic": &f.Topic} {
+		for loc, v := range map[string]*string{"q": &f.Q, "topic": &f.Topic} {
 			clean, p := warmlead.CleanText(*v, false)
 			if p != warmlead.TextOK {
-				return nil, warmlead.Invalid(warmlead.FieldError{Location: loc, Message: string(p)})
+				return nil, warmlead.Invalid(warmlead.FieldError{Field: loc, Message: string(p)})
 			}
 			*v = clean
 		}

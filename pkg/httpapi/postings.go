@@ -87,8 +87,8 @@ func (m ifMatch) version() int {
 func parseIfMatch(h string) (ifMatch, error) {
 	h = strings.TrimSpace(h)
 	if h == "" {
-		return ifMatch{}, &warmlead.Error{Code: warmlead.EPRECONDREQ, Message: "Send If-Match with the ETag you read, so concurrent edits are not lost.",
-			Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "is required"}}}
+		return ifMatch{}, newProblem(http.StatusPreconditionRequired, "Send If-Match with the ETag you read, so concurrent edits are not lost.",
+			errorDetail("header.If-Match", "is required"))
 	}
 	if h == "*" {
 		return ifMatch{any: true}, nil
@@ -112,7 +112,7 @@ func parseIfMatch(h string) (ifMatch, error) {
 
 func staleIfMatch() error {
 	return &warmlead.Error{Code: warmlead.EPRECONDITION, Message: "If-Match does not name the current version of this posting.",
-		Fields: []warmlead.FieldError{{Location: "header.If-Match", Message: "not the current ETag of this posting"}}}
+		Fields: []warmlead.FieldError{{Field: "version", Message: "not the current ETag of this posting"}}}
 }
 
 // entityTags splits a list of entity tags; a quoted tag may hold commas.

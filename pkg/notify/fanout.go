@@ -39,7 +39,7 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 			}
 			pending = append(pending, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
 		}
-		full := len(pending) / WriteBatch * WriteBatch
+		full := len(pending) / warmlead.NotificationBatch * warmlead.NotificationBatch
 		if full == 0 {
 			return nil
 		}
@@ -58,9 +58,6 @@ func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error)
 	}
 	return total + len(pending), h.store.PutNotifications(ctx, pending)
 }
-
-// WriteBatch is how many notifications one BatchWriteItem carries.
-const WriteBatch = 25
 
 // interest tells the poster and the organisation's admins that someone is
 // interested, and credits everyone the interest credited (warmlead.Credit),

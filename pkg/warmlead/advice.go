@@ -79,16 +79,16 @@ type OfferFilter struct {
 // Validate checks an offer's fields and cleans its text in place.
 func (o *Offer) Validate() error {
 	var fields []FieldError
-	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
+	add := func(loc, msg string) { fields = append(fields, FieldError{Field: loc, Message: msg}) }
 	switch n := len(o.Topics); {
 	case n < MinOfferTopics:
-		add("body.topics", "must have at least 1 item")
+		add("topics", "must have at least 1 item")
 	case n > MaxOfferTopics:
-		add("body.topics", "must have at most 10 items")
+		add("topics", "must have at most "+strconv.Itoa(MaxOfferTopics)+" items")
 	}
 	seen := map[string]bool{}
 	for i, t := range o.Topics {
-		loc := "body.topics[" + strconv.Itoa(i) + "]"
+		loc := "topics[" + strconv.Itoa(i) + "]"
 		clean, p := CleanText(strings.TrimSpace(t), false)
 		switch {
 		case p != TextOK:
@@ -96,7 +96,7 @@ func (o *Offer) Validate() error {
 		case clean == "":
 			add(loc, "must not be empty")
 		case utf8.RuneCountInString(clean) > MaxTopicLen:
-			add(loc, "must be at most 50 characters")
+			add(loc, "must be at most "+strconv.Itoa(MaxTopicLen)+" characters")
 		case seen[Fold(clean)]:
 			add(loc, "is a duplicate")
 		}
@@ -105,7 +105,7 @@ func (o *Offer) Validate() error {
 	}
 	fseen := map[AdviceFormat]bool{}
 	for i, f := range o.Formats {
-		loc := "body.formats[" + strconv.Itoa(i) + "]"
+		loc := "formats[" + strconv.Itoa(i) + "]"
 		switch {
 		case !oneOf(f, AdviceFormats):
 			add(loc, "must be one of "+joinEnum(AdviceFormats))
@@ -115,12 +115,12 @@ func (o *Offer) Validate() error {
 		fseen[f] = true
 	}
 	if o.MonthlyCapacity < MinMonthlyCapacity || o.MonthlyCapacity > MaxMonthlyCapacity {
-		add("body.monthly_capacity", "must be between 1 and 20")
+		add("monthly_capacity", "must be between 1 and "+strconv.Itoa(MaxMonthlyCapacity))
 	}
 	if !oneOf(o.Status, OfferStatuses) {
-		add("body.status", "must be one of open, paused")
+		add("status", "must be one of open, paused")
 	}
-	cleanField(&o.Note, "body.note", MaxOfferNoteLen, true, add)
+	cleanField(&o.Note, "note", MaxOfferNoteLen, true, add)
 	if len(fields) > 0 {
 		return Invalid(fields...)
 	}
@@ -346,23 +346,23 @@ func (r *AdviceRequest) Role(memberID string) AdviceRole {
 // Validate checks a new request's fields and cleans its text in place.
 func (r *AdviceRequest) Validate() error {
 	var fields []FieldError
-	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
+	add := func(loc, msg string) { fields = append(fields, FieldError{Field: loc, Message: msg}) }
 	switch {
 	case ValidateMemberID(r.AdvisorID) != nil:
-		add("body.advisor_id", "is not a member id")
+		add("advisor_id", "is not a member id")
 	case r.AdvisorID == r.RequesterID:
-		add("body.advisor_id", "you cannot ask yourself")
+		add("advisor_id", "you cannot ask yourself")
 	}
 	if strings.TrimSpace(r.Pitch) == "" {
-		add("body.pitch", "must not be empty")
+		add("pitch", "must not be empty")
 	} else {
-		cleanField(&r.Pitch, "body.pitch", MaxPitchLen, true, add)
+		cleanField(&r.Pitch, "pitch", MaxPitchLen, true, add)
 	}
 	if len(r.Questions) > MaxQuestions {
-		add("body.questions", "must have at most 12 items")
+		add("questions", "must have at most "+strconv.Itoa(MaxQuestions)+" items")
 	}
 	for i := range r.Questions {
-		loc := "body.questions[" + strconv.Itoa(i) + "]"
+		loc := "questions[" + strconv.Itoa(i) + "]"
 		if strings.TrimSpace(r.Questions[i]) == "" {
 			add(loc, "must not be empty")
 			continue
@@ -370,7 +370,7 @@ func (r *AdviceRequest) Validate() error {
 		cleanField(&r.Questions[i], loc, MaxQuestionLen, true, add)
 	}
 	if !oneOf(r.Format, AdviceFormats) {
-		add("body.format", "must be one of "+joinEnum(AdviceFormats))
+		add("format", "must be one of "+joinEnum(AdviceFormats))
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)
@@ -390,21 +390,21 @@ type AdviceStep struct {
 // held_on (not in the future).
 func (st *AdviceStep) Validate(now time.Time) error {
 	var fields []FieldError
-	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
-	cleanField(&st.Message, "body.message", MaxAdviceMsgLen, true, add)
+	add := func(loc, msg string) { fields = append(fields, FieldError{Field: loc, Message: msg}) }
+	cleanField(&st.Message, "message", MaxAdviceMsgLen, true, add)
 	if st.Action == ActThank && strings.TrimSpace(st.Message) == "" {
-		add("body.message", "must not be empty")
+		add("message", "must not be empty")
 	}
 	if len(st.ProposedTimes) > MaxProposedTimes {
-		add("body.proposed_times", "must have at most 5 items")
+		add("proposed_times", "must have at most "+strconv.Itoa(MaxProposedTimes)+" items")
 	}
 	if st.Action == ActHeld {
 		d, err := time.Parse(time.DateOnly, st.HeldOn)
 		switch {
 		case err != nil:
-			add("body.held_on", "must be a date, YYYY-MM-DD")
+			add("held_on", "must be a date, YYYY-MM-DD")
 		case d.After(now.UTC()):
-			add("body.held_on", "must not be in the future")
+			add("held_on", "must not be in the future")
 		}
 	}
 	if len(fields) > 0 {

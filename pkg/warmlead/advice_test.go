@@ -65,15 +65,15 @@ func TestOfferValidate(t *testing.T) {
 		loc  string
 	}{
 		{"fine", func(*Offer) {}, ""},
-		{"no topics", func(o *Offer) { o.Topics = nil }, "body.topics"},
-		{"11 topics", func(o *Offer) { o.Topics = strings.Split("a b c d e f g h i j k", " ") }, "body.topics"},
-		{"duplicate topic folded", func(o *Offer) { o.Topics = []string{"Santé", "SANTE"} }, "body.topics[1]"},
-		{"bidi topic", func(o *Offer) { o.Topics = []string{"a\u202eb"} }, "body.topics[0]"},
-		{"bad format", func(o *Offer) { o.Formats = []AdviceFormat{"fax"} }, "body.formats[0]"},
-		{"capacity 0", func(o *Offer) { o.MonthlyCapacity = 0 }, "body.monthly_capacity"},
-		{"capacity 21", func(o *Offer) { o.MonthlyCapacity = 21 }, "body.monthly_capacity"},
-		{"status", func(o *Offer) { o.Status = "closed" }, "body.status"},
-		{"note control", func(o *Offer) { o.Note = "a\x07" }, "body.note"},
+		{"no topics", func(o *Offer) { o.Topics = nil }, "topics"},
+		{"11 topics", func(o *Offer) { o.Topics = strings.Split("a b c d e f g h i j k", " ") }, "topics"},
+		{"duplicate topic folded", func(o *Offer) { o.Topics = []string{"Santé", "SANTE"} }, "topics[1]"},
+		{"bidi topic", func(o *Offer) { o.Topics = []string{"a\u202eb"} }, "topics[0]"},
+		{"bad format", func(o *Offer) { o.Formats = []AdviceFormat{"fax"} }, "formats[0]"},
+		{"capacity 0", func(o *Offer) { o.MonthlyCapacity = 0 }, "monthly_capacity"},
+		{"capacity 21", func(o *Offer) { o.MonthlyCapacity = 21 }, "monthly_capacity"},
+		{"status", func(o *Offer) { o.Status = "closed" }, "status"},
+		{"note control", func(o *Offer) { o.Note = "a\x07" }, "note"},
 	}
 	for _, tc := range cases {
 		o := ok()
@@ -86,7 +86,7 @@ func TestOfferValidate(t *testing.T) {
 			continue
 		}
 		e, _ := err.(*Error)
-		if e == nil || len(e.Fields) == 0 || e.Fields[0].Location != tc.loc {
+		if e == nil || len(e.Fields) == 0 || e.Fields[0].Field != tc.loc {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.loc)
 		}
 	}
@@ -103,12 +103,12 @@ func TestAdviceRequestValidate(t *testing.T) {
 	}{
 		{"fine", func(*AdviceRequest) {}, ""},
 		{"2000 chars", func(r *AdviceRequest) { r.Pitch = strings.Repeat("é", 2000) }, ""},
-		{"2001 chars", func(r *AdviceRequest) { r.Pitch = strings.Repeat("é", 2001) }, "body.pitch"},
-		{"empty pitch", func(r *AdviceRequest) { r.Pitch = "  " }, "body.pitch"},
-		{"13 questions", func(r *AdviceRequest) { r.Questions = strings.Split(strings.Repeat("q ", 13), " ")[:13] }, "body.questions"},
-		{"empty question", func(r *AdviceRequest) { r.Questions = []string{""} }, "body.questions[0]"},
-		{"self", func(r *AdviceRequest) { r.AdvisorID = "dana" }, "body.advisor_id"},
-		{"bad format", func(r *AdviceRequest) { r.Format = "fax" }, "body.format"},
+		{"2001 chars", func(r *AdviceRequest) { r.Pitch = strings.Repeat("é", 2001) }, "pitch"},
+		{"empty pitch", func(r *AdviceRequest) { r.Pitch = "  " }, "pitch"},
+		{"13 questions", func(r *AdviceRequest) { r.Questions = strings.Split(strings.Repeat("q ", 13), " ")[:13] }, "questions"},
+		{"empty question", func(r *AdviceRequest) { r.Questions = []string{""} }, "questions[0]"},
+		{"self", func(r *AdviceRequest) { r.AdvisorID = "dana" }, "advisor_id"},
+		{"bad format", func(r *AdviceRequest) { r.Format = "fax" }, "format"},
 	}
 	for _, tc := range cases {
 		r := base()
@@ -121,7 +121,7 @@ func TestAdviceRequestValidate(t *testing.T) {
 			continue
 		}
 		e, _ := err.(*Error)
-		if e == nil || len(e.Fields) == 0 || e.Fields[0].Location != tc.loc {
+		if e == nil || len(e.Fields) == 0 || e.Fields[0].Field != tc.loc {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.loc)
 		}
 	}
@@ -131,13 +131,13 @@ func TestAdviceRequestValidate(t *testing.T) {
 		loc string
 	}{
 		{AdviceStep{Action: ActHeld, HeldOn: "2026-11-30"}, ""},
-		{AdviceStep{Action: ActHeld, HeldOn: "2026-12-01"}, "body.held_on"},
-		{AdviceStep{Action: ActHeld, HeldOn: "30/11/2026"}, "body.held_on"},
-		{AdviceStep{Action: ActThank, Message: ""}, "body.message"},
+		{AdviceStep{Action: ActHeld, HeldOn: "2026-12-01"}, "held_on"},
+		{AdviceStep{Action: ActHeld, HeldOn: "30/11/2026"}, "held_on"},
+		{AdviceStep{Action: ActThank, Message: ""}, "message"},
 		{AdviceStep{Action: ActThank, Message: "Thank you!"}, ""},
 	} {
 		err := tc.st.Validate(now)
-		if e, _ := err.(*Error); (tc.loc == "") != (err == nil) || e != nil && e.Fields[0].Location != tc.loc {
+		if e, _ := err.(*Error); (tc.loc == "") != (err == nil) || e != nil && e.Fields[0].Field != tc.loc {
 			t.Errorf("%+v: %v, want %q", tc.st, err, tc.loc)
 		}
 	}

@@ -1,6 +1,7 @@
 package warmlead
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -84,6 +85,15 @@ func (r *Referral) CheckRevoke(memberID string) error {
 	return nil
 }
 
+// CheckRead applies the rule on who reads a link with its stats: its
+// referrer and the lead's poster. Anyone else is told it does not exist.
+func (r *Referral) CheckRead(memberID string) error {
+	if memberID == "" || (memberID != r.ReferrerID && memberID != r.PosterID) {
+		return Errorf(ENOTFOUND, "No referral link with this token.")
+	}
+	return nil
+}
+
 // Visit is one request for a shared link's page.
 type Visit struct {
 	// VisitorID identifies the visitor: the signed-in member's id, or a
@@ -141,5 +151,36 @@ func CheckCooldown(until, now time.Time) error {
 	}
 	return &Error{Code: ECONFLICT,
 		Message: "A request to this member was declined or withdrawn recently; you can ask again on " + until.Format("2 January 2006") + ".",
-		Fields:  []FieldError{{Location: "body.member_id", Message: "you can ask this member again on " + until.Format("2006-01-02")}}}
+		Fields:  []FieldError{{Field: "member_id", Message: "you can ask this member again on " + until.Format("2006-01-02")}}}
+}
+
+// ShareThrough makes memberID's link to p, shared through parent (nil when
+// the member did not arrive through a link), before its token and time are
+// set: the poster's own link starts every chain, whatever they followed; a
+// member not yet on parent's chain extends it (parent's chain plus the
+// member, parent's tokens plus parent's); anyone else starts from the
+// poster. A chain never repeats a member and is at most MaxChainDepth hops
+// long (ECONFLICT); a revoked parent shares nothing onward (EGONE).
+func ShareThrough(p *Posting, parent *Referral, memberID, memberName string) (*Referral, error) {
+	if parent != nil && parent.Revoked {
+		return nil, &Error{Code: EGONE, Message: "This link is no longer shared.",
+			Fields: []FieldError{{Field: "via", Message: "is no longer shared"}}}
+	}
+	link := &Referral{PostingID: p.ID, PosterID: p.PosterID, ReferrerID: memberID, ChainTokens: []string{}}
+	switch {
+	case memberID == p.PosterID:
+		link.Chain, link.ChainNames = []string{memberID}, []string{memberName}
+	case parent != nil && !slices.Contains(parent.Chain, memberID):
+		link.ParentToken = parent.Token
+		link.Chain = append(slices.Clone(parent.Chain), memberID)
+		link.ChainNames = append(slices.Clone(parent.ChainNames), memberName)
+		link.ChainTokens = append(slices.Clone(parent.ChainTokens), parent.Token)
+	default:
+		link.Chain, link.ChainNames = []string{p.PosterID, memberID}, []string{"", memberName}
+	}
+	if link.Depth() > MaxChainDepth {
+		return nil, &Error{Code: ECONFLICT, Message: fmt.Sprintf("This lead has travelled as far as it may (%d hops); share it from a link nearer the poster.", MaxChainDepth),
+			Fields: []FieldError{{Field: "via", Message: "the chain is at its maximum depth"}}}
+	}
+	return link, nil
 }

@@ -106,7 +106,7 @@ func TestCheckCooldown(t *testing.T) {
 	ended := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
 	until := CooldownUntil(ended)
 	err := CheckCooldown(until, ended.Add(29*24*time.Hour))
-	if e, ok := err.(*Error); !ok || e.Code != ECONFLICT || len(e.Fields) != 1 || e.Fields[0].Location != "body.member_id" ||
+	if e, ok := err.(*Error); !ok || e.Code != ECONFLICT || len(e.Fields) != 1 || e.Fields[0].Field != "member_id" ||
 		e.Fields[0].Message != "you can ask this member again on 2026-12-30" {
 		t.Errorf("during the cooldown: %v", err)
 	}

@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -94,15 +95,15 @@ type ConnectionService interface {
 func (c *Connection) Validate() error {
 	var fields []FieldError
 	if ValidateMemberID(c.RecipientID) != nil {
-		fields = append(fields, FieldError{"body.member_id", "is not a member id"})
+		fields = append(fields, FieldError{"member_id", "is not a member id"})
 	} else if c.RecipientID == c.RequesterID {
-		fields = append(fields, FieldError{"body.member_id", "you cannot connect with yourself"})
+		fields = append(fields, FieldError{"member_id", "you cannot connect with yourself"})
 	}
 	if utf8.RuneCountInString(c.Note) > MaxConnectionNoteLen {
-		fields = append(fields, FieldError{"body.note", "must be at most 500 characters"})
+		fields = append(fields, FieldError{"note", "must be at most " + strconv.Itoa(MaxConnectionNoteLen) + " characters"})
 	}
 	if utf8.RuneCountInString(c.MetVia) > MaxMetViaLen {
-		fields = append(fields, FieldError{"body.met_via", "must be at most 100 characters"})
+		fields = append(fields, FieldError{"met_via", "must be at most " + strconv.Itoa(MaxMetViaLen) + " characters"})
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)

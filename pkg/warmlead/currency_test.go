@@ -18,7 +18,7 @@ func TestPayCurrencyIsARealCode(t *testing.T) {
 		bad := false
 		if e, isErr := err.(*Error); isErr {
 			for _, f := range e.Fields {
-				if f.Location == "body.pay.currency" {
+				if f.Field == "pay.currency" {
 					bad = true
 				}
 			}

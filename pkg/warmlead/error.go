@@ -8,24 +8,25 @@ import (
 // Error codes. Each maps to exactly one HTTP status in pkg/httpapi
 // (errors.go); callers branch on codes, never on messages.
 const (
-	EINVALID      = "invalid"               // the input breaks a rule; Fields says which
-	EBADREQUEST   = "bad_request"           // the request cannot be read (a forged cursor)
-	EPRECONDREQ   = "precondition_required" // a write that needs If-Match came without it
-	EUNAUTHORIZED = "unauthorized"          // no identity, or a bad one
-	EFORBIDDEN    = "forbidden"             // identity known, action not allowed
-	ENOTFOUND     = "not_found"             // absent, or invisible to the caller
-	ECONFLICT     = "conflict"              // the state forbids the action
-	EPRECONDITION = "precondition_failed"   // a stale version (If-Match)
-	EGONE         = "gone"                  // existed, but expired or closed for good
-	EUNAVAILABLE  = "unavailable"           // a dependency is down; retry later
-	EINTERNAL     = "internal"              // a bug or an unexpected failure
+	EINVALID      = "invalid"             // the input breaks a rule; Fields says which
+	EBADREQUEST   = "bad_request"         // the request cannot be read (a forged cursor)
+	EUNAUTHORIZED = "unauthorized"        // no identity, or a bad one
+	EFORBIDDEN    = "forbidden"           // identity known, action not allowed
+	ENOTFOUND     = "not_found"           // absent, or invisible to the caller
+	ECONFLICT     = "conflict"            // the state forbids the action
+	EPRECONDITION = "precondition_failed" // a stale version (the version an edit was made against)
+	EGONE         = "gone"                // existed, but expired or closed for good
+	EUNAVAILABLE  = "unavailable"         // a dependency is down; retry later
+	EINTERNAL     = "internal"            // a bug or an unexpected failure
 )
 
-// FieldError names one input field at fault, as a location such as
-// "body.stage" or "query.limit".
+// FieldError names one input field at fault by its domain name: "stage",
+// "pay.min", "skills[2]", "cursor", "version" (the version an edit was
+// made against), "idempotency_key". pkg/httpapi maps names to request
+// locations ("body.stage", "query.cursor", "header.If-Match").
 type FieldError struct {
-	Location string
-	Message  string
+	Field   string
+	Message string
 }
 
 // Error is the application error: a code for programs, a message for people
@@ -49,7 +50,7 @@ func Errorf(code, format string, args ...any) *Error {
 func Invalid(fields ...FieldError) *Error {
 	msg := "the request is invalid"
 	if len(fields) == 1 {
-		msg = fields[0].Location + ": " + fields[0].Message
+		msg = fields[0].Field + ": " + fields[0].Message
 	}
 	return &Error{Code: EINVALID, Message: msg, Fields: fields}
 }

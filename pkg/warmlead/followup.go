@@ -88,7 +88,7 @@ func (o Outcome) Valid() bool { return oneOf(o, Outcomes) }
 // ValidateKeepWarmDays checks the keep_warm_days setting.
 func ValidateKeepWarmDays(days int) error {
 	if days < 0 || days > MaxKeepWarmDays {
-		return Invalid(FieldError{Location: "body.keep_warm_days", Message: "must be 0 (off) to 3650"})
+		return Invalid(FieldError{Field: "keep_warm_days", Message: "must be 0 (off) to 3650"})
 	}
 	return nil
 }

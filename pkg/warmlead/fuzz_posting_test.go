@@ -59,8 +59,8 @@ func FuzzPostingNormalize(f *testing.F) {
 			t.Fatalf("Validate = %v, want EINVALID naming fields", err)
 		}
 		for _, fe := range e.Fields {
-			if !strings.HasPrefix(fe.Location, "body.") || fe.Message == "" {
-				t.Fatalf("Validate names %q (%q), not a body field", fe.Location, fe.Message)
+			if fe.Field == "" || strings.HasPrefix(fe.Field, "body.") || fe.Message == "" {
+				t.Fatalf("Validate names %q (%q), not a posting field", fe.Field, fe.Message)
 			}
 		}
 	})

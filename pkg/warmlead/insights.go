@@ -38,22 +38,22 @@ func ParseInsightRange(from, to string, now time.Time) (InsightRange, error) {
 	if to != "" {
 		var err error
 		if t, err = time.Parse(time.DateOnly, to); err != nil {
-			fields = append(fields, FieldError{"query.to", "must be a date, YYYY-MM-DD"})
+			fields = append(fields, FieldError{"to", "must be a date, YYYY-MM-DD"})
 		}
 	}
 	f := t.AddDate(0, 0, -29)
 	if from != "" {
 		var err error
 		if f, err = time.Parse(time.DateOnly, from); err != nil {
-			fields = append(fields, FieldError{"query.from", "must be a date, YYYY-MM-DD"})
+			fields = append(fields, FieldError{"from", "must be a date, YYYY-MM-DD"})
 		}
 	}
 	if len(fields) == 0 {
 		switch days := int(t.Sub(f).Hours()/24) + 1; {
 		case days < 1:
-			fields = append(fields, FieldError{"query.from", "must not be after to"})
+			fields = append(fields, FieldError{"from", "must not be after to"})
 		case days > MaxInsightDays:
-			fields = append(fields, FieldError{"query.from", "the range must be at most 366 days"})
+			fields = append(fields, FieldError{"from", "the range must be at most 366 days"})
 		}
 	}
 	if len(fields) > 0 {

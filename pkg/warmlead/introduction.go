@@ -115,19 +115,19 @@ func NextIntroStatus(from IntroStatus, act IntroAction, role IntroRole) (IntroSt
 // Validate checks a new introduction's fields and cleans its text.
 func (in *Introduction) Validate() error {
 	var fields []FieldError
-	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
+	add := func(loc, msg string) { fields = append(fields, FieldError{Field: loc, Message: msg}) }
 	switch {
 	case ValidateMemberID(in.IntroducerID) != nil:
-		add("body.introducer_id", "is not a member id")
+		add("introducer_id", "is not a member id")
 	case in.IntroducerID == in.RequesterID:
-		add("body.introducer_id", "you cannot ask yourself")
+		add("introducer_id", "you cannot ask yourself")
 	}
 	if strings.TrimSpace(in.Goal) == "" {
-		add("body.goal", "must not be empty")
+		add("goal", "must not be empty")
 	} else {
-		cleanField(&in.Goal, "body.goal", MaxGoalLen, true, add)
+		cleanField(&in.Goal, "goal", MaxGoalLen, true, add)
 	}
-	cleanField(&in.Field, "body.field", MaxFieldLen, false, add)
+	cleanField(&in.Field, "field", MaxFieldLen, false, add)
 	if len(fields) > 0 {
 		return Invalid(fields...)
 	}

@@ -71,7 +71,7 @@ type MemberService interface {
 // at fault with its location in a request body.
 func (m *Member) Validate() error {
 	var fields []FieldError
-	add := func(loc, msg string) { fields = append(fields, FieldError{Location: loc, Message: msg}) }
+	add := func(loc, msg string) { fields = append(fields, FieldError{Field: loc, Message: msg}) }
 
 	if err := ValidateMemberID(m.ID); err != nil {
 		add("id", err.Error())
@@ -79,33 +79,33 @@ func (m *Member) Validate() error {
 	name := strings.TrimSpace(m.Name)
 	switch {
 	case name == "":
-		add("body.name", "must not be empty")
+		add("name", "must not be empty")
 	case utf8.RuneCountInString(name) > MaxNameLen:
-		add("body.name", "must be at most 100 characters")
+		add("name", "must be at most "+strconv.Itoa(MaxNameLen)+" characters")
 	}
 	if utf8.RuneCountInString(m.Headline) > MaxHeadlineLen {
-		add("body.headline", "must be at most 200 characters")
+		add("headline", "must be at most "+strconv.Itoa(MaxHeadlineLen)+" characters")
 	}
 	if !m.Stage.Valid() {
-		add("body.stage", "must be one of student, recent_grad, career_changer, returner, professional")
+		add("stage", "must be one of student, recent_grad, career_changer, returner, professional")
 	}
 	if utf8.RuneCountInString(m.Location) > MaxLocationLen {
-		add("body.location", "must be at most 100 characters")
+		add("location", "must be at most "+strconv.Itoa(MaxLocationLen)+" characters")
 	}
 	if m.Directory != "" && !m.Directory.Valid() {
-		add("body.directory", "must be one of orgs, connections, hidden")
+		add("directory", "must be one of orgs, connections, hidden")
 	}
 	if len(m.Interests) > MaxInterests {
-		add("body.interests", "must have at most 20 items")
+		add("interests", "must have at most "+strconv.Itoa(MaxInterests)+" items")
 	}
 	seen := make(map[string]bool, len(m.Interests))
 	for i, in := range m.Interests {
-		loc := "body.interests[" + strconv.Itoa(i) + "]"
+		loc := "interests[" + strconv.Itoa(i) + "]"
 		switch n := utf8.RuneCountInString(strings.TrimSpace(in)); {
 		case n == 0:
 			add(loc, "must not be empty")
 		case n > MaxInterestLen:
-			add(loc, "must be at most 50 characters")
+			add(loc, "must be at most "+strconv.Itoa(MaxInterestLen)+" characters")
 		case seen[NormalizeField(in)]:
 			add(loc, "is a duplicate")
 		}

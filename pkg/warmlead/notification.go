@@ -121,6 +121,11 @@ type Fact struct {
 	Membership *OrgMember // FactMemberJoined
 }
 
+// NotificationBatch is how many notifications FanoutStore.PutNotifications
+// writes in one round trip (one BatchWriteItem): the notifier fills its
+// batches to it, so every write but the last is full.
+const NotificationBatch = 25
+
 // FanoutStore is what the notifier needs from storage: who is in a
 // network, what they care about, and a way to write many notifications.
 type FanoutStore interface {

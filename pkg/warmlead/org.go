@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -94,12 +95,12 @@ func (o *Org) Validate() error {
 	var fields []FieldError
 	switch n := utf8.RuneCountInString(strings.TrimSpace(o.Name)); {
 	case n == 0:
-		fields = append(fields, FieldError{"body.name", "must not be empty"})
+		fields = append(fields, FieldError{"name", "must not be empty"})
 	case n > MaxOrgNameLen:
-		fields = append(fields, FieldError{"body.name", "must be at most 120 characters"})
+		fields = append(fields, FieldError{"name", "must be at most " + strconv.Itoa(MaxOrgNameLen) + " characters"})
 	}
 	if !oneOf(o.Kind, OrgKinds) {
-		fields = append(fields, FieldError{"body.kind", "must be one of " + joinEnum(OrgKinds)})
+		fields = append(fields, FieldError{"kind", "must be one of " + joinEnum(OrgKinds)})
 	}
 	if len(fields) > 0 {
 		return Invalid(fields...)

@@ -86,7 +86,7 @@ type Standing struct {
 func CanInvite(org OrgState, caller OrgRole, invitee Standing, role OrgRole) error {
 	switch {
 	case !role.Valid():
-		return Invalid(FieldError{"body.role", "must be one of " + joinEnum(OrgRoles)})
+		return Invalid(FieldError{"role", "must be one of " + joinEnum(OrgRoles)})
 	case caller != RoleAdmin:
 		return Errorf(EFORBIDDEN, "Only the organisation's admins can invite members.")
 	case org.Archived:

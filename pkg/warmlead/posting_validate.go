@@ -59,26 +59,26 @@ func (p *Posting) Normalize() {
 // Validate checks a lead's fields at now, naming each field at fault.
 func (p *Posting) Validate(now time.Time) error {
 	v := &fieldErrors{}
-	v.text("body.title", p.Title, true, MaxTitleLen)
-	v.text("body.description", p.Description, true, MaxDescriptionLen)
-	v.text("body.organization", p.Organization, false, MaxOrganization)
-	v.text("body.field", p.Field, false, MaxFieldLen)
-	v.text("body.how_to_apply", p.HowToApply, false, MaxHowToApplyLen)
-	v.enum("body.kind", oneOf(p.Kind, PostingKinds), joinEnum(PostingKinds))
-	v.enum("body.compensation", oneOf(p.Compensation, Compensations), joinEnum(Compensations))
-	v.enum("body.workplace", oneOf(p.Workplace, Workplaces), joinEnum(Workplaces))
-	v.enum("body.visibility", oneOf(p.Visibility, Visibilities), joinEnum(Visibilities))
+	v.text("title", p.Title, true, MaxTitleLen)
+	v.text("description", p.Description, true, MaxDescriptionLen)
+	v.text("organization", p.Organization, false, MaxOrganization)
+	v.text("field", p.Field, false, MaxFieldLen)
+	v.text("how_to_apply", p.HowToApply, false, MaxHowToApplyLen)
+	v.enum("kind", oneOf(p.Kind, PostingKinds), joinEnum(PostingKinds))
+	v.enum("compensation", oneOf(p.Compensation, Compensations), joinEnum(Compensations))
+	v.enum("workplace", oneOf(p.Workplace, Workplaces), joinEnum(Workplaces))
+	v.enum("visibility", oneOf(p.Visibility, Visibilities), joinEnum(Visibilities))
 	if p.Visibility == VisibilityOrg && p.OrgID == "" {
-		v.add("body.visibility", "org visibility needs an org_id")
+		v.add("visibility", "org visibility needs an org_id")
 	}
 	if p.Visibility == VisibilityNetwork && p.OrgID != "" {
 		// An organisation's lead reaches its members, not one admin's
 		// connections: the notifier tells the members, who must see it.
-		v.add("body.visibility", "an organisation's lead is public or org")
+		v.add("visibility", "an organisation's lead is public or org")
 	}
 	seenAud := map[Audience]bool{}
 	for i, a := range p.Audience {
-		loc := "body.audience[" + strconv.Itoa(i) + "]"
+		loc := "audience[" + strconv.Itoa(i) + "]"
 		v.enum(loc, oneOf(a, Audiences), joinEnum(Audiences))
 		if seenAud[a] {
 			v.add(loc, "is a duplicate")
@@ -86,62 +86,62 @@ func (p *Posting) Validate(now time.Time) error {
 		seenAud[a] = true
 	}
 	if len(p.Skills) > MaxSkills {
-		v.add("body.skills", "must have at most 30 items")
+		v.add("skills", "must have at most "+strconv.Itoa(MaxSkills)+" items")
 	}
 	for i, s := range p.Skills {
-		v.text("body.skills["+strconv.Itoa(i)+"]", s, true, MaxSkillLen)
+		v.text("skills["+strconv.Itoa(i)+"]", s, true, MaxSkillLen)
 	}
 	if p.HoursPerWeek != nil && (*p.HoursPerWeek < 1 || *p.HoursPerWeek > MaxHoursPerWeek) {
-		v.add("body.hours_per_week", "must be between 1 and 80")
+		v.add("hours_per_week", "must be between 1 and "+strconv.Itoa(MaxHoursPerWeek))
 	}
 	if p.DurationWeeks != nil && (*p.DurationWeeks < 1 || *p.DurationWeeks > MaxDurationWeeks) {
-		v.add("body.duration_weeks", "must be between 1 and 104")
+		v.add("duration_weeks", "must be between 1 and "+strconv.Itoa(MaxDurationWeeks))
 	}
 	if p.StartDate != "" {
 		if _, err := time.Parse(time.DateOnly, p.StartDate); err != nil {
-			v.add("body.start_date", "must be a date as YYYY-MM-DD")
+			v.add("start_date", "must be a date as YYYY-MM-DD")
 		}
 	}
 	if p.Pay != nil {
 		if p.Pay.Min < 0 || p.Pay.Max < 0 {
-			v.add("body.pay", "amounts must not be negative")
+			v.add("pay", "amounts must not be negative")
 		}
 		for _, a := range []struct {
 			loc    string
 			amount float64
-		}{{"body.pay.min", p.Pay.Min}, {"body.pay.max", p.Pay.Max}} {
+		}{{"pay.min", p.Pay.Min}, {"pay.max", p.Pay.Max}} {
 			if (a.amount > 0 && a.amount < MinPayAmount) || a.amount > MaxPayAmount {
 				v.add(a.loc, "must be 0 or between 0.01 and 1000000000000")
 			}
 		}
 		if p.Pay.Max != 0 && p.Pay.Max < p.Pay.Min {
-			v.add("body.pay.max", "must not be below min")
+			v.add("pay.max", "must not be below min")
 		}
 		if _, err := currency.ParseISO(p.Pay.Currency); err != nil || !currencyRE.MatchString(p.Pay.Currency) {
-			v.add("body.pay.currency", "must be an ISO 4217 code such as EUR")
+			v.add("pay.currency", "must be an ISO 4217 code such as EUR")
 		}
-		v.enum("body.pay.unit", oneOf(p.Pay.Unit, PayUnits), joinEnum(PayUnits))
+		v.enum("pay.unit", oneOf(p.Pay.Unit, PayUnits), joinEnum(PayUnits))
 		if p.Compensation == CompUnpaid || p.Compensation == CompVolunteer {
-			v.add("body.pay", "an unpaid or volunteer lead has no pay")
+			v.add("pay", "an unpaid or volunteer lead has no pay")
 		}
 	}
 	if p.Location != nil {
-		v.text("body.location.city", p.Location.City, false, MaxPlaceLen)
-		v.text("body.location.region", p.Location.Region, false, MaxPlaceLen)
+		v.text("location.city", p.Location.City, false, MaxPlaceLen)
+		v.text("location.region", p.Location.Region, false, MaxPlaceLen)
 		if p.Location.Country != "" && !ValidCountry(p.Location.Country) {
-			v.add("body.location.country", "must be an ISO 3166-1 alpha-2 country code such as FR")
+			v.add("location.country", "must be an ISO 3166-1 alpha-2 country code such as FR")
 		}
 	}
 	switch {
 	case p.ValidThrough.IsZero():
-		v.add("body.valid_through", "is required")
+		v.add("valid_through", "is required")
 	case !p.ValidThrough.After(now):
-		v.add("body.valid_through", "must be in the future")
+		v.add("valid_through", "must be in the future")
 	case p.ValidThrough.After(now.Add(MaxValidity)):
-		v.add("body.valid_through", "must be at most 365 days ahead")
+		v.add("valid_through", "must be at most 365 days ahead")
 	}
 	if keys := len(PostingTerms(p).Keys()); keys > MaxIndexKeys {
-		v.add("body.skills", "the title, field, skills, organisation and city have too many different words to index (at most 48 different three-letter starts)")
+		v.add("skills", "the title, field, skills, organisation and city have too many different words to index (at most 48 different three-letter starts)")
 	}
 	return v.err()
 }

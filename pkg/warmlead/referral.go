@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"context"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -39,6 +40,15 @@ type Landing struct {
 	Referral *Referral
 	Posting  *Posting
 	Open     bool // the lead still takes interest (open and unexpired when opened)
+}
+
+// Status is the lead's status as the landing page shows it: expired once
+// it no longer takes interest though still stored open.
+func (l *Landing) Status() PostingStatus {
+	if l.Posting.Status == StatusOpen && !l.Open {
+		return StatusExpired
+	}
+	return l.Posting.Status
 }
 
 // Interest is a member's expression of interest in a lead, with the chain
@@ -133,7 +143,7 @@ type InterestService interface {
 // ValidateInterestMessage checks the note sent with an interest.
 func ValidateInterestMessage(msg string) error {
 	if utf8.RuneCountInString(msg) > MaxInterestMessageLen {
-		return Invalid(FieldError{Location: "body.message", Message: "must be at most 1000 characters"})
+		return Invalid(FieldError{Field: "message", Message: "must be at most " + strconv.Itoa(MaxInterestMessageLen) + " characters"})
 	}
 	return nil
 }

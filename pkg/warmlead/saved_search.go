@@ -3,6 +3,7 @@ package warmlead
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,19 +58,19 @@ func (s *SavedSearch) Validate() (*Filter, error) {
 	s.Name = name
 	switch n := utf8.RuneCountInString(s.Name); {
 	case problem != TextOK:
-		fields = append(fields, FieldError{Location: "body.name", Message: string(problem)})
+		fields = append(fields, FieldError{Field: "name", Message: string(problem)})
 	case n == 0:
-		fields = append(fields, FieldError{Location: "body.name", Message: "must not be empty"})
+		fields = append(fields, FieldError{Field: "name", Message: "must not be empty"})
 	case n > MaxSearchNameLen:
-		fields = append(fields, FieldError{Location: "body.name", Message: "must be at most 100 characters"})
+		fields = append(fields, FieldError{Field: "name", Message: "must be at most " + strconv.Itoa(MaxSearchNameLen) + " characters"})
 	}
 	if s.Alert == "" {
 		s.Alert = AlertOff
 	}
 	if !oneOf(s.Alert, AlertCadences) {
-		fields = append(fields, FieldError{Location: "body.alert", Message: "must be one of " + joinEnum(AlertCadences)})
+		fields = append(fields, FieldError{Field: "alert", Message: "must be one of " + joinEnum(AlertCadences)})
 	}
-	f, err := s.Query.Compile("body.query.")
+	f, err := s.Query.Compile("query.") // its fields are the query's: query.q, query.kind…
 	if err != nil {
 		fields = append(fields, err.(*Error).Fields...)
 	} else {

@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -146,17 +147,17 @@ func (w QueryWord) Key() string {
 type Query struct{ Words []QueryWord }
 
 // ParseQuery reads a keyword query of 1 to MaxQueryWords words; loc names
-// the field in errors ("query.q"). Repeated words count once.
+// the field in errors ("q"). Repeated words count once.
 func ParseQuery(s, loc string) (Query, error) {
 	if utf8.RuneCountInString(s) > MaxQueryLen {
-		return Query{}, Invalid(FieldError{Location: loc, Message: "must be at most 200 characters"})
+		return Query{}, Invalid(FieldError{Field: loc, Message: "must be at most " + strconv.Itoa(MaxQueryLen) + " characters"})
 	}
 	words := Words(s)
 	if len(words) == 0 {
-		return Query{}, Invalid(FieldError{Location: loc, Message: "must contain at least one word"})
+		return Query{}, Invalid(FieldError{Field: loc, Message: "must contain at least one word"})
 	}
 	if len(words) > MaxQueryWords {
-		return Query{}, Invalid(FieldError{Location: loc, Message: "must have at most 10 words"})
+		return Query{}, Invalid(FieldError{Field: loc, Message: "must have at most " + strconv.Itoa(MaxQueryWords) + " words"})
 	}
 	var q Query
 	seen := map[string]bool{}

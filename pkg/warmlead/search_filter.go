@@ -2,6 +2,7 @@ package warmlead
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -19,11 +20,11 @@ type Filter struct {
 }
 
 // Compile checks f and prepares it for matching; loc prefixes the names of
-// fields at fault ("query." for browse, "body.query." for a saved search).
+// fields at fault ("" for browse, "" for a saved search).
 func (f PostingFilter) Compile(loc string) (*Filter, error) {
 	out := &Filter{PostingFilter: f}
 	var fields []FieldError
-	add := func(name, msg string) { fields = append(fields, FieldError{Location: loc + name, Message: msg}) }
+	add := func(name, msg string) { fields = append(fields, FieldError{Field: loc + name, Message: msg}) }
 	for _, t := range []struct {
 		name string
 		v    *string
@@ -64,7 +65,7 @@ func (f PostingFilter) Compile(loc string) (*Filter, error) {
 		key         *string
 	}{{"region", f.Region, &out.RegionKey}, {"city", f.City, &out.CityKey}} {
 		if utf8.RuneCountInString(p.value) > MaxPlaceLen {
-			add(p.name, "must be at most 100 characters")
+			add(p.name, "must be at most "+strconv.Itoa(MaxPlaceLen)+" characters")
 		}
 		*p.key = Fold(strings.TrimSpace(p.value))
 	}

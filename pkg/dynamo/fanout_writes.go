@@ -1,0 +1,71 @@
+package dynamo
+
+import (
+	"context"
+	"slices"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// batchWriteWorkers is how many of a fan-out's batches go at once, so a
+// large fan-out is bound by DynamoDB, not by round trips.
+const batchWriteWorkers = 4
+
+// PutNotifications writes notifications with BatchWriteItem, 25 a call,
+// retrying unprocessed items with jittered exponential backoff. A
+// notification's key derives from its fact and recipient, so a retry or a
+// replay overwrites it with the same content.
+func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {
+	// A member who deleted their data is an empty id on what others keep
+	// (docs/people.md, "Your data"): nobody to tell.
+	ns = slices.DeleteFunc(slices.Clone(ns), func(n *warmlead.Notification) bool { return n.RecipientID == "" })
+	if len(ns) == 0 {
+		return nil
+	}
+	batches := make(chan []types.WriteRequest)
+	errs := make(chan error, batchWriteWorkers)
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < min(batchWriteWorkers, (len(ns)+batchWriteSize-1)/batchWriteSize); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range batches {
+				if err := s.batchWrite(ctx, batch); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	var err error
+	for start := 0; start < len(ns) && err == nil; start += batchWriteSize {
+		batch := make([]types.WriteRequest, 0, batchWriteSize)
+		for _, n := range ns[start:min(start+batchWriteSize, len(ns))] {
+			av, merr := attributevalue.MarshalMap(newNotificationItem(n))
+			if merr != nil {
+				err = merr
+				break
+			}
+			batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
+		}
+		select {
+		case batches <- batch:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	close(batches)
+	wg.Wait()
+	select {
+	case werr := <-errs:
+		return werr
+	default:
+		return err
+	}
+}
