@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/localidp"
@@ -197,7 +199,11 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	signIn := httpapi.SignInConfig{AuthorizeURL: issuer + "/authorize", TokenURL: issuer + "/oauth/token", ClientID: localidp.ClientID}
 	// Follow-ups and email (docs/followups.md, docs/email.md): Mailpit, the
 	// stream step beside the notifier, and a ticker for the scheduler.
-	mailStack, err := startMail(ctx, cfg, secret, base, store, logger, out)
+	streamStore, err := newStreamStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	mailStack, err := startMail(ctx, cfg, secret, base, store, streamStore, logger, out)
 	if err != nil {
 		return err
 	}
@@ -209,11 +215,17 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	// The notifier, fed by the table's stream as Lambda would feed it. It
 	// resumes from its checkpoint, so leads posted while the stack was down
 	// are still announced.
-	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, store)
+	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, streamStore)
+	// Both stream functions read with the template's ParallelizationFactor.
+	par, err := streamParallelization(tmplDoc, "NotifierFunction")
+	if err != nil {
+		return err
+	}
 	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, mailStack.alongside(notifier.Handle), streampump.Options{
-		PollInterval:   100 * time.Millisecond,
-		CheckpointPath: filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
-		Logger:         logger,
+		PollInterval:    100 * time.Millisecond,
+		CheckpointPath:  filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
+		Logger:          logger,
+		Parallelization: par,
 	})
 	pumpDone := make(chan error, 1)
 	go func() { pumpDone <- pump.Run(ctx) }()
@@ -237,6 +249,58 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	}
 	fmt.Fprintln(out, "stopped")
 	return nil
+}
+
+// streamAttemptTimeout bounds one DynamoDB call of the stream functions
+// here, instead of the functions' 2 s: DynamoDB Local writes one request at
+// a time, so under a backlog a call may wait its turn for seconds, and a
+// write given up on is usually done anyway; sending it again only doubles
+// the work of the one thread everything waits for (docs/platform.md,
+// "Stream order").
+const streamAttemptTimeout = 15 * time.Second
+
+// newStreamStore is the store of the stream functions (notifier, follow-up
+// step): a DynamoDB client of their own, as each Lambda function has in
+// AWS, so their retries under a backlog do not use up the API's retry
+// quota or connections.
+func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store, error) {
+	client, err := dynamo.NewClient(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(streamAttemptTimeout).
+			WithTransportOptions(func(t *http.Transport) { t.MaxIdleConns, t.MaxIdleConnsPerHost = 64, 64 })
+	})
+	return dynamo.New(client, env("TABLE_NAME"))
+}
+
+// streamParallelization is the ParallelizationFactor of function's
+// DynamoDB stream event in the template (1 when unset, as in AWS).
+func streamParallelization(t *samtemplate.Template, function string) (int, error) {
+	events, _ := t.Resources[function].Properties["Events"].(map[string]any)
+	for name, e := range events {
+		ev, _ := e.(map[string]any)
+		if ev["Type"] != "DynamoDB" {
+			continue
+		}
+		props, _ := ev["Properties"].(map[string]any)
+		switch n := props["ParallelizationFactor"].(type) {
+		case nil:
+			return 1, nil
+		case int:
+			return n, nil
+		case int64:
+			return int(n), nil
+		case uint64:
+			return int(n), nil
+		case float64:
+			return int(n), nil
+		default:
+			return 0, fmt.Errorf("template.yaml: %s event %s: ParallelizationFactor %v is not a number", function, name, n)
+		}
+	}
+	return 0, fmt.Errorf("template.yaml: %s has no DynamoDB event", function)
 }
 
 func printWelcome(out io.Writer, s Stack) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,8 +36,9 @@ type mailStack struct {
 
 // startMail starts Mailpit (MAILPIT_SMTP_PORT / MAILPIT_WEB_PORT, default
 // free ports; SMTP_ADDR uses another server instead) and builds the stream
-// step and the sweeper on it.
-func startMail(ctx context.Context, cfg Config, secret []byte, base string, store *dynamo.Store, logger *slog.Logger, out io.Writer) (*mailStack, error) {
+// step and the sweeper on it. The stream step uses streamStore, a client of
+// its own, as its Lambda function has in AWS.
+func startMail(ctx context.Context, cfg Config, secret []byte, base string, store, streamStore *dynamo.Store, logger *slog.Logger, out io.Writer) (*mailStack, error) {
 	sum := sha256.Sum256(append([]byte("unsubscribe:"), secret...))
 	ms := &mailStack{unsubscribeSecret: []byte(hex.EncodeToString(sum[:])), logger: logger}
 	smtp := os.Getenv("SMTP_ADDR")
@@ -64,7 +66,10 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 		}
 	}
 	deps := followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer, Advisors: store}
-	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, deps)
+	stepDeps := deps
+	stepDeps.Stores = followup.Stores{FollowUps: streamStore, Mail: streamStore}
+	stepDeps.Advisors = streamStore
+	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, stepDeps)
 	ms.sweeper = followup.NewSweeper(logger, deps)
 	return ms, nil
 }
@@ -84,16 +89,23 @@ func portOr(name string, def int) int {
 }
 
 // alongside feeds each stream batch to the notifier and to the follow-up
-// step, as the two Lambda functions each read the stream in AWS.
+// step at the same time, as the two Lambda functions each read the stream
+// in AWS.
 func (ms *mailStack) alongside(notifier func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		r1, err := notifier(ctx, ev)
-		if err != nil {
-			return r1, err
+		type answer struct {
+			resp events.DynamoDBEventResponse
+			err  error
 		}
-		r2, err := ms.steps.Handle(ctx, ev)
-		r1.BatchItemFailures = append(r1.BatchItemFailures, r2.BatchItemFailures...)
-		return r1, err
+		steps := make(chan answer, 1)
+		go func() {
+			r, err := ms.steps.Handle(ctx, ev)
+			steps <- answer{r, err}
+		}()
+		r1, err1 := notifier(ctx, ev)
+		r2 := <-steps
+		r1.BatchItemFailures = append(r1.BatchItemFailures, r2.resp.BatchItemFailures...)
+		return r1, errors.Join(err1, r2.err)
 	}
 }
 
