@@ -91,7 +91,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return rep, err
 	}
 	// Notifications first, from the end of the load: how long the stream
-	// takes to catch up is the measure (CONTRACT bound: README.md, "Load test").
+	// takes to catch up is the measure (BENCHMARKS.md, "make load").
 	rep.Bound = cfg.Bound
 	if err := awaitNotifications(ctx, clients, w, rep, start.Add(rep.Duration), cfg.Settle); err != nil {
 		return rep, err

@@ -212,24 +212,45 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 		httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
 			Interests: store, Notifications: store, FollowUps: store, Settings: store,
 			Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
-	// The notifier, fed by the table's stream as Lambda would feed it. It
-	// resumes from its checkpoint, so leads posted while the stack was down
-	// are still announced.
+	// The notifier and the follow-up step, each fed by the table's stream
+	// as Lambda feeds each function through its own event source mapping:
+	// one pump each, with its own position and the template's
+	// ParallelizationFactor, so neither waits for the other. Each resumes
+	// from its checkpoint, so leads posted while the stack was down are
+	// still announced.
 	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, streamStore)
-	// Both stream functions read with the template's ParallelizationFactor.
-	par, err := streamParallelization(tmplDoc, "NotifierFunction")
-	if err != nil {
+	cpDir := filepath.Join(cfg.CacheDir, "streampump")
+	feeds := []struct {
+		function, checkpoint string
+		handler              streampump.Handler
+	}{
+		{"NotifierFunction", cfg.Table + ".json", notifier.Handle},
+		{"FollowupsFunction", cfg.Table + ".followups.json", mailStack.steps.Handle},
+	}
+	// Before the follow-up step had its own pump it shared the notifier's:
+	// it starts where that one is rather than from the stream's start.
+	if err := seedCheckpoint(filepath.Join(cpDir, feeds[0].checkpoint), filepath.Join(cpDir, feeds[1].checkpoint)); err != nil {
 		return err
 	}
-	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, mailStack.alongside(notifier.Handle), streampump.Options{
-		PollInterval:    100 * time.Millisecond,
-		CheckpointPath:  filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
-		Logger:          logger,
-		Parallelization: par,
-	})
-	pumpDone := make(chan error, 1)
-	go func() { pumpDone <- pump.Run(ctx) }()
-	defer func() { <-pumpDone }()
+	pumpDone := make(chan error, len(feeds))
+	for _, f := range feeds {
+		par, err := streamParallelization(tmplDoc, f.function)
+		if err != nil {
+			return err
+		}
+		pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, f.handler, streampump.Options{
+			PollInterval:    100 * time.Millisecond,
+			CheckpointPath:  filepath.Join(cpDir, f.checkpoint),
+			Logger:          logger.With("function", f.function),
+			Parallelization: par,
+		})
+		go func() { pumpDone <- pump.Run(ctx) }()
+	}
+	defer func() {
+		for range feeds {
+			<-pumpDone
+		}
+	}()
 
 	server := &http.Server{Handler: localgw.New(api, spec), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -273,6 +294,22 @@ func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store
 			WithTransportOptions(func(t *http.Transport) { t.MaxIdleConns, t.MaxIdleConnsPerHost = 64, 64 })
 	})
 	return dynamo.New(client, env("TABLE_NAME"))
+}
+
+// seedCheckpoint copies the checkpoint file from to to if to does not exist
+// yet and from does.
+func seedCheckpoint(from, to string) error {
+	if _, err := os.Stat(to); err == nil {
+		return nil
+	}
+	data, err := os.ReadFile(from)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
 }
 
 // streamParallelization is the ParallelizationFactor of function's

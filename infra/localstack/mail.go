@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/infra/mailpit"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/followup"
@@ -86,27 +84,6 @@ func portOr(name string, def int) int {
 	}
 	l.Close()
 	return def
-}
-
-// alongside feeds each stream batch to the notifier and to the follow-up
-// step at the same time, as the two Lambda functions each read the stream
-// in AWS.
-func (ms *mailStack) alongside(notifier func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		type answer struct {
-			resp events.DynamoDBEventResponse
-			err  error
-		}
-		steps := make(chan answer, 1)
-		go func() {
-			r, err := ms.steps.Handle(ctx, ev)
-			steps <- answer{r, err}
-		}()
-		r1, err1 := notifier(ctx, ev)
-		r2 := <-steps
-		r1.BatchItemFailures = append(r1.BatchItemFailures, r2.resp.BatchItemFailures...)
-		return r1, errors.Join(err1, r2.err)
-	}
 }
 
 // tick runs the scheduler now and every tickEvery until ctx is done.

@@ -150,15 +150,22 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
-		// Saved-search alerts (search_alerts.go) run alongside the fan-out.
+		// Announce only what is open and unexpired as it is now: the record
+		// may arrive late, or the lead may have been closed at once. One
+		// read serves the fan-out and the saved-search alerts
+		// (search_alerts.go), which run alongside it.
+		current, err := h.store.CurrentPosting(ctx, f.Posting.ID)
+		if err != nil {
+			return 0, err
+		}
 		alerts := make(chan int, 1)
 		var alertErr error
 		go func() {
-			m, err := h.searchAlerts(ctx, f.Posting)
+			m, err := h.searchAlerts(ctx, current)
 			alertErr = err
 			alerts <- m
 		}()
-		n, err := h.newLead(ctx, f.Posting)
+		n, err := h.newLead(ctx, f.Posting, current)
 		m := <-alerts
 		if err == nil {
 			err = alertErr
