@@ -280,6 +280,9 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 // "Stream order").
 const streamAttemptTimeout = 15 * time.Second
 
+// streamCalls bounds the stream functions' DynamoDB calls in flight here.
+const streamCalls = 8
+
 // newStreamStore is the store of the stream functions (notifier, follow-up
 // step): a DynamoDB client of their own, as each Lambda function has in
 // AWS, so their retries under a backlog do not use up the API's retry
@@ -291,7 +294,12 @@ func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store
 	}
 	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
 		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(streamAttemptTimeout).
-			WithTransportOptions(func(t *http.Transport) { t.MaxIdleConns, t.MaxIdleConnsPerHost = 64, 64 })
+			WithTransportOptions(func(t *http.Transport) {
+				// At most streamCalls requests in flight for both stream
+				// functions together: enough to overlap their calls' latency,
+				// few enough that the API's requests still get their turn.
+				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = streamCalls, streamCalls
+			})
 	})
 	return dynamo.New(client, env("TABLE_NAME"))
 }
