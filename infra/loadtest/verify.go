@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -361,30 +362,56 @@ func expectedNotifications(w *world, poster map[string]string) map[notif]int {
 	return exp
 }
 
-// readInboxes reads the inboxes of clients; into, if not nil, is added to.
+// inboxReaders is how many inboxes are read at once.
+const inboxReaders = 8
+
+// readInboxes reads the inboxes of clients, inboxReaders at a time; into,
+// if not nil, is added to.
 func readInboxes(clients []*client, into map[notif]int) (map[notif]int, error) {
 	got := into
 	if got == nil {
 		got = map[notif]int{}
 	}
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	sem := make(chan struct{}, inboxReaders)
 	for _, c := range clients {
-		err := c.pages("/me/notifications", func(items json.RawMessage) error {
-			var ns []struct {
-				Type      string `json:"type"`
-				PostingID string `json:"posting_id"`
-				ActorID   string `json:"actor_id"`
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			mine := map[notif]int{}
+			err := c.pages("/me/notifications", func(items json.RawMessage) error {
+				var ns []struct {
+					Type      string `json:"type"`
+					PostingID string `json:"posting_id"`
+					ActorID   string `json:"actor_id"`
+				}
+				if err := json.Unmarshal(items, &ns); err != nil {
+					return err
+				}
+				for _, n := range ns {
+					mine[notif{c.id, n.Type, n.PostingID, n.ActorID}]++
+				}
+				return nil
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, fmt.Errorf("read %s's inbox: %v", c.id, err))
+				return
 			}
-			if err := json.Unmarshal(items, &ns); err != nil {
-				return err
+			for k, n := range mine {
+				got[k] += n
 			}
-			for _, n := range ns {
-				got[notif{c.id, n.Type, n.PostingID, n.ActorID}]++
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("read %s's inbox: %v", c.id, err)
-		}
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
 	}
 	return got, nil
 }

@@ -281,7 +281,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 const streamAttemptTimeout = 15 * time.Second
 
 // streamCalls bounds the stream functions' DynamoDB calls in flight here.
-const streamCalls = 8
+const streamCalls = 32
 
 // newStreamStore is the store of the stream functions (notifier, follow-up
 // step): a DynamoDB client of their own, as each Lambda function has in
