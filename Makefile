@@ -84,10 +84,9 @@ bench-smoke:
 	@mkdir -p .cache
 	@set -o pipefail; { $(GO) test $(SMOKE) -bench 'APIvsSDK' -benchtime 60x ./pkg/httpapi && \
 	   $(GO) test $(SMOKE) -bench 'HostilePeakHeap' -benchtime 1x ./pkg/httpapi && \
-	   $(GO) test $(SMOKE) -bench 'Fanout10k|SearchAlertMatch' -benchtime 1x ./pkg/notify && \
+	   $(GO) test $(SMOKE) -bench 'Fanout10k|SearchAlertMatch' -benchtime 3x ./pkg/notify && \
 	   $(GO) test $(SMOKE) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
-	   $(GO) test $(SMOKE) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack && \
-	   $(GO) test $(SMOKE) -bench 'PeakRSS100' -benchtime 1x ./infra/localstack; } > .cache/bench-smoke.txt \
+	   $(GO) test $(SMOKE) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack; } > .cache/bench-smoke.txt \
 	   || { cat .cache/bench-smoke.txt; exit 1; }
 	@$(GO) run ./infra/cmd/benchtable -smoke < .cache/bench-smoke.txt
 
