@@ -232,6 +232,11 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	if err := seedCheckpoint(filepath.Join(cpDir, feeds[0].checkpoint), filepath.Join(cpDir, feeds[1].checkpoint)); err != nil {
 		return err
 	}
+	// STREAMS=off runs the API without the stream functions: the peak-RSS
+	// benchmark measures the API function alone, as it runs in AWS.
+	if getenv("STREAMS") == "off" {
+		feeds = nil
+	}
 	pumpDone := make(chan error, len(feeds))
 	for _, f := range feeds {
 		par, err := streamParallelization(tmplDoc, f.function)
