@@ -91,7 +91,23 @@ bench:
 	   $(GO) test $(BENCH) -bench 'SearchAlertMatch' -benchtime 5x ./pkg/notify && \
 	   $(GO) test $(BENCH) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack; } | tee .cache/bench.txt
 	@echo
-	@$(GO) run ./infra/cmd/benchtable < .cache/bench.txt
+	@# The make load rows come from the last make load (.cache/load.txt), if any.
+	@cat .cache/bench.txt $(wildcard .cache/load.txt) | $(GO) run ./infra/cmd/benchtable
+
+## bench-smoke: a short make bench for CI (smaller sizes with -short, fewer
+## iterations, timing goals loosened; BENCHMARKS.md, "Smoke"): fails on a
+## large regression
+SMOKE := -run '^$$' -short -benchmem -count=1 -timeout 10m
+.PHONY: bench-smoke
+bench-smoke:
+	@mkdir -p .cache
+	@set -o pipefail; { $(GO) test $(SMOKE) -bench 'APIvsSDK' -benchtime 60x ./pkg/httpapi && \
+	   $(GO) test $(SMOKE) -bench 'HostilePeakHeap' -benchtime 1x ./pkg/httpapi && \
+	   $(GO) test $(SMOKE) -bench 'Fanout10k|SearchAlertMatch' -benchtime 3x ./pkg/notify && \
+	   $(GO) test $(SMOKE) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
+	   $(GO) test $(SMOKE) -bench 'IndexAmplification' -benchtime 1x ./infra/localstack; } > .cache/bench-smoke.txt \
+	   || { cat .cache/bench-smoke.txt; exit 1; }
+	@$(GO) run ./infra/cmd/benchtable -smoke < .cache/bench-smoke.txt
 
 ## fuzz: each fuzz target for FUZZTIME (one run per target: -fuzz takes
 ## one target in one package); the corpus it grows stays in GOCACHE
@@ -109,9 +125,12 @@ fuzz:
 
 ## load: 50 concurrent members x 40 operations (2,000 in all) against a fresh
 ## local stack with the stream pump, then verify nothing was lost or doubled
+## and that the last notification owed arrived within 60 s of the load's end
+## (its report also goes to .cache/load.txt, for make bench's table)
 LOADFLAGS ?= -clients 50 -ops 40
 load:
-	$(GO) run ./infra/cmd/load $(LOADFLAGS)
+	@mkdir -p .cache
+	@set -o pipefail; $(GO) run ./infra/cmd/load $(LOADFLAGS) | tee .cache/load.txt
 
 ## deploy: build with SAM and deploy (asks for stack name, region, ...)
 deploy:

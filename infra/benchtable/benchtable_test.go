@@ -56,3 +56,38 @@ PASS`
 		t.Error("a malformed metric parsed")
 	}
 }
+
+func TestSmoke(t *testing.T) {
+	in := `BenchmarkCreatePostingAPIvsSDK-2   	     50	   4483465 ns/op	      2400 api-µs/op	         1.6 ratio	      1600 sdk-µs/op	 1 calls/op	 1 sdk-calls/op
+BenchmarkBrowseAPIvsSDK-2   	     50	   4483465 ns/op	      3200 api-µs/op	         2.0 ratio	      1600 sdk-µs/op	 2 calls/op	 1 sdk-calls/op
+BenchmarkLoadNotifications 1 41.5 last-arrival-s 60 bound-s 10400 owed 10400 delivered 0 missing 0 duplicates 1 complete`
+	res, err := Parse(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	missed, err := Smoke(&out, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := out.String()
+	for _, want := range []string{
+		// 1.5 is within 1.3 × 1.5 = 1.95; 2.0 is not.
+		"| create posting: API path vs raw SDK (p50) | 2.40 ms | 1.60 ms | 1.50 | ratio ≤ 1.3, ×1.5: 1.95 | yes |",
+		"| browse, one filter: API path vs raw SDK (p50) | 3.20 ms | 1.60 ms | 2.00 | ratio ≤ 1.3, ×1.5: 1.95 | **no** |",
+		// Counts are not loosened.
+		"| browse page: DynamoDB calls vs the raw SDK's (one Query) | 2.00 calls | 1.00 calls | 2.00 | 1 | **no** |",
+		"| make load: last owed notification after the load ended (vs the bound) | 41.50 s | 60.00 s | 0.69 | ≤ 60 s | yes |",
+		"| make load: notifications delivered twice | 0.00 notifications |",
+	} {
+		if !strings.Contains(table, want) {
+			t.Errorf("smoke table lacks %q:\n%s", want, table)
+		}
+	}
+	if strings.Contains(table, "not run") {
+		t.Errorf("smoke table lists rows that did not run:\n%s", table)
+	}
+	if len(missed) != 2 {
+		t.Errorf("missed %q, want the browse ratio and its calls", missed)
+	}
+}

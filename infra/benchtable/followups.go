@@ -9,12 +9,3 @@ var followUpRows = []row{
 }
 
 func init() { rows = append(rows, followUpRows...) }
-
-func init() {
-	rows = append(rows,
-		row{"cold init, followups bootstrap vs empty handler (median)", "BenchmarkColdStartFollowUps", "followups-init-ms", "empty-init-ms", 1, "ms", 1.5, false, "ratio ≤ 1.5"},
-		row{"cold init, scheduler bootstrap vs empty handler (median)", "BenchmarkColdStartFollowUps", "scheduler-init-ms", "empty-init-ms", 1, "ms", 1.5, false, "ratio ≤ 1.5"},
-		row{"binary size, followups bootstrap (arm64, stripped)", "BenchmarkColdStartFollowUps", "followups-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
-		row{"binary size, scheduler bootstrap (arm64, stripped)", "BenchmarkColdStartFollowUps", "scheduler-arm64-MB", "empty-arm64-MB", 1, "MB", 12, true, "≤ 12 MB"},
-	)
-}

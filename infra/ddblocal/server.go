@@ -49,6 +49,10 @@ type Options struct {
 	// Log receives java's stdout and stderr; nil discards them. Start's
 	// errors include the tail of this output either way.
 	Log io.Writer
+	// Throughput runs the JVM with its full JIT instead of the C1-only one
+	// tests use: a slower start, but a server that keeps up with sustained
+	// load (make load; docs/platform.md).
+	Throughput bool
 }
 
 // Server is a running DynamoDB Local process started by Start. Stop it when
@@ -120,7 +124,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 				return nil, fmt.Errorf("ddblocal: pick a free port: %w", err)
 			}
 		}
-		s, err := launch(ctx, java, emuDir, dataDir, port, opts.Log)
+		s, err := launch(ctx, java, emuDir, dataDir, port, opts.Log, opts.Throughput)
 		if err == nil {
 			return s, nil
 		}
@@ -138,17 +142,20 @@ type portInUseError struct{ err error }
 func (e *portInUseError) Error() string { return e.err.Error() }
 func (e *portInUseError) Unwrap() error { return e.err }
 
-func launch(ctx context.Context, java, emuDir, dataDir string, port int, log io.Writer) (*Server, error) {
-	args := []string{
+func launch(ctx context.Context, java, emuDir, dataDir string, port int, log io.Writer, throughput bool) (*Server, error) {
+	var args []string
+	if !throughput {
 		// C1-only JIT: the engine answers ~0.5-1.5 s sooner and burns less
 		// CPU while parallel test packages start their servers on a small
-		// machine; DynamoDB Local's peak throughput does not matter here.
-		"-XX:TieredStopAtLevel=1",
-		"-Djava.library.path=" + libDirName,
+		// machine; DynamoDB Local's peak throughput does not matter there.
+		args = append(args, "-XX:TieredStopAtLevel=1")
+	}
+	args = append(args,
+		"-Djava.library.path="+libDirName,
 		"-jar", jarName,
 		"-disableTelemetry",
 		"-port", strconv.Itoa(port),
-	}
+	)
 	if dataDir == "" {
 		args = append(args, "-inMemory")
 	} else {

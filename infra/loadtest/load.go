@@ -25,7 +25,9 @@ type Config struct {
 	Clients      int    // concurrent members
 	OpsPerClient int    // operations each member performs
 	Seed         uint64 // makes the mix of operations repeatable
-	Settle       time.Duration
+	// Settle is how long after the load ends to wait for notifications;
+	// Bound is how soon the last owed one must have arrived (60 s).
+	Settle, Bound time.Duration
 }
 
 // op names the kinds of operations in the mix.
@@ -88,7 +90,21 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return rep, err
 	}
-	rep.Failures = append(rep.Failures, verify(ctx, clients, w, rep, cfg.Settle)...)
+	// Notifications first, from the end of the load: how long the stream
+	// takes to catch up is the measure (BENCHMARKS.md, "make load").
+	rep.Bound = cfg.Bound
+	if err := awaitNotifications(ctx, clients, w, rep, start.Add(rep.Duration), cfg.Settle); err != nil {
+		return rep, err
+	}
+	rep.Failures = append(rep.Failures, verify(clients, w, rep)...)
+	n := rep.Notifications
+	if n.Complete && cfg.Bound > 0 && n.LastArrival > cfg.Bound {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("the last owed notification arrived %s after the load ended, bound %s",
+			n.LastArrival.Round(100*time.Millisecond), cfg.Bound))
+	}
+	if n.Duplicates > 0 {
+		rep.Failures = append(rep.Failures, fmt.Sprintf("%d notifications arrived more than once", n.Duplicates))
+	}
 	if len(rep.Failures) > 0 || rep.ServerErrors > 0 || len(rep.Unexpected) > 0 {
 		return rep, errors.New("loadtest: checks failed")
 	}
@@ -143,6 +159,9 @@ type Report struct {
 	Duration     time.Duration
 	Failures     []string
 	Checked      map[string]int
+	// Notifications: owed, arrived, doubled, and when the last arrived.
+	Notifications Notifications
+	Bound         time.Duration
 }
 
 func newReport() *Report {
@@ -197,6 +216,18 @@ func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
 	sort.Strings(keys)
 	for _, k := range keys {
 		fmt.Fprintf(w, "verified: %-44s %d\n", k, r.Checked[k])
+	}
+	if n := r.Notifications; n.Owed > 0 {
+		fmt.Fprintf(w, "notifications: %d owed, %d delivered, %d duplicates, %d missing; last owed one %s %.1f s after the load ended (bound %.0f s; inboxes polled every %s, a full reading took up to %.1f s)\n",
+			n.Owed, n.Delivered, n.Duplicates, n.Owed-n.Delivered, map[bool]string{true: "arrived by", false: "still missing at"}[n.Complete],
+			n.LastArrival.Seconds(), r.Bound.Seconds(), pollEvery, n.Reading.Seconds())
+		// One benchmark-format line, for make bench's table (infra/cmd/benchtable).
+		complete := 0
+		if n.Complete && n.Duplicates == 0 {
+			complete = 1
+		}
+		fmt.Fprintf(w, "BenchmarkLoadNotifications 1 %.1f last-arrival-s %.0f bound-s %d owed %d delivered %d missing %d duplicates %d complete\n",
+			n.LastArrival.Seconds(), r.Bound.Seconds(), n.Owed, n.Delivered, n.Owed-n.Delivered, n.Duplicates, complete)
 	}
 	for _, u := range r.Unexpected[:min(len(r.Unexpected), 20)] {
 		fmt.Fprintln(w, "UNEXPECTED:", u)

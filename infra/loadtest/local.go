@@ -18,7 +18,8 @@ import (
 func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out, stackLog io.Writer) error {
 	endpoint := getenv("DYNAMODB_ENDPOINT")
 	if endpoint == "" {
-		db, err := ddblocal.Start(ctx, ddblocal.Options{})
+		// Full JIT: the load is minutes of sustained traffic, not a quick test.
+		db, err := ddblocal.Start(ctx, ddblocal.Options{Throughput: true})
 		if err != nil {
 			return err
 		}

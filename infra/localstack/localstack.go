@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/localidp"
@@ -197,7 +199,11 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	signIn := httpapi.SignInConfig{AuthorizeURL: issuer + "/authorize", TokenURL: issuer + "/oauth/token", ClientID: localidp.ClientID}
 	// Follow-ups and email (docs/followups.md, docs/email.md): Mailpit, the
 	// stream step beside the notifier, and a ticker for the scheduler.
-	mailStack, err := startMail(ctx, cfg, secret, base, store, logger, out)
+	streamStore, err := newStreamStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	mailStack, err := startMail(ctx, cfg, secret, base, store, streamStore, logger, out)
 	if err != nil {
 		return err
 	}
@@ -212,18 +218,50 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 				Interests: store, Notifications: store, FollowUps: store, Settings: store,
 				Advice: store, Introductions: store, Directory: store, Insights: store, Account: store})
 	}
-	// The notifier, fed by the table's stream as Lambda would feed it. It
-	// resumes from its checkpoint, so leads posted while the stack was down
-	// are still announced.
-	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, store)
-	pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, mailStack.alongside(notifier.Handle), streampump.Options{
-		PollInterval:   100 * time.Millisecond,
-		CheckpointPath: filepath.Join(cfg.CacheDir, "streampump", cfg.Table+".json"),
-		Logger:         logger,
-	})
-	pumpDone := make(chan error, 1)
-	go func() { pumpDone <- pump.Run(ctx) }()
-	defer func() { <-pumpDone }()
+	// The notifier and the follow-up step, each fed by the table's stream
+	// as Lambda feeds each function through its own event source mapping:
+	// one pump each, with its own position and the template's
+	// ParallelizationFactor, so neither waits for the other. Each resumes
+	// from its checkpoint, so leads posted while the stack was down are
+	// still announced.
+	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, streamStore)
+	cpDir := filepath.Join(cfg.CacheDir, "streampump")
+	feeds := []struct {
+		function, checkpoint string
+		handler              streampump.Handler
+	}{
+		{"NotifierFunction", cfg.Table + ".json", notifier.Handle},
+		{"FollowupsFunction", cfg.Table + ".followups.json", mailStack.steps.Handle},
+	}
+	// Before the follow-up step had its own pump it shared the notifier's:
+	// it starts where that one is rather than from the stream's start.
+	if err := seedCheckpoint(filepath.Join(cpDir, feeds[0].checkpoint), filepath.Join(cpDir, feeds[1].checkpoint)); err != nil {
+		return err
+	}
+	// STREAMS=off runs the API without the stream functions: the peak-RSS
+	// benchmark measures the API function alone, as it runs in AWS.
+	if getenv("STREAMS") == "off" {
+		feeds = nil
+	}
+	pumpDone := make(chan error, len(feeds))
+	for _, f := range feeds {
+		par, err := streamParallelization(tmplDoc, f.function)
+		if err != nil {
+			return err
+		}
+		pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, f.handler, streampump.Options{
+			PollInterval:    100 * time.Millisecond,
+			CheckpointPath:  filepath.Join(cpDir, f.checkpoint),
+			Logger:          logger.With("function", f.function),
+			Parallelization: par,
+		})
+		go func() { pumpDone <- pump.Run(ctx) }()
+	}
+	defer func() {
+		for range feeds {
+			<-pumpDone
+		}
+	}()
 
 	server := &http.Server{Handler: localgw.New(functions, spec), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
@@ -243,6 +281,82 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	}
 	fmt.Fprintln(out, "stopped")
 	return nil
+}
+
+// streamAttemptTimeout bounds one DynamoDB call of the stream functions
+// here, instead of the functions' 2 s: DynamoDB Local writes one request at
+// a time, so under a backlog a call may wait its turn for seconds, and a
+// write given up on is usually done anyway; sending it again only doubles
+// the work of the one thread everything waits for (docs/platform.md,
+// "Stream order").
+const streamAttemptTimeout = 15 * time.Second
+
+// streamCalls bounds the stream functions' DynamoDB calls in flight here.
+const streamCalls = 32
+
+// newStreamStore is the store of the stream functions (notifier, follow-up
+// step): a DynamoDB client of their own, as each Lambda function has in
+// AWS, so their retries under a backlog do not use up the API's retry
+// quota or connections.
+func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store, error) {
+	client, err := dynamo.NewClient(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
+		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(streamAttemptTimeout).
+			WithTransportOptions(func(t *http.Transport) {
+				// At most streamCalls requests in flight for both stream
+				// functions together: enough to overlap their calls' latency,
+				// few enough that the API's requests still get their turn.
+				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = streamCalls, streamCalls
+			})
+	})
+	return dynamo.New(client, env("TABLE_NAME"))
+}
+
+// seedCheckpoint copies the checkpoint file from to to if to does not exist
+// yet and from does.
+func seedCheckpoint(from, to string) error {
+	if _, err := os.Stat(to); err == nil {
+		return nil
+	}
+	data, err := os.ReadFile(from)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o644)
+}
+
+// streamParallelization is the ParallelizationFactor of function's
+// DynamoDB stream event in the template (1 when unset, as in AWS).
+func streamParallelization(t *samtemplate.Template, function string) (int, error) {
+	events, _ := t.Resources[function].Properties["Events"].(map[string]any)
+	for name, e := range events {
+		ev, _ := e.(map[string]any)
+		if ev["Type"] != "DynamoDB" {
+			continue
+		}
+		props, _ := ev["Properties"].(map[string]any)
+		switch n := props["ParallelizationFactor"].(type) {
+		case nil:
+			return 1, nil
+		case int:
+			return n, nil
+		case int64:
+			return int(n), nil
+		case uint64:
+			return int(n), nil
+		case float64:
+			return int(n), nil
+		default:
+			return 0, fmt.Errorf("template.yaml: %s event %s: ParallelizationFactor %v is not a number", function, name, n)
+		}
+	}
+	return 0, fmt.Errorf("template.yaml: %s has no DynamoDB event", function)
 }
 
 func printWelcome(out io.Writer, s Stack) {

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/infra/mailpit"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/followup"
@@ -35,8 +34,9 @@ type mailStack struct {
 
 // startMail starts Mailpit (MAILPIT_SMTP_PORT / MAILPIT_WEB_PORT, default
 // free ports; SMTP_ADDR uses another server instead) and builds the stream
-// step and the sweeper on it.
-func startMail(ctx context.Context, cfg Config, secret []byte, base string, store *dynamo.Store, logger *slog.Logger, out io.Writer) (*mailStack, error) {
+// step and the sweeper on it. The stream step uses streamStore, a client of
+// its own, as its Lambda function has in AWS.
+func startMail(ctx context.Context, cfg Config, secret []byte, base string, store, streamStore *dynamo.Store, logger *slog.Logger, out io.Writer) (*mailStack, error) {
 	sum := sha256.Sum256(append([]byte("unsubscribe:"), secret...))
 	ms := &mailStack{unsubscribeSecret: []byte(hex.EncodeToString(sum[:])), logger: logger}
 	smtp := os.Getenv("SMTP_ADDR")
@@ -64,7 +64,10 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 		}
 	}
 	deps := followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store}, Mailer: mailer, Composer: composer, Advisors: store}
-	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, deps)
+	stepDeps := deps
+	stepDeps.Stores = followup.Stores{FollowUps: streamStore, Mail: streamStore}
+	stepDeps.Advisors = streamStore
+	ms.steps = followup.NewStreamHandler(logger, dynamo.DecodeFollowUp, stepDeps)
 	ms.sweeper = followup.NewSweeper(logger, deps)
 	return ms, nil
 }
@@ -81,20 +84,6 @@ func portOr(name string, def int) int {
 	}
 	l.Close()
 	return def
-}
-
-// alongside feeds each stream batch to the notifier and to the follow-up
-// step, as the two Lambda functions each read the stream in AWS.
-func (ms *mailStack) alongside(notifier func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		r1, err := notifier(ctx, ev)
-		if err != nil {
-			return r1, err
-		}
-		r2, err := ms.steps.Handle(ctx, ev)
-		r1.BatchItemFailures = append(r1.BatchItemFailures, r2.BatchItemFailures...)
-		return r1, err
-	}
 }
 
 // tick runs the scheduler now and every tickEvery until ctx is done.

@@ -10,7 +10,12 @@
 // What it reproduces, because the handler's correctness depends on it:
 //
 //   - Records of a shard arrive in order, in batches of at most BatchSize;
-//     a child shard is read only once its parent is finished.
+//     a child shard is read only once its parent is finished. With a
+//     Parallelization (ParallelizationFactor) above 1, the order kept is
+//     that of each partition key, as in Lambda: up to that many batches of
+//     one shard are in flight at once, each of records whose keys hash to
+//     its lane. Shards are served at the same time, as Lambda polls each
+//     shard on its own.
 //   - ReportBatchItemFailures: the records before the lowest reported
 //     failure are done, the batch is retried from that record; a handler
 //     error retries the whole batch. A record that keeps failing goes to
@@ -27,8 +32,10 @@
 // What it does not reproduce: MaximumBatchingWindowInSeconds (a batch is
 // delivered as soon as records are read, which only lowers latency),
 // BisectBatchOnFunctionError (see Options.MaxRetries),
-// MaximumRecordAgeInSeconds, and parallel processing of shards (shards are
-// served in turn; DynamoDB Local has one open shard per stream).
+// and MaximumRecordAgeInSeconds. A failing lane holds back the whole
+// shard's next round until its retry is due (Lambda holds back only that
+// lane); and the handler runs in this process, so it must be safe for
+// concurrent calls when Parallelization is above 1.
 package streampump
 
 import (
@@ -38,6 +45,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"sync"
 	"time"
@@ -84,12 +92,29 @@ type Options struct {
 	OnFailure func(ctx context.Context, rec events.DynamoDBEventRecord, err error)
 	// Logger receives the pump's own logs; default slog.Default().
 	Logger *slog.Logger
+	// Parallelization is how many batches of one shard are in flight at
+	// once, as the event source mapping's ParallelizationFactor (1 to 10;
+	// default 1). The shard's records are spread over that many lanes by a
+	// hash of their partition key, each lane delivering its own batches in
+	// order, so records of one partition key are still delivered one batch
+	// after the other, in order; records of different keys may be handled
+	// at the same time and finish out of order (docs/platform.md, "Stream
+	// order"). The checkpoint only moves past a record once every record
+	// before it is done. The handler must be safe for concurrent calls.
+	Parallelization int
+	// PartitionKey is the attribute the lanes hash: the table's partition
+	// key, default "PK" (template.yaml).
+	PartitionKey string
 }
 
 const (
 	defaultBatchSize    = 100
 	defaultPollInterval = 200 * time.Millisecond
 	defaultMaxRetries   = 3
+	defaultPartitionKey = "PK"
+
+	// maxParallelization is Lambda's upper bound on ParallelizationFactor.
+	maxParallelization = 10
 
 	// getRecordsLimit is the most records GetRecords returns in one call.
 	getRecordsLimit = 1000
@@ -128,25 +153,31 @@ type Pump struct {
 	running sync.Mutex // held by Run or Drain; everything below is theirs
 
 	started   bool
-	cp        *checkpoint
 	shards    map[string]*shard
 	order     []string // shard ids in DescribeStream order
 	described time.Time
-	describe  bool // refresh the shard list at the next round
+
+	// mu guards what the shards served at the same time share.
+	mu       sync.Mutex
+	cp       *checkpoint
+	describe bool // refresh the shard list at the next round
 }
 
 // shard is the reading state of one shard, rebuilt from the checkpoint
-// whenever the pump cannot trust its iterator.
+// whenever the pump cannot trust its iterator. Only one goroutine serves a
+// shard at a time.
 type shard struct {
 	id     string
 	parent string
 
 	iterator *string        // nil: to be acquired from the checkpoint
-	pending  []types.Record // read, in order, not yet done
+	pending  []types.Record // read, in order, from the first record not done yet
+	done     []bool         // per pending record: done out of order, waiting for those before it
 	ended    bool           // GetRecords said the shard is closed and read to its end
 
-	failSeq  string    // sequence number of the record that failed last
-	failures int       // consecutive failed attempts with failSeq first
+	// failures counts the consecutive failed attempts of each record that
+	// led a failed batch (the first record a lane could not finish).
+	failures map[string]int
 	retryAt  time.Time // no delivery before this (retry backoff)
 }
 
@@ -158,6 +189,10 @@ func New(client *dynamodbstreams.Client, streamARN string, h Handler, opts Optio
 	}
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = defaultPollInterval
+	}
+	opts.Parallelization = min(max(opts.Parallelization, 1), maxParallelization)
+	if opts.PartitionKey == "" {
+		opts.PartitionKey = defaultPartitionKey
 	}
 	switch {
 	case opts.MaxRetries == 0:
@@ -273,42 +308,38 @@ type roundResult struct {
 	wake     time.Time // earliest retry due, if any
 }
 
-// round makes one pass over the shards: for each readable shard, read more
-// records if fewer than a batch are at hand, deliver one batch, and mark
-// the shard finished once it is closed and done. Errors of one shard do not
-// stop the others.
+// round makes one pass over the shards, serving every readable shard at
+// the same time (as Lambda reads each shard with its own poller): read
+// more records if fewer than a batch per lane are at hand, deliver one
+// batch per lane, and mark the shard finished once it is closed and done.
+// Errors of one shard do not stop the others.
 func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 	if p.describe || time.Since(p.described) >= describeEvery {
 		if err := p.refreshShards(ctx); err != nil {
 			return res, err
 		}
 	}
-	var errs []error
+	var ready []*shard
 	for _, id := range p.order {
-		if ctx.Err() != nil {
-			return res, nil
-		}
 		s := p.shards[id]
 		if p.cp.Shards[id].Finished || !p.parentDone(s) || time.Now().Before(s.retryAt) {
 			continue
 		}
-		if !s.ended && len(s.pending) < p.opts.BatchSize {
-			n, err := p.fetch(ctx, s)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if n > 0 {
-				res.progress = true
-			}
-		}
-		if len(s.pending) > 0 && p.deliver(ctx, s) {
-			res.progress = true
-		}
-		if s.ended && len(s.pending) == 0 && ctx.Err() == nil {
-			p.finish(s)
-			res.progress = true
-		}
+		ready = append(ready, s)
+	}
+	progress := make([]bool, len(ready))
+	errs := make([]error, len(ready))
+	var wg sync.WaitGroup
+	for i, s := range ready {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			progress[i], errs[i] = p.serve(ctx, s)
+		}()
+	}
+	wg.Wait()
+	for _, ok := range progress {
+		res.progress = res.progress || ok
 	}
 	for _, s := range p.shards {
 		if len(s.pending) == 0 {
@@ -320,6 +351,28 @@ func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 		}
 	}
 	return res, errors.Join(errs...)
+}
+
+// serve reads and delivers what one shard has for this round.
+func (p *Pump) serve(ctx context.Context, s *shard) (progress bool, err error) {
+	if ctx.Err() != nil {
+		return false, nil
+	}
+	if !s.ended && len(s.pending) < p.opts.BatchSize*p.opts.Parallelization {
+		n, err := p.fetch(ctx, s)
+		if err != nil {
+			return false, err
+		}
+		progress = n > 0
+	}
+	if len(s.pending) > 0 && p.deliver(ctx, s) {
+		progress = true
+	}
+	if s.ended && len(s.pending) == 0 && ctx.Err() == nil {
+		p.finish(s)
+		progress = true
+	}
+	return progress, nil
 }
 
 // wait decides how long to pause after a round: not at all after progress,
@@ -420,13 +473,13 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 		}
 		out, err := p.client.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{
 			ShardIterator: s.iterator,
-			Limit:         aws.Int32(int32(min(p.opts.BatchSize, getRecordsLimit))),
+			Limit:         aws.Int32(int32(min(p.opts.BatchSize*p.opts.Parallelization, getRecordsLimit))),
 		})
 		if err != nil {
 			// Whatever went wrong, the position is taken again from the
 			// checkpoint, and the records read but not done are dropped
 			// and read again: none is skipped, none is queued twice.
-			s.iterator, s.pending = nil, nil
+			s.iterator, s.pending, s.done = nil, nil, nil
 			var expired *types.ExpiredIteratorException
 			if errors.As(err, &expired) && attempt == 0 && ctx.Err() == nil {
 				p.log.DebugContext(ctx, "shard iterator expired; acquiring a new one from the checkpoint", "shard", s.id)
@@ -435,6 +488,7 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 			return 0, fmt.Errorf("streampump: GetRecords on %s: %w", s.id, err)
 		}
 		s.pending = append(s.pending, out.Records...)
+		s.done = append(s.done, make([]bool, len(out.Records))...)
 		s.iterator = out.NextShardIterator
 		if s.iterator == nil {
 			s.ended = true
@@ -452,7 +506,10 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 		ShardId:           aws.String(s.id),
 		ShardIteratorType: types.ShardIteratorTypeTrimHorizon,
 	}
-	if seq := p.cp.Shards[s.id].SequenceNumber; seq != "" {
+	p.mu.Lock()
+	seq := p.cp.Shards[s.id].SequenceNumber
+	p.mu.Unlock()
+	if seq != "" {
 		in.ShardIteratorType = types.ShardIteratorTypeAfterSequenceNumber
 		in.SequenceNumber = aws.String(seq)
 	}
@@ -476,56 +533,126 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 	return nil
 }
 
-// deliver invokes the handler with the first batch of s.pending and applies
-// Lambda's ReportBatchItemFailures rules to the answer. It reports whether
-// any record was done (delivered, or handed to OnFailure).
+// lane is one batch of a shard's records for one invocation: records
+// whose partition keys hash to the same lane, in shard order.
+type lane struct {
+	at      []int // positions in the shard's pending records
+	records []events.DynamoDBEventRecord
+	closed  bool // takes no more records this round (full, or stopped before a record that cannot be converted)
+}
+
+// deliver invokes the handler with one batch per lane, the lanes at the
+// same time, and applies Lambda's ReportBatchItemFailures rules to each
+// answer. With one lane it is exactly the sequential delivery of a
+// ParallelizationFactor of 1. It reports whether any record was done
+// (delivered, or handed to OnFailure).
 func (p *Pump) deliver(ctx context.Context, s *shard) (progress bool) {
-	n := min(len(s.pending), p.opts.BatchSize)
-	records := make([]events.DynamoDBEventRecord, 0, n)
-	for _, r := range s.pending[:n] {
+	lanes := make([]lane, p.opts.Parallelization)
+	done := s.done
+	full := 0
+	for i, r := range s.pending {
+		l := &lanes[p.laneOf(r)]
+		if l.closed || done[i] {
+			continue
+		}
 		rec, err := ConvertRecord(r, p.arn)
 		if err != nil {
-			if len(records) > 0 {
-				break // deliver the records before it first; it leads the next batch
+			if len(l.records) > 0 {
+				l.closed = true // deliver the records before it first; it leads the lane's next batch
+				continue
 			}
 			// No retry can make this record convertible.
 			p.skip(ctx, s, rec, err)
-			return true
+			done[i], progress = true, true
+			continue
 		}
-		records = append(records, rec)
+		l.at, l.records = append(l.at, i), append(l.records, rec)
+		if len(l.records) == p.opts.BatchSize {
+			l.closed = true
+			if full++; full == len(lanes) {
+				break
+			}
+		}
 	}
 
-	resp, herr := p.invoke(ctx, records)
-	if herr != nil && ctx.Err() != nil {
-		return false // shutting down: not the records' fault, do not count it
+	type answer struct {
+		resp events.DynamoDBEventResponse
+		err  error
 	}
-	done, failErr := outcome(records, resp, herr)
-	if done > 0 {
-		p.log.DebugContext(ctx, "records delivered", "shard", s.id, "records", done,
-			"first", records[0].Change.SequenceNumber, "last", records[done-1].Change.SequenceNumber)
-		p.commit(s, done)
-		progress = true
+	answers := make([]answer, len(lanes))
+	var wg sync.WaitGroup
+	for k := range lanes {
+		if len(lanes[k].records) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[k].resp, answers[k].err = p.invoke(ctx, lanes[k].records)
+		}()
 	}
-	if done == len(records) {
-		s.failSeq, s.failures, s.retryAt = "", 0, time.Time{}
-		return progress
-	}
+	wg.Wait()
 
-	first := records[done]
-	if seq := first.Change.SequenceNumber; s.failSeq == seq {
-		s.failures++
-	} else {
-		s.failSeq, s.failures = seq, 1
+	var retryIn time.Duration
+	for k, l := range lanes {
+		if len(l.records) == 0 {
+			continue
+		}
+		a := answers[k]
+		if a.err != nil && ctx.Err() != nil {
+			continue // shutting down: not the records' fault, do not count it
+		}
+		n, failErr := outcome(l.records, a.resp, a.err)
+		for _, i := range l.at[:n] {
+			done[i] = true
+		}
+		if n > 0 {
+			p.log.DebugContext(ctx, "records delivered", "shard", s.id, "records", n,
+				"first", l.records[0].Change.SequenceNumber, "last", l.records[n-1].Change.SequenceNumber)
+			progress = true
+		}
+		if n == len(l.records) {
+			continue
+		}
+		first := l.records[n]
+		seq := first.Change.SequenceNumber
+		if s.failures == nil {
+			s.failures = map[string]int{}
+		}
+		s.failures[seq]++
+		if tries := s.failures[seq]; tries > p.opts.MaxRetries {
+			p.skip(ctx, s, first, fmt.Errorf("streampump: record %s failed %d attempts: %w", seq, tries, failErr))
+			done[l.at[n]], progress = true, true
+			continue
+		}
+		delay := min(p.opts.PollInterval<<min(s.failures[seq]-1, 16), maxRetryBackoff)
+		retryIn = max(retryIn, delay)
+		p.log.WarnContext(ctx, "batch failed; retrying", "shard", s.id, "from", seq,
+			"attempt", s.failures[seq], "max_retries", p.opts.MaxRetries, "retry_in", delay, "err", failErr)
 	}
-	if s.failures > p.opts.MaxRetries {
-		p.skip(ctx, s, first, fmt.Errorf("streampump: record %s failed %d attempts: %w", first.Change.SequenceNumber, s.failures, failErr))
-		return true
+	s.retryAt = time.Time{}
+	if retryIn > 0 {
+		s.retryAt = time.Now().Add(retryIn)
 	}
-	delay := min(p.opts.PollInterval<<min(s.failures-1, 16), maxRetryBackoff)
-	s.retryAt = time.Now().Add(delay)
-	p.log.WarnContext(ctx, "batch failed; retrying", "shard", s.id, "from", first.Change.SequenceNumber,
-		"attempt", s.failures, "max_retries", p.opts.MaxRetries, "retry_in", delay, "err", failErr)
+	p.commit(s)
 	return progress
+}
+
+// laneOf is the lane of a record: a hash of its partition key.
+func (p *Pump) laneOf(r types.Record) int {
+	if p.opts.Parallelization == 1 || r.Dynamodb == nil {
+		return 0
+	}
+	h := fnv.New32a()
+	switch v := r.Dynamodb.Keys[p.opts.PartitionKey].(type) {
+	case *types.AttributeValueMemberS:
+		h.Write([]byte(v.Value))
+	case *types.AttributeValueMemberN:
+		h.Write([]byte(v.Value))
+	case *types.AttributeValueMemberB:
+		h.Write(v.Value)
+	}
+	return int(h.Sum32() % uint32(p.opts.Parallelization))
 }
 
 // outcome reads the handler's answer as Lambda does: an error fails the
@@ -585,29 +712,40 @@ func (p *Pump) invoke(ctx context.Context, records []events.DynamoDBEventRecord)
 	return p.handler(ctx, ev)
 }
 
-// skip hands the first pending record of s to OnFailure and checkpoints
-// past it, so the shard moves on.
+// skip hands a record that will not be retried to OnFailure; the caller
+// marks it done.
 func (p *Pump) skip(ctx context.Context, s *shard, rec events.DynamoDBEventRecord, err error) {
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				p.log.ErrorContext(ctx, "OnFailure panicked", "sequence", rec.Change.SequenceNumber, "panic", fmt.Sprint(r))
-			}
-		}()
-		p.opts.OnFailure(ctx, rec, err)
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.ErrorContext(ctx, "OnFailure panicked", "sequence", rec.Change.SequenceNumber, "panic", fmt.Sprint(r))
+		}
 	}()
-	p.commit(s, 1)
-	s.failSeq, s.failures, s.retryAt = "", 0, time.Time{}
+	delete(s.failures, rec.Change.SequenceNumber)
+	p.opts.OnFailure(ctx, rec, err)
 }
 
-// commit marks the first k pending records of s done and checkpoints the
-// last of them.
-func (p *Pump) commit(s *shard, k int) {
-	last := s.pending[k-1]
-	s.pending = s.pending[k:]
+// commit drops the leading done records from s.pending and checkpoints the
+// last of them: a record is never checkpointed before every record ahead of
+// it is done, so a restart may deliver again records that were done out of
+// order (at-least-once), never skip one.
+func (p *Pump) commit(s *shard) {
+	prefix := 0
+	for prefix < len(s.done) && s.done[prefix] {
+		if r := s.pending[prefix]; r.Dynamodb != nil && r.Dynamodb.SequenceNumber != nil {
+			delete(s.failures, *r.Dynamodb.SequenceNumber)
+		}
+		prefix++
+	}
+	if prefix == 0 {
+		return
+	}
+	last := s.pending[prefix-1]
+	s.pending, s.done = s.pending[prefix:], s.done[prefix:]
 	if last.Dynamodb == nil || last.Dynamodb.SequenceNumber == nil {
 		return // cannot happen with DynamoDB; nothing to record the position by
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	c := p.cp.Shards[s.id]
 	c.SequenceNumber = *last.Dynamodb.SequenceNumber
 	p.cp.Shards[s.id] = c
@@ -616,6 +754,8 @@ func (p *Pump) commit(s *shard, k int) {
 
 // finish records that s is closed and done, which lets its children start.
 func (p *Pump) finish(s *shard) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	c := p.cp.Shards[s.id]
 	c.Finished = true
 	p.cp.Shards[s.id] = c

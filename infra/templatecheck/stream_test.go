@@ -72,6 +72,11 @@ func checkStreamEvent(tpl *samtemplate.Template, id string, ev event, arns table
 	if n, ok := asInt(p["MaximumRetryAttempts"]); !ok || n < minRetryAttempts || n > maxRetryAttempts {
 		bad("MaximumRetryAttempts is %s, want %d to %d (unset or -1 retries until the record expires)", render(p["MaximumRetryAttempts"]), minRetryAttempts, maxRetryAttempts)
 	}
+	// Records of one partition key stay in order whatever the factor; the
+	// handlers rely on no more (docs/platform.md, "Stream order").
+	if n, ok := asInt(p["ParallelizationFactor"]); !ok || n < 1 || n > 10 {
+		bad("ParallelizationFactor is %s, want 1 to 10, set explicitly (infra/localstack's stream pump reads it)", render(p["ParallelizationFactor"]))
+	}
 	if n, ok := asInt(p["MaximumRecordAgeInSeconds"]); !ok || n < minRecordAge || n > maxRecordAge {
 		bad("MaximumRecordAgeInSeconds is %s, want %d to %d", render(p["MaximumRecordAgeInSeconds"]), minRecordAge, maxRecordAge)
 	}

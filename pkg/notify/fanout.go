@@ -12,17 +12,13 @@ import (
 // never the poster; and a member who set interests only when one of them
 // matches the lead's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a
 // network of any size is read and written in bounded memory.
-func (h *Handler) newLead(ctx context.Context, p *warmlead.Posting) (int, error) {
-	// Announce only what is open and unexpired as it is now: the record may
-	// arrive late, or the lead may have been closed at once.
-	now, err := h.store.CurrentPosting(ctx, p.ID)
-	if err != nil {
-		return 0, err
-	}
+// now is the lead as the table holds it (nil: gone).
+func (h *Handler) newLead(ctx context.Context, p, now *warmlead.Posting) (int, error) {
 	if now == nil || !now.Open(h.now()) {
 		return 0, nil
 	}
 	total := 0
+	var err error
 	var pending []*warmlead.Notification // carried across pages so every write but the last is full
 	each := func(ids []string) error {
 		ids = slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == p.PosterID })

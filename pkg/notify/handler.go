@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -24,12 +25,24 @@ type Handler struct {
 	store  warmlead.FanoutStore
 	logger *slog.Logger
 	now    func() time.Time
+	// workers is how many records of a batch are handled at once.
+	workers int
 }
+
+// RecordWorkers is how many records of one batch the notifier handles at
+// once (records of one partition key still one after the other): enough to
+// overlap the few calls each fact makes, few enough that a batch does not
+// flood the table (docs/platform.md, "Stream order").
+const RecordWorkers = 4
 
 // NewHandler returns a Handler.
 func NewHandler(logger *slog.Logger, decode Decoder, store warmlead.FanoutStore) *Handler {
-	return &Handler{decode: decode, store: store, logger: logger, now: time.Now}
+	return &Handler{decode: decode, store: store, logger: logger, now: time.Now, workers: RecordWorkers}
 }
+
+// SetWorkers sets how many records of a batch are handled at once (1: one
+// after the other).
+func (h *Handler) SetWorkers(n int) { h.workers = max(n, 1) }
 
 // SetClock replaces the handler's clock (tests: a lead that expired before
 // the notifier reached it).
@@ -40,15 +53,77 @@ func (h *Handler) SetClock(now func() time.Time) { h.now = now }
 // still complete; it never returns an error or panics, so one poison record
 // cannot block the stream. Delivery is at least once: replaying a record
 // rewrites the same notifications.
+//
+// Records of different partition keys are handled at the same time (up to
+// the handler's workers), records of one key in batch order: the order the
+// event source mapping keeps with a ParallelizationFactor above 1, which is
+// all the notifier relies on (docs/platform.md, "Stream order"). Once a
+// record of a key fails, the later records of that key are reported failed
+// without being tried, so a retry handles them after it, in order.
 func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	failed := make([]bool, len(ev.Records))
+	fail := func(i int, err error) {
+		r := ev.Records[i]
+		h.logger.ErrorContext(ctx, "record failed", "sequence", r.Change.SequenceNumber, "event", r.EventName, "err", err.Error())
+		failed[i] = true
+	}
+	each := func(idx []int) {
+		for k, i := range idx {
+			if err := h.record(ctx, ev.Records[i]); err != nil {
+				fail(i, err)
+				for _, j := range idx[k+1:] {
+					failed[j] = true
+				}
+				return
+			}
+		}
+	}
+	groups := ByPartitionKey(ev.Records)
+	if h.workers <= 1 || len(groups) == 1 {
+		for _, idx := range groups {
+			each(idx)
+		}
+	} else {
+		sem := make(chan struct{}, h.workers)
+		var wg sync.WaitGroup
+		for _, idx := range groups {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				each(idx)
+			}()
+		}
+		wg.Wait()
+	}
 	var resp events.DynamoDBEventResponse
-	for _, r := range ev.Records {
-		if err := h.record(ctx, r); err != nil {
-			h.logger.ErrorContext(ctx, "record failed", "sequence", r.Change.SequenceNumber, "event", r.EventName, "err", err.Error())
+	for i, r := range ev.Records {
+		if failed[i] {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: r.Change.SequenceNumber})
 		}
 	}
 	return resp, nil
+}
+
+// ByPartitionKey groups a batch's records by their partition key (PK), each
+// group in batch order, the groups in the order of their first record.
+func ByPartitionKey(records []events.DynamoDBEventRecord) [][]int {
+	at := map[string]int{}
+	var groups [][]int
+	for i, r := range records {
+		var key string
+		if pk, ok := r.Change.Keys["PK"]; ok && pk.DataType() == events.DataTypeString {
+			key = pk.String()
+		}
+		g, ok := at[key]
+		if !ok {
+			g = len(groups)
+			at[key] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
 }
 
 func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err error) {
@@ -75,15 +150,22 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
-		// Saved-search alerts (search_alerts.go) run alongside the fan-out.
+		// Announce only what is open and unexpired as it is now: the record
+		// may arrive late, or the lead may have been closed at once. One
+		// read serves the fan-out and the saved-search alerts
+		// (search_alerts.go), which run alongside it.
+		current, err := h.store.CurrentPosting(ctx, f.Posting.ID)
+		if err != nil {
+			return 0, err
+		}
 		alerts := make(chan int, 1)
 		var alertErr error
 		go func() {
-			m, err := h.searchAlerts(ctx, f.Posting)
+			m, err := h.searchAlerts(ctx, current)
 			alertErr = err
 			alerts <- m
 		}()
-		n, err := h.newLead(ctx, f.Posting)
+		n, err := h.newLead(ctx, f.Posting, current)
 		m := <-alerts
 		if err == nil {
 			err = alertErr

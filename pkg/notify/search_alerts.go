@@ -15,12 +15,12 @@ import (
 // cost follows the posting and the searches that match, not how many are
 // stored. A posting that is no longer open, or has expired, alerts nobody.
 // It also counts the posting's words, the rarity keyword search reads.
-func (h *Handler) searchAlerts(ctx context.Context, p *warmlead.Posting) (int, error) {
+// current is the posting as the table holds it (nil: gone).
+func (h *Handler) searchAlerts(ctx context.Context, current *warmlead.Posting) (int, error) {
 	sa := h.store
 	now := time.Now()
-	current, err := sa.CurrentPosting(ctx, p.ID)
-	if err != nil || current == nil || !current.Open(now) {
-		return 0, err
+	if current == nil || !current.Open(now) {
+		return 0, nil
 	}
 	counted := make(chan error, 1)
 	go func() { counted <- sa.CountPostingTerms(ctx, warmlead.PostingTerms(current).Keys()) }()

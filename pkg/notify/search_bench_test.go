@@ -30,8 +30,12 @@ func BenchmarkSearchAlertMatch(b *testing.B) {
 	posting := &warmlead.Posting{ID: "benchposting", Title: "UX research intern", Field: "UX Research", Kind: warmlead.KindInternship,
 		PosterID: "poster", Status: warmlead.StatusOpen, Visibility: warmlead.VisibilityPublic, Workplace: warmlead.WorkplaceRemote,
 		Audience: []warmlead.Audience{warmlead.AudienceAnyone}, CreatedAt: time.Now(), ValidThrough: time.Now().Add(24 * time.Hour)}
+	stored := 100_000
+	if testing.Short() { // make bench-smoke (BENCHMARKS.md)
+		stored = 10_000
+	}
 	start := time.Now()
-	writeSearches(b, big, posting, 100_000)
+	writeSearches(b, big, posting, stored)
 	setup := time.Since(start)
 	writeSearches(b, small, posting, 1_000)
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/warmlead/warmlead/infra/loadtest"
@@ -19,10 +20,23 @@ func main() {
 	flag.IntVar(&cfg.Clients, "clients", 50, "concurrent members")
 	flag.IntVar(&cfg.OpsPerClient, "ops", 40, "operations per member")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the operation mix")
-	flag.DurationVar(&cfg.Settle, "settle", time.Minute, "how long to wait for notifications to arrive")
+	flag.DurationVar(&cfg.Settle, "settle", 3*time.Minute, "how long after the load ends to wait for notifications to arrive")
+	flag.DurationVar(&cfg.Bound, "bound", time.Minute, "fail if the last owed notification arrives later than this after the load ends")
 	timeout := flag.Duration("timeout", 20*time.Minute, "bound on the whole run")
 	logPath := flag.String("log", "", "write the stack's JSON log to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (stack, stream pump, load) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	stackLog := io.Discard
 	if *logPath != "" {
 		f, err := os.Create(*logPath)
@@ -39,6 +53,7 @@ func main() {
 	defer cancel()
 	if err := loadtest.RunLocal(ctx, cfg, os.Getenv, os.Stdout, stackLog); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
