@@ -1,5 +1,5 @@
 // Command postings is the Lambda function that serves one part of the HTTP API:
-// leads: posting, editing, browsing and keyword search (pkg/httpapi, GroupPostings; docs/platform.md).
+// postings: posting, editing, browsing and keyword search (pkg/httpapi, GroupPostings; docs/platform.md).
 package main
 
 import (

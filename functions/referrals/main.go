@@ -1,5 +1,5 @@
 // Command referrals is the Lambda function that serves one part of the HTTP API:
-// shared links and their landing page, interest in a lead, saved searches (pkg/httpapi, GroupReferrals; docs/platform.md).
+// shared links and their landing page, interest in a posting, saved searches (pkg/httpapi, GroupReferrals; docs/platform.md).
 package main
 
 import (

@@ -292,7 +292,7 @@ func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
 			}
 		}
 	}
-	newLeads := func(member string) int {
+	newPostings := func(member string) int {
 		t.Helper()
 		inbox, err := store.ListNotifications(ctx, member, warmlead.PageRequest{Limit: 100})
 		if err != nil {
@@ -300,7 +300,7 @@ func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
 		}
 		n := 0
 		for _, x := range inbox.Items {
-			if x.Type == warmlead.NotifyNewLead {
+			if x.Type == warmlead.NotifyNewPosting {
 				n++
 			}
 		}
@@ -324,7 +324,7 @@ func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
 	}
 
 	now := time.Now()
-	// Each lead is in the table when its record arrives: the notifier reads
+	// Each posting is in the table when its record arrives: the notifier reads
 	// it back before announcing it.
 	stored := func(r events.DynamoDBEventRecord) events.DynamoDBEventRecord {
 		t.Helper()
@@ -341,32 +341,32 @@ func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
 		}
 		return r
 	}
-	lead := stored(leadRecord("runtimeapitestleadaaaaaaab", "bob", now, "100000000000000000011"))
-	if resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{lead}}); len(resp.BatchItemFailures) != 0 {
+	posting := stored(postingRecord("runtimeapitestleadaaaaaaab", "bob", now, "100000000000000000011"))
+	if resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{posting}}); len(resp.BatchItemFailures) != 0 {
 		t.Fatalf("failures = %+v, want none", resp.BatchItemFailures)
 	}
-	if n := newLeads("alice"); n != 1 {
+	if n := newPostings("alice"); n != 1 {
 		t.Errorf("alice has %d new_lead, want 1", n)
 	}
-	if n, m := newLeads("bob"), newLeads("carmen"); n+m != 0 {
+	if n, m := newPostings("bob"), newPostings("carmen"); n+m != 0 {
 		t.Errorf("the poster has %d new_lead and a pending connection %d, want none", n, m)
 	}
 
-	poison := leadRecord("runtimeapitestpoisonaaaaab", "bob", now, "100000000000000000012")
+	poison := postingRecord("runtimeapitestpoisonaaaaab", "bob", now, "100000000000000000012")
 	poison.Change.NewImage["Version"] = events.NewStringAttribute("not a number")
-	second := stored(leadRecord("runtimeapitestleadaaaaaaac", "bob", now.Add(time.Second), "100000000000000000013"))
-	resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{lead, poison, second}})
+	second := stored(postingRecord("runtimeapitestleadaaaaaaac", "bob", now.Add(time.Second), "100000000000000000013"))
+	resp := deliver(events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{posting, poison, second}})
 	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "100000000000000000012" {
 		t.Fatalf("failures = %+v, want exactly the poison record", resp.BatchItemFailures)
 	}
-	if n := newLeads("alice"); n != 2 {
+	if n := newPostings("alice"); n != 2 {
 		t.Errorf("after a replayed lead, a poison record and a second lead alice has %d new_lead, want 2", n)
 	}
 }
 
-// leadRecord is the stream record of a new open lead by poster, as Lambda
+// leadRecord is the stream record of a new open posting by poster, as Lambda
 // delivers it (pkg/notify's leadEvent).
-func leadRecord(id, poster string, created time.Time, seq string) events.DynamoDBEventRecord {
+func postingRecord(id, poster string, created time.Time, seq string) events.DynamoDBEventRecord {
 	ts := created.UTC().Format("2006-01-02T15:04:05.000000000Z")
 	s := events.NewStringAttribute
 	img := map[string]events.DynamoDBAttributeValue{

@@ -1,5 +1,5 @@
 // Package loadtest drives the local stack the way many members would at
-// once — posting leads, sharing links, expressing interest, connecting —
+// once — creating postings, sharing links, expressing interest, connecting —
 // and then checks that nothing was lost or doubled: every acknowledged
 // write is there exactly once and every notification it calls for arrived
 // exactly once. Traffic goes to loopback only and is bounded in count and
@@ -124,7 +124,7 @@ func pick(rng *rand.Rand) op {
 
 // setup gives every member a profile and connects them in a ring, before
 // the clock starts: ring neighbours are connected for the whole run, so
-// every lead they post must reach them.
+// every posting they post must reach them.
 func setup(clients []*client, w *world, rep *Report) error {
 	for _, c := range clients {
 		res, err := c.call("PUT", "/me", map[string]any{"name": "Member " + c.id, "stage": "career_changer"})

@@ -8,7 +8,7 @@ import (
 
 // perform runs one operation of kind k as client c and records what the
 // server acknowledged. A response with status 0 means there was nothing to
-// do (no lead to share yet, no pending request).
+// do (no posting to share yet, no pending request).
 func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error) {
 	switch k {
 	case opPost:
@@ -25,7 +25,7 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 		}
 		onBehalf := w.org.isAdmin(c.id) && rng.IntN(2) == 0
 		if onBehalf {
-			// An organisation's lead, public so anyone may take interest.
+			// An organisation's posting, public so anyone may take interest.
 			body["org_id"], body["visibility"], public = w.org.id, "public", true
 		}
 		res, err := c.call("POST", "/postings", body)

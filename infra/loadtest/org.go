@@ -6,7 +6,7 @@ import (
 
 // The organisation of a run: load000 creates it and makes load001 an admin;
 // every other even-numbered member joins. Its admins post on its behalf
-// (ops.go), so interest in organisation leads, which must reach the poster,
+// (ops.go), so interest in organisation postings, which must reach the poster,
 // every admin and the chain, is part of every run.
 type orgInfo struct {
 	id      string

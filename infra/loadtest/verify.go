@@ -19,7 +19,7 @@ func verify(clients []*client, w *world, rep *Report) []string {
 		byID[c.id] = c
 	}
 
-	// Postings: each member's list holds exactly the leads they were told
+	// Postings: each member's list holds exactly the postings they were told
 	// were created.
 	want := map[string]map[string]bool{}
 	for _, p := range w.postings {
@@ -91,7 +91,7 @@ func verify(clients []*client, w *world, rep *Report) []string {
 	}
 	rep.Checked["links present once, interests counted"] = len(w.links)
 
-	// Interests: each lead's poster sees each interested member once.
+	// Interests: each posting's poster sees each interested member once.
 	wantIn := map[string]map[string]bool{}
 	poster := map[string]string{}
 	for _, p := range w.postings {
@@ -324,7 +324,7 @@ func expectedNotifications(w *world, poster map[string]string) map[notif]int {
 	for _, in := range w.interests {
 		owners := map[string]bool{poster[in.posting]: true}
 		if byID[in.posting].org {
-			// An organisation's lead: its admins hear too.
+			// An organisation's posting: its admins hear too.
 			for _, a := range w.org.admins {
 				owners[a] = true
 			}
@@ -417,7 +417,7 @@ func readInboxes(clients []*client, into map[notif]int) (map[notif]int, error) {
 }
 
 // compareNotifications: every expected one exactly once; nothing twice;
-// nothing unexpected, except new leads reaching connections made during
+// nothing unexpected, except new postings reaching connections made during
 // the run (whether they arrive depends on when the stream was read).
 func compareNotifications(w *world, expected map[notif]int, got map[notif]int) []string {
 	var out []string

@@ -64,7 +64,7 @@ func (w *world) addConnection(requester, recipient string, ring bool) {
 	}
 }
 
-// visiblePosting picks a lead member may see without a link: public, their
+// visiblePosting picks a posting member may see without a link: public, their
 // own, or a ring neighbour's.
 func (w *world) visiblePosting(member string, rng *rand.Rand, notOwn bool) *posting {
 	w.mu.Lock()

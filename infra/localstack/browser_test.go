@@ -75,7 +75,7 @@ func keep(t *testing.T, cache, name string, png []byte) {
 
 // TestSharedLinkEndToEndInChromium is the growth loop as people live it,
 // in a real browser: Carmen opens the link Dev shared (via Sam) signed out,
-// reads the lead on a laptop and on a 390-px phone, chooses I'm
+// reads the posting on a laptop and on a 390-px phone, chooses I'm
 // interested, signs in on the provider's page (Authorization Code + PKCE),
 // comes back to the same page and sees the confirmation; Alice, the
 // poster, is notified; then Bob opens the same link, shares it onward,
@@ -87,20 +87,20 @@ func TestSharedLinkEndToEndInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, _, signIn := stack(t, "browser", t.TempDir())
-	// Alice posts a lead of her own; Sam shares it with Dev, who shares it on.
+	// Alice posts a posting of her own; Sam shares it with Dev, who shares it on.
 	alice, sam, dev := signIn("alice"), signIn("sam"), signIn("dev")
 	status, body := call(t, "POST", base+"/postings", alice, `{"title":"Junior data analyst (6-month contract)","description":"Survey data.",`+
 		`"organization":"Lyon Business School Alumni","kind":"job","compensation":"paid","pay":{"min":2100,"max":2400,"currency":"EUR","unit":"month"},`+
 		`"audience":["recent_grads","career_changers"],"workplace":"hybrid","location":{"city":"Lyon","country":"FR"},"visibility":"public",`+
 		`"valid_through":"`+time.Now().UTC().Add(72*time.Hour).Format(time.RFC3339)+`"}`)
-	var lead struct{ ID string }
-	if _ = json.Unmarshal([]byte(body), &lead); status != 201 {
+	var posting struct{ ID string }
+	if _ = json.Unmarshal([]byte(body), &posting); status != 201 {
 		t.Fatalf("alice posts = %d %s", status, body)
 	}
 	var samLink, devLink struct{ Token, URL string }
-	_, body = call(t, "POST", base+"/postings/"+lead.ID+"/referrals", sam, `{}`)
+	_, body = call(t, "POST", base+"/postings/"+posting.ID+"/referrals", sam, `{}`)
 	_ = json.Unmarshal([]byte(body), &samLink)
-	_, body = call(t, "POST", base+"/postings/"+lead.ID+"/referrals", dev, `{"via":"`+samLink.Token+`"}`)
+	_, body = call(t, "POST", base+"/postings/"+posting.ID+"/referrals", dev, `{"via":"`+samLink.Token+`"}`)
 	_ = json.Unmarshal([]byte(body), &devLink)
 	referral := devLink.URL
 

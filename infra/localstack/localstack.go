@@ -222,7 +222,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	// as Lambda feeds each function through its own event source mapping:
 	// one pump each, with its own position and the template's
 	// ParallelizationFactor, so neither waits for the other. Each resumes
-	// from its checkpoint, so leads posted while the stack was down are
+	// from its checkpoint, so postings posted while the stack was down are
 	// still announced.
 	notifier := notify.NewHandler(logger, dynamo.DecodeRecord, streamStore)
 	cpDir := filepath.Join(cfg.CacheDir, "streampump")

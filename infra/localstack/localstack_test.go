@@ -108,7 +108,7 @@ func call(t *testing.T, method, url, token, body string) (int, string) {
 
 // TestMakeRunServesTheSeededStack is `make run` as a user meets it: the
 // printed instructions work, PUT /me then GET /me round-trip through
-// DynamoDB Local, the demo leads are there, and a second start seeds
+// DynamoDB Local, the demo postings are there, and a second start seeds
 // nothing twice.
 func TestMakeRunServesTheSeededStack(t *testing.T) {
 	cache := t.TempDir()
@@ -155,24 +155,24 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 		t.Errorf("bob's organisations = %d %s", status, body)
 	}
 
-	// Posting a lead notifies the poster's connections through the stream,
+	// Posting a posting notifies the poster's connections through the stream,
 	// with no other action: alice is bob's connection, dev only asked.
 	status, body = call(t, "POST", base+"/postings", bob, `{"title":"Bakery dashboard, take two","description":"Weekend help.",`+
 		`"kind":"informal_internship","compensation":"unpaid","workplace":"remote","field":"data","visibility":"network",`+
 		`"valid_through":"`+time.Now().UTC().Add(48*time.Hour).Format(time.RFC3339)+`"}`)
-	var lead struct{ ID string }
-	_ = json.Unmarshal([]byte(body), &lead)
+	var posting struct{ ID string }
+	_ = json.Unmarshal([]byte(body), &posting)
 	if status != 201 {
 		t.Fatalf("bob posts = %d %s", status, body)
 	}
 	aliceToken, devToken := signIn("alice"), signIn("dev")
-	if got := waitForNewLead(t, base, aliceToken, lead.ID, 10*time.Second); got != 1 {
+	if got := waitForNewPosting(t, base, aliceToken, posting.ID, 10*time.Second); got != 1 {
 		t.Errorf("alice has %d new_lead notifications for bob's lead, want 1", got)
 	}
-	if got := waitForNewLead(t, base, devToken, lead.ID, 0); got != 0 {
+	if got := waitForNewPosting(t, base, devToken, posting.ID, 0); got != 0 {
 		t.Errorf("dev (a pending request) was notified %d times", got)
 	}
-	n++ // bob sees his own new lead too
+	n++ // bob sees his own new posting too
 
 	// A second start on the same table (as after Ctrl-C) seeds nothing twice.
 	// (On port 0 the provider's address, so its issuer, changes: sign in again.)
@@ -190,7 +190,7 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 
 // waitForNewLead polls a member's inbox until a new_lead for postingID
 // shows up or wait passes, and returns how many there are.
-func waitForNewLead(t *testing.T, base, token, postingID string, wait time.Duration) int {
+func waitForNewPosting(t *testing.T, base, token, postingID string, wait time.Duration) int {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for {

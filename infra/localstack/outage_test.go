@@ -17,7 +17,7 @@ import (
 // TestOutageMidTraffic stops DynamoDB Local for ~5 s while members keep
 // posting: the API answers 503 problem+json with Retry-After (never a 500,
 // never a hang past Lambda's timeout), and once the database is back every
-// acknowledged lead is there and the stream pump announces each exactly
+// acknowledged posting is there and the stream pump announces each exactly
 // once.
 func TestOutageMidTraffic(t *testing.T) {
 	data := t.TempDir()
@@ -108,10 +108,10 @@ func TestOutageMidTraffic(t *testing.T) {
 		}
 	}
 	// The pump catches up: alice (bob's connection) has one new_lead per
-	// acknowledged lead, and none twice.
+	// acknowledged posting, and none twice.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		counts := newLeadCounts(t, base, alice)
+		counts := newPostingCounts(t, base, alice)
 		missing, dup := 0, 0
 		for _, id := range acked {
 			if counts[id] == 0 {
@@ -158,9 +158,9 @@ func do(req *http.Request) (int, http.Header, string) {
 	return res.StatusCode, res.Header, string(b)
 }
 
-// newLeadCounts counts a member's new_lead notifications per lead, reading
+// newLeadCounts counts a member's new_lead notifications per posting, reading
 // every page of the inbox.
-func newLeadCounts(t *testing.T, base, token string) map[string]int {
+func newPostingCounts(t *testing.T, base, token string) map[string]int {
 	t.Helper()
 	counts, cursor := map[string]int{}, ""
 	for {

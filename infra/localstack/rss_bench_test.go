@@ -26,7 +26,7 @@ import (
 // Lambda runs one request per instance, so this bounds the API function's
 // memory from above (goal ≤ 64 MiB, BENCHMARKS.md). The process runs with the
 // function's GOMEMLIMIT from template.yaml. Workload: each client creates
-// leads (2 KB descriptions), browses a default page of 20 and opens a
+// postings (2 KB descriptions), browses a default page of 20 and opens a
 // landing page, 10 requests each, all 100 at once.
 func BenchmarkPeakRSS100(b *testing.B) {
 	bin := filepath.Join(b.TempDir(), "local")

@@ -37,7 +37,7 @@ type Demo struct {
 }
 
 // Seed writes the demo data through the domain services. It is idempotent:
-// the first run writes everything; later runs find alice's leads and only
+// the first run writes everything; later runs find alice's postings and only
 // look the demo link up again.
 func Seed(ctx context.Context, s Services) (*Demo, error) {
 	for i := range demoMembers {
@@ -85,7 +85,7 @@ func Seed(ctx context.Context, s Services) (*Demo, error) {
 
 const dataJobTitle = "Junior data analyst (6-month contract)"
 
-// seedNetwork writes the organisation, the connections and one lead of
+// seedNetwork writes the organisation, the connections and one posting of
 // every kind, some visible to a network or an organisation only.
 func seedNetwork(ctx context.Context, s Services) (*warmlead.Posting, error) {
 	org, err := s.CreateOrg(ctx, "alice", &warmlead.Org{Name: "Lyon Business School Alumni", Kind: warmlead.OrgAlumniAssociation})
@@ -122,7 +122,7 @@ func seedNetwork(ctx context.Context, s Services) (*warmlead.Posting, error) {
 
 	month := time.Now().UTC().Add(30 * 24 * time.Hour)
 	hours := func(h int) *int { return &h }
-	leads := []struct {
+	postings := []struct {
 		poster string
 		p      warmlead.Posting
 	}{
@@ -155,10 +155,10 @@ func seedNetwork(ctx context.Context, s Services) (*warmlead.Posting, error) {
 			Visibility: warmlead.VisibilityNetwork}},
 	}
 	var dataJob *warmlead.Posting
-	for i := range leads {
-		p := leads[i].p
+	for i := range postings {
+		p := postings[i].p
 		p.ValidThrough = month
-		created, _, err := s.CreatePosting(ctx, leads[i].poster, &p, nil)
+		created, _, err := s.CreatePosting(ctx, postings[i].poster, &p, nil)
 		if err != nil {
 			return nil, err
 		}

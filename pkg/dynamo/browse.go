@@ -19,10 +19,10 @@ const maxQueriesPerPage = 8
 
 // BrowsePostings answers a browse with a Query on the most selective index
 // the filter allows — poster (GSI1), organisation (GSI5), kind (GSI4), else
-// the feed of all open leads (GSI2) — newest first, with the other filters
+// the feed of all open postings (GSI2) — newest first, with the other filters
 // (field words, place) and expiry as a FilterExpression. A keyword query
 // goes to the term index instead (search.go). The browse indexes
-// hold open leads only, so closed ones never cost a read. Leads visible to
+// hold open postings only, so closed ones never cost a read. Postings visible to
 // a network or an organisation are checked against the caller's connection
 // or membership with one BatchGetItem per Query that returns any.
 func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead.PostingFilter, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
@@ -51,7 +51,7 @@ func (s *Store) BrowsePostings(ctx context.Context, callerID string, pf warmlead
 		index, pkAttr, pkValue = indexFeed, "GSI2PK", feedGSI2()
 	}
 	cond := filterCondition(f, formatTime(s.now()), callerID == "", skipKey)
-	if index == indexByOwner { // GSI1 holds closed leads too: open only (warmlead.Posting.Open)
+	if index == indexByOwner { // GSI1 holds closed postings too: open only (warmlead.Posting.Open)
 		cond = cond.And(expression.Name("Status").Equal(expression.Value(string(warmlead.StatusOpen))))
 	}
 	expr, err := expression.NewBuilder().WithKeyCondition(expression.Key(pkAttr).Equal(expression.Value(pkValue))).
@@ -85,7 +85,7 @@ func validateFilter(f *warmlead.PostingFilter) error {
 	return nil
 }
 
-// postingPage runs q until page.Limit visible leads are found or the key
+// postingPage runs q until page.Limit visible postings are found or the key
 // space ends (at most maxQueriesPerPage Queries), and seals the cursor.
 func (s *Store) postingPage(ctx context.Context, q *dynamodb.QueryInput, index, binding, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
 	page = page.Normalize()
@@ -163,7 +163,7 @@ func indexKey(it *postingItem, index string) map[string]types.AttributeValue {
 	return k
 }
 
-// visibleTo keeps the items callerID may see. Public leads and the caller's
+// visibleTo keeps the items callerID may see. Public postings and the caller's
 // own need nothing; the rest are checked with one BatchGetItem of the
 // connection edges and memberships that would grant them.
 func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingItem) ([]postingItem, error) {

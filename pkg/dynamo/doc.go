@@ -35,7 +35,7 @@
 //	connections.go                connection requests, acceptance, removal,
 //	                              cooldowns, the lists the notifier walks
 //	postings.go                   postings: create, read, edit, close
-//	lead_read.go                  the read sharing and interest start from
+//	posting_read.go               the read sharing and interest start from
 //	browse.go, search.go          browse and keyword search
 //	saved_searches.go             saved searches and their alert index
 //	referrals.go, interests.go    referral links and chains; interests

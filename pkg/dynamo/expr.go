@@ -11,7 +11,7 @@ import (
 // (docs/rules.md, "Expressions"): a builder only ever adds names and
 // values, so no helper can drop what another put in, as the paging helper
 // once dropped the org-admin query's #role and every interest in an
-// organisation's lead went unannounced.
+// organisation's posting went unannounced.
 
 // keyIs is the key condition "attr = value".
 func keyIs(attr, value string) expression.KeyConditionBuilder {

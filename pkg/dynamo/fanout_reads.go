@@ -16,7 +16,7 @@ import (
 var _ warmlead.FanoutStore = (*Store)(nil)
 
 // CurrentPosting reads a posting as it is now with one GetItem (nil when it
-// is gone), for the notifier to check a lead is still open before
+// is gone), for the notifier to check a posting is still open before
 // announcing it.
 func (s *Store) CurrentPosting(ctx context.Context, id string) (*warmlead.Posting, error) {
 	it, err := s.readPosting(ctx, id)

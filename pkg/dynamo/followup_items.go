@@ -38,7 +38,7 @@ func newDueItem(d *warmlead.Due) *dueItem {
 	}
 	var ref string
 	switch d.Kind {
-	case warmlead.DueLeadExpiring:
+	case warmlead.DuePostingExpiring:
 		ref = d.PostingID + "#" + it.Version
 	case warmlead.DueOutcomePrompt:
 		ref = d.PostingID + "#" + d.MemberID

@@ -40,7 +40,7 @@ func (s *Store) ListNotifications(ctx context.Context, callerID string, page war
 		return nil, err
 	}
 	inbox := &warmlead.Inbox{Page: *pg}
-	// Summaries name people and leads: one BatchGetItem (docs/followups.md).
+	// Summaries name people and postings: one BatchGetItem (docs/followups.md).
 	if err := s.DescribeNotifications(ctx, pg.Items); err != nil {
 		return nil, err
 	}

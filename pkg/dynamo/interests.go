@@ -15,7 +15,7 @@ import (
 var _ warmlead.InterestService = (*Store)(nil)
 
 // ExpressInterest records an interest in two calls: one BatchGetItem (the
-// lead, an earlier interest, the referral link, the caller's profile) and
+// posting, an earlier interest, the referral link, the caller's profile) and
 // one TransactWriteItems that stores the interest with its chain and counts
 // it on every link warmlead.Credit credits, so the counts never disagree
 // with the interests stored. A link of the chain found revoked when the
@@ -29,15 +29,15 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 	}
 	interestPK, interestSK := interestKey(postingID, callerID)
 	var earlier interestItem
-	lead, err := s.readLead(ctx, callerID, postingID, token, "referral_token", interestPK, interestSK, &earlier)
+	shared, err := s.readSharedPosting(ctx, callerID, postingID, token, "referral_token", interestPK, interestSK, &earlier)
 	if err != nil {
 		return nil, false, err
 	}
-	if lead.earlier {
+	if shared.earlier {
 		in, err := s.updateInterest(ctx, &earlier, message)
 		return in, false, err
 	}
-	pit, link, profile := lead.posting, lead.link, lead.profile
+	pit, link, profile := shared.posting, shared.link, shared.profile
 	p := pit.posting()
 	if err := warmlead.CheckInterest(p, callerID); err != nil {
 		return nil, false, err
@@ -88,7 +88,7 @@ func (s *Store) ExpressInterest(ctx context.Context, callerID, postingID, messag
 		more := false
 		for i, t := range it.CreditedTokens {
 			if r.failed(credits[i]) {
-				revoked[t], more = true, true // revoked, or gone with its lead's TTL
+				revoked[t], more = true, true // revoked, or gone with its posting's TTL
 			}
 		}
 		if !more {
@@ -133,7 +133,7 @@ func (s *Store) updateInterest(ctx context.Context, it *interestItem, message st
 // WithdrawInterest reads the caller's interest (one GetItem) and, if there
 // is one, deletes it and takes back the count on every link it credited in
 // one TransactWriteItems, so counts and interests never disagree. A link
-// gone since (its lead's TTL) is left out and the write tried again.
+// gone since (its posting's TTL) is left out and the write tried again.
 func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string) error {
 	if !validID(postingID) || warmlead.ValidateMemberID(callerID) != nil {
 		return nil
@@ -188,7 +188,7 @@ func (s *Store) WithdrawInterest(ctx context.Context, callerID, postingID string
 }
 
 // ListMyInterests reads a page of the caller's interests from GSI1 (one
-// Query, newest first) and their leads as they are now (one BatchGetItem).
+// Query, newest first) and their postings as they are now (one BatchGetItem).
 func (s *Store) ListMyInterests(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.MyInterest], error) {
 	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", memberInterestsGSI1(callerID))))
 	q.ScanIndexForward = aws.Bool(false)
@@ -226,9 +226,9 @@ func (s *Store) ListMyInterests(ctx context.Context, callerID string, page warml
 	return pg, nil
 }
 
-// ListInterests pages through a lead's interests (one Query under the
-// lead's key), for the poster of a member's lead and for the current admins
-// of an organisation's lead.
+// ListInterests pages through a posting's interests (one Query under the
+// posting's key), for the poster of a member's posting and for the current admins
+// of an organisation's posting.
 func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Interest], error) {
 	p, err := s.FindPostingByID(ctx, callerID, postingID)
 	if err != nil {

@@ -82,7 +82,7 @@ func (s *Store) ListOrgMembers(ctx context.Context, callerID, orgID string, page
 // OrgMemberIDs calls fn with the ids of an organisation's members, one
 // Query page at a time, in order of id (see eachValue; pageSize 0 reads
 // pages of up to 1 MB). It reads the table's org partition, eventually
-// consistent, for the notifier's fan-out of org leads.
+// consistent, for the notifier's fan-out of org postings.
 func (s *Store) OrgMemberIDs(ctx context.Context, orgID string, pageSize int, fn func(ids []string) error) error {
 	if !validID(orgID) {
 		return orgNotFound()

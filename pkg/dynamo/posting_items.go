@@ -6,8 +6,8 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// postingItem is a lead as stored. The browse-index attributes (GSI2-5) are
-// present only while the lead is open, which keeps those indexes sparse.
+// postingItem is a posting as stored. The browse-index attributes (GSI2-5) are
+// present only while the posting is open, which keeps those indexes sparse.
 type postingItem struct {
 	PK     string `dynamodbav:"PK"`
 	SK     string `dynamodbav:"SK"`
@@ -71,7 +71,7 @@ type locationItem struct {
 	Country string `dynamodbav:"Country"`
 }
 
-// expiryGrace keeps an expired lead readable (GET, referral pages say it
+// expiryGrace keeps an expired posting readable (GET, referral pages say it
 // has expired) for a while before TTL deletes it.
 const expiryGrace = 30 * 24 * time.Hour
 

@@ -14,7 +14,7 @@ import (
 
 var _ warmlead.PostingService = (*Store)(nil)
 
-// CreatePosting writes a new lead in one call: a PutItem, or a
+// CreatePosting writes a new posting in one call: a PutItem, or a
 // TransactWriteItems when it must also check the poster is an org admin or
 // record an Idempotency-Key (then a GetItem first looks the key up: 2 calls).
 func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.Posting, idem *warmlead.Idempotency) (*warmlead.Posting, bool, error) {
@@ -163,7 +163,7 @@ func (s *Store) notAdminError(ctx context.Context, orgID string) error {
 		Fields: []warmlead.FieldError{{Field: "org_id", Message: "you are not an admin of this organisation"}}}
 }
 
-// FindPostingByID reads a lead with one GetItem; a lead that is not public
+// FindPostingByID reads a posting with one GetItem; a posting that is not public
 // costs one more read to check the caller's connection or membership.
 func (s *Store) FindPostingByID(ctx context.Context, callerID, id string) (*warmlead.Posting, error) {
 	it, err := s.readPosting(ctx, id)
@@ -201,7 +201,7 @@ func postingNotFound() error {
 	return warmlead.Errorf(warmlead.ENOTFOUND, "No posting with this id, or it is not visible to you.")
 }
 
-// canSee applies a lead's visibility (warmlead.Posting.VisibleTo) to one
+// canSee applies a posting's visibility (warmlead.Posting.VisibleTo) to one
 // caller, reading the grant it needs, if any.
 func (s *Store) canSee(ctx context.Context, callerID string, p *warmlead.Posting) (bool, error) {
 	pk, sk := s.visibilityGrant(callerID, p)
@@ -217,7 +217,7 @@ func (s *Store) canSee(ctx context.Context, callerID string, p *warmlead.Posting
 }
 
 // grantItem is the part of a connection edge or membership that grants
-// sight of a network- or org-visible lead.
+// sight of a network- or org-visible posting.
 type grantItem struct {
 	PK     string `dynamodbav:"PK"`
 	SK     string `dynamodbav:"SK"`
@@ -251,7 +251,7 @@ func sightOf(g warmlead.Grant, it *grantItem, found bool) warmlead.Sight {
 	return warmlead.Sight{}
 }
 
-// UpdatePosting reads the lead, lets edit change it, and writes the next
+// UpdatePosting reads the posting, lets edit change it, and writes the next
 // version with a condition on the version read: 2 calls.
 func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version int, edit func(*warmlead.Posting) error) (*warmlead.Posting, error) {
 	current, err := s.editablePosting(ctx, callerID, id)
@@ -292,7 +292,7 @@ func (s *Store) UpdatePosting(ctx context.Context, callerID, id string, version 
 	return &next, nil
 }
 
-// ClosePosting marks an open lead filled or withdrawn and takes it out of
+// ClosePosting marks an open posting filled or withdrawn and takes it out of
 // the browse indexes: a read and a conditional update, 2 calls.
 func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason warmlead.CloseReason) (*warmlead.Posting, error) {
 	if err := reason.Check(); err != nil {
@@ -330,7 +330,7 @@ func (s *Store) ClosePosting(ctx context.Context, callerID, id string, reason wa
 	return closed, nil
 }
 
-// editablePosting reads a lead for an edit: invisible leads are ENOTFOUND,
+// editablePosting reads a posting for an edit: invisible postings are ENOTFOUND,
 // visible ones the caller may not edit are EFORBIDDEN. Org admins are
 // checked again, atomically, when the edit is written.
 func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warmlead.Posting, error) {
@@ -344,8 +344,8 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 	return p, nil
 }
 
-// writeAsEditor writes put or update. The poster of a member's lead writes
-// directly; an organisation's lead is edited by its current admins only —
+// writeAsEditor writes put or update. The poster of a member's posting writes
+// directly; an organisation's posting is edited by its current admins only —
 // its poster too, who loses it on leaving the organisation — checked in the
 // same transaction so a demoted admin cannot slip an edit in.
 func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update, index ...types.TransactWriteItem) error {
@@ -394,7 +394,7 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 
 func staleVersion() error { return warmlead.StalePosting() }
 
-// ListPostingsByPoster pages through the caller's own leads on GSI1.
+// ListPostingsByPoster pages through the caller's own postings on GSI1.
 func (s *Store) ListPostingsByPoster(ctx context.Context, callerID string, page warmlead.PageRequest) (*warmlead.Page[*warmlead.Posting], error) {
 	q := s.mustQuery(indexByOwner, expression.NewBuilder().WithKeyCondition(keyIs("GSI1PK", posterGSI1(callerID))))
 	q.ScanIndexForward = aws.Bool(false)

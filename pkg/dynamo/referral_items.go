@@ -4,7 +4,7 @@ import "github.com/warmlead/warmlead/pkg/warmlead"
 
 // referralItem is a link as stored, under its token. The same shape (less
 // counters and index keys) is copied under the posting as the member's
-// link to it, so "my link to this lead" is found without a second read.
+// link to it, so "my link to this posting" is found without a second read.
 type referralItem struct {
 	PK          string   `dynamodbav:"PK"`
 	SK          string   `dynamodbav:"SK"`

@@ -15,20 +15,20 @@ import (
 var _ warmlead.ReferralService = (*Store)(nil)
 
 // CreateReferral finds or makes the caller's link in two calls: one
-// BatchGetItem (the lead, the caller's existing link to it, the link they
+// BatchGetItem (the posting, the caller's existing link to it, the link they
 // arrived through, their profile) and one TransactWriteItems (the link and
-// its copy under the lead, so two racing requests make one link). A lead
+// its copy under the posting, so two racing requests make one link). A posting
 // that is not public and reached without a link costs one more read to
 // check the caller may see it.
 func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via string) (*warmlead.Referral, bool, error) {
 	minePK, mineSK := referralByMemberKey(postingID, callerID)
 	var mine referralItem
-	lead, err := s.readLead(ctx, callerID, postingID, via, "via", minePK, mineSK, &mine)
+	shared, err := s.readSharedPosting(ctx, callerID, postingID, via, "via", minePK, mineSK, &mine)
 	if err != nil {
 		return nil, false, err
 	}
 	replaces := "" // the caller's revoked link, which a new one replaces
-	if lead.earlier {
+	if shared.earlier {
 		var current referralItem
 		pk, sk := referralKey(mine.Token)
 		if found, err := s.get(ctx, pk, sk, &current); err != nil {
@@ -40,10 +40,10 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 		// makes a new link; the old one stays "no longer shared".
 		replaces = mine.Token
 	}
-	pit, profile := lead.posting, lead.profile
+	pit, profile := shared.posting, shared.profile
 	var parent *warmlead.Referral
-	if lead.link != nil {
-		parent = lead.link.referral()
+	if shared.link != nil {
+		parent = shared.link.referral()
 	}
 	// Who the chain names, how it extends and how far (warmlead.ShareThrough).
 	ref, err := warmlead.ShareThrough(pit.posting(), parent, callerID, profile.Name)
@@ -88,7 +88,7 @@ func (s *Store) CreateReferral(ctx context.Context, callerID, postingID, via str
 	return link.referral(), true, nil
 }
 
-// orNotFound passes a storage error on, or reports the lead as not found.
+// orNotFound passes a storage error on, or reports the posting as not found.
 func orNotFound(err error) error {
 	if err != nil {
 		return storageError("read posting", err)
@@ -97,7 +97,7 @@ func orNotFound(err error) error {
 }
 
 // OpenReferral reads the link and, when the visit counts, counts it in the
-// same UpdateItem; then reads its lead: 2 calls. The link holds the day's
+// same UpdateItem; then reads its posting: 2 calls. The link holds the day's
 // visitors (hashed, clickDayAttr) as a string set: the update adds the
 // visitor and one click on the condition that they are not in it yet, and
 // removes the sets of the previous days; a refused condition still returns

@@ -166,7 +166,7 @@ func (w *world) wantCount(what string, got, want int) {
 	}
 }
 
-// One lead and one interest through a referral, then time moves: each due
+// One posting and one interest through a referral, then time moves: each due
 // kind fires once at its time and not before, under overlapping sweeps;
 // instant emails, a digest, pay_it_forward and a bounce behave.
 func TestFollowUpsOverTime(t *testing.T) {
@@ -176,7 +176,7 @@ func TestFollowUpsOverTime(t *testing.T) {
 	w.member("alice", "Alice Martin")
 	w.member("bob", "Bob Okafor")
 	w.member("carmen", "Carmen Ruiz")
-	// Alice wants interest in her leads in the daily digest.
+	// Alice wants interest in her postings in the daily digest.
 	st, err := w.store.GetNotificationSettings(ctx, "alice")
 	w.must(err)
 	st.Frequencies[warmlead.NotifyInterest] = warmlead.FrequencyDaily
@@ -188,13 +188,13 @@ func TestFollowUpsOverTime(t *testing.T) {
 	_, err = w.store.AcceptConnection(ctx, "alice", c.ID)
 	w.must(err)
 
-	lead, _, err := w.store.CreatePosting(ctx, "alice", &warmlead.Posting{Title: "UX research intern", Description: "d",
+	posting, _, err := w.store.CreatePosting(ctx, "alice", &warmlead.Posting{Title: "UX research intern", Description: "d",
 		Kind: warmlead.KindInternship, Compensation: warmlead.CompPaid, Workplace: warmlead.WorkplaceRemote, Field: "ux",
 		Visibility: warmlead.VisibilityPublic, ValidThrough: t0.Add(10 * 24 * time.Hour)}, nil)
 	w.must(err)
-	link, _, err := w.store.CreateReferral(ctx, "carmen", lead.ID, "")
+	link, _, err := w.store.CreateReferral(ctx, "carmen", posting.ID, "")
 	w.must(err)
-	_, _, err = w.store.ExpressInterest(ctx, "bob", lead.ID, "", link.Token, false)
+	_, _, err = w.store.ExpressInterest(ctx, "bob", posting.ID, "", link.Token, false)
 	w.must(err)
 	w.drain()
 
@@ -203,7 +203,7 @@ func TestFollowUpsOverTime(t *testing.T) {
 	w.wantCount("carmen's referral-credit emails", len(w.mails("carmen", "expressed interest")), 1)
 	w.wantCount("alice's instant interest emails", len(w.mails("alice", "is interested")), 0)
 
-	// The daily digest goes out after midnight, once, naming Bob and the lead.
+	// The daily digest goes out after midnight, once, naming Bob and the posting.
 	w.sweepAt(t0.Add(13*time.Hour + time.Minute))
 	w.sweepAt(t0.Add(14*time.Hour + time.Minute))
 	digests := w.mails("alice", "daily Warmlead digest")
@@ -223,12 +223,12 @@ func TestFollowUpsOverTime(t *testing.T) {
 	}
 
 	// lead_expiring: not a minute before 3 days ahead of valid_through.
-	expiring := lead.ValidThrough.Add(-warmlead.LeadExpiringNotice)
+	expiring := posting.ValidThrough.Add(-warmlead.PostingExpiringNotice)
 	w.sweepAt(expiring.Add(-time.Minute))
-	w.wantCount("lead_expiring before its time", len(w.inbox("alice", warmlead.NotifyLeadExpiring)), 0)
+	w.wantCount("lead_expiring before its time", len(w.inbox("alice", warmlead.NotifyPostingExpiring)), 0)
 	w.sweepAt(expiring.Add(time.Minute))
 	w.sweepAt(expiring.Add(2 * time.Minute)) // a retry
-	got := w.inbox("alice", warmlead.NotifyLeadExpiring)
+	got := w.inbox("alice", warmlead.NotifyPostingExpiring)
 	w.wantCount("alice's lead_expiring", len(got), 1)
 	if len(got) == 1 && got[0].Summary != "Your lead “UX research intern” expires in 3 days: extend it or close it" {
 		t.Errorf("summary = %q", got[0].Summary)
@@ -253,9 +253,9 @@ func TestFollowUpsOverTime(t *testing.T) {
 	w.must(err)
 	w.wantCount("suppressed addresses", n, 1)
 	before := len(w.mails("carmen", ""))
-	_, err = w.store.RecordOutcome(ctx, "bob", lead.ID, warmlead.OutcomeHired)
+	_, err = w.store.RecordOutcome(ctx, "bob", posting.ID, warmlead.OutcomeHired)
 	w.must(err)
-	_, err = w.store.RecordOutcome(ctx, "bob", lead.ID, warmlead.OutcomeHired) // a repeat thanks nobody twice
+	_, err = w.store.RecordOutcome(ctx, "bob", posting.ID, warmlead.OutcomeHired) // a repeat thanks nobody twice
 	w.must(err)
 	w.drain()
 	for _, m := range []string{"alice", "carmen", "bob"} {
@@ -295,7 +295,7 @@ func TestFollowUpsOverTime(t *testing.T) {
 	}
 	d, err := mp.Get(prompts[0].ID)
 	w.must(err)
-	if !strings.Contains(d.Text, "Hi Bob Okafor") || !strings.Contains(d.Text, "http://warmlead.test/postings/"+lead.ID+"/interest/outcome") {
+	if !strings.Contains(d.Text, "Hi Bob Okafor") || !strings.Contains(d.Text, "http://warmlead.test/postings/"+posting.ID+"/interest/outcome") {
 		t.Errorf("prompt email:\n%s", d.Text)
 	}
 	api := apigwtest.New(httpapi.NewServer(quiet(), httpapi.Config{PublicBaseURL: "http://warmlead.test", UnsubscribeSecret: []byte(secret)},
@@ -311,7 +311,7 @@ func TestFollowUpsOverTime(t *testing.T) {
 	if st.FrequencyOf(warmlead.NotifyOutcomePrompt) != warmlead.FrequencyOff || st.FrequencyOf(warmlead.NotifyPayItForward) != warmlead.FrequencyInstant {
 		t.Errorf("after unsubscribing: %v", st.Frequencies)
 	}
-	w.must(w.store.PutNotifications(ctx, []*warmlead.Notification{notify.New(warmlead.NotifyOutcomePrompt, "bob", "alice", lead.ID, "again", w.clk.Now())}))
+	w.must(w.store.PutNotifications(ctx, []*warmlead.Notification{notify.New(warmlead.NotifyOutcomePrompt, "bob", "alice", posting.ID, "again", w.clk.Now())}))
 	w.drain()
 	w.wantCount("bob's prompt emails after unsubscribing", len(w.mails("bob", "How did")), 1)
 }

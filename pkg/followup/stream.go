@@ -123,11 +123,11 @@ func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, peop
 			MemberID: r.RequesterID, OtherID: r.AdvisorID, RequestID: r.ID}}, nil
 	case f.Posting != nil:
 		p := f.Posting
-		at := warmlead.LeadExpiringAt(p.ValidThrough)
+		at := warmlead.PostingExpiringAt(p.ValidThrough)
 		if at.Before(p.CreatedAt) || !p.ValidThrough.After(h.deps.now()) {
 			return nil, nil // posted for less than the notice: nothing to warn of
 		}
-		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueLeadExpiring, PostingID: p.ID, Version: p.ValidThrough}}, nil
+		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DuePostingExpiring, PostingID: p.ID, Version: p.ValidThrough}}, nil
 	case f.Interest != nil && f.NewInterest:
 		in := f.Interest
 		for _, c := range in.Credited() {

@@ -80,7 +80,7 @@ func (s *Sweeper) deliver(ctx context.Context, now time.Time, ds []*warmlead.Due
 		ns, later = append(ns, n...), append(later, l...)
 		return err
 	}
-	if err := add(s.leadExpiring(ctx, byKind[warmlead.DueLeadExpiring])); err != nil {
+	if err := add(s.postingExpiring(ctx, byKind[warmlead.DuePostingExpiring])); err != nil {
 		return err
 	}
 	if err := add(s.outcomePrompts(ctx, byKind[warmlead.DueOutcomePrompt])); err != nil {
@@ -116,9 +116,9 @@ func (s *Sweeper) deliver(ctx context.Context, now time.Time, ds []*warmlead.Due
 	return nil
 }
 
-// leadExpiring tells the poster and the organisation's admins of each lead
+// leadExpiring tells the poster and the organisation's admins of each posting
 // still open with the same valid_through that it expires in 3 days.
-func (s *Sweeper) leadExpiring(ctx context.Context, ds []*warmlead.Due) ([]*warmlead.Notification, []*warmlead.Due, error) {
+func (s *Sweeper) postingExpiring(ctx context.Context, ds []*warmlead.Due) ([]*warmlead.Notification, []*warmlead.Due, error) {
 	if len(ds) == 0 {
 		return nil, nil, nil
 	}
@@ -149,7 +149,7 @@ func (s *Sweeper) leadExpiring(ctx context.Context, ds []*warmlead.Due) ([]*warm
 		for _, r := range recipients {
 			if !seen[r] {
 				seen[r] = true
-				ns = append(ns, newNotification(warmlead.NotifyLeadExpiring, r, p.PosterID, p.ID, fact, d.At))
+				ns = append(ns, newNotification(warmlead.NotifyPostingExpiring, r, p.PosterID, p.ID, fact, d.At))
 			}
 		}
 	}

@@ -81,11 +81,11 @@ func TestDeleteMeLeavesNoTraceButDocumentedOnes(t *testing.T) {
 	putOfferVia(t, api, "dana", `{"topics":["banking"],"formats":["video"],"monthly_capacity":1,"status":"open"}`)
 	putOfferVia(t, api, "vera", `{"topics":["operations"],"formats":["coffee"],"monthly_capacity":3,"status":"open"}`)
 
-	mine := createLead(t, api, "dana", map[string]any{"title": "Dana's lead"})
+	mine := createPosting(t, api, "dana", map[string]any{"title": "Dana's lead"})
 	bobLink, _ := share(t, api, "bob", mine.ID, "")
 	wantStatus(t, "bob interested", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + mine.ID + "/interest", Member: "bob",
 		Body: `{"message":"Me!","referral_token":"` + bobLink.Token + `"}`}), 201)
-	veras := createLead(t, api, "vera", map[string]any{"title": "Vera's lead", "org_id": org.ID})
+	veras := createPosting(t, api, "vera", map[string]any{"title": "Vera's lead", "org_id": org.ID})
 	danaLink, _ := share(t, api, "dana", veras.ID, "")
 	onward, _ := share(t, api, "bob", veras.ID, danaLink.Token)
 	landing(t, api, danaLink.Token)

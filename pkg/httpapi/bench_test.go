@@ -28,12 +28,12 @@ import (
 
 func BenchmarkCreatePostingAPIvsSDK(b *testing.B) {
 	api, env := newAPI(b, samtemplate.WithoutStream())
-	body := leadBody(b, nil)
+	body := postingJSONBody(b, nil)
 	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body}))
 	// The raw call: the one TransactWriteItems the store makes, of the very
 	// items the API stores (the posting and its search-index entries, read
 	// back from the table), each put under a fresh id.
-	sample := createLead(b, api, "alice", nil)
+	sample := createPosting(b, api, "alice", nil)
 	items := itemsOf(b, env, sample.ID)
 	ctx := context.Background()
 	n := 0
@@ -99,7 +99,7 @@ func renamed(item map[string]types.AttributeValue, old, new string) map[string]t
 func BenchmarkBrowseAPIvsSDK(b *testing.B) {
 	api, env := newAPI(b, samtemplate.WithoutStream())
 	for i := 0; i < 60; i++ {
-		createLead(b, api, "alice", map[string]any{"title": fmt.Sprintf("Lead %d", i)})
+		createPosting(b, api, "alice", map[string]any{"title": fmt.Sprintf("Lead %d", i)})
 	}
 	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/postings?field=data", Member: "bob"}))
 	ctx := context.Background()
@@ -201,13 +201,13 @@ func storedItem(b *testing.B, env *testenv.Env, pk string) map[string]types.Attr
 func BenchmarkLandingAPIvsSDK(b *testing.B) {
 	api, env := newAPI(b, samtemplate.WithoutStream())
 	putProfile(b, api, "dana", "Dana Ortiz")
-	p := createLead(b, api, "alice", nil)
+	p := createPosting(b, api, "alice", nil)
 	link, _ := share(b, api, "dana", p.ID, "")
 	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/r/" + link.Token,
 		Headers: map[string]string{"Accept": "text/html"}}))
 	ctx := context.Background()
 	s := func(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
-	// The raw calls: count the click and read the link, then read the lead.
+	// The raw calls: count the click and read the link, then read the posting.
 	sdk := func() {
 		if _, err := env.Client.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 			TableName: aws.String(env.Table), Key: map[string]types.AttributeValue{"PK": s("REF#" + link.Token), "SK": s("REF")},

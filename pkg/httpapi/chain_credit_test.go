@@ -16,11 +16,11 @@ func interest(t *testing.T, api *apigwtest.Client, member, postingID, body strin
 
 // Issue 9, item 7: interest through one's own link (or one shared onward
 // from it) credits everyone on the chain but oneself; the poster cannot
-// express interest in their own lead; share_with_chain is stored.
+// express interest in their own posting; share_with_chain is stored.
 func TestInterestCreditsEveryoneButTheInterestedMember(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	posterLink, _ := share(t, api, "poster", p.ID, "")
 	linkA, _ := share(t, api, "a", p.ID, posterLink.Token)
 	linkB, _ := share(t, api, "b", p.ID, linkA.Token)
@@ -50,17 +50,17 @@ func TestInterestCreditsEveryoneButTheInterestedMember(t *testing.T) {
 	if got := stats(t, api, "a", linkA.Token).Interests; got != 1 {
 		t.Errorf("A's link = %d after B's interest, want 1", got)
 	}
-	// The poster cannot express interest in their own lead.
+	// The poster cannot express interest in their own posting.
 	wantProblem(t, interest(t, api, "poster", p.ID, `{}`), 409, "")
 	wantProblem(t, interest(t, api, "poster", p.ID, `{"referral_token":"`+linkB.Token+`"}`), 409, "")
 }
 
 // Issue 9, item 11: a repeated interest returns the first (200) with its
-// message updated; an expired lead reads "expired" wherever it is returned.
+// message updated; an expired posting reads "expired" wherever it is returned.
 func TestRepeatedInterestUpdatesItsMessage(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	if res := interest(t, api, "c", p.ID, `{"message":"First."}`); res.Status != 201 {
 		t.Fatalf("interest = %d %s", res.Status, res.Body)
 	}
@@ -78,7 +78,7 @@ func TestExpiredPostingReadsExpired(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	soon := time.Now().UTC().Add(1200 * time.Millisecond).Format(time.RFC3339Nano)
-	p := createLead(t, api, "poster", map[string]any{"valid_through": soon})
+	p := createPosting(t, api, "poster", map[string]any{"valid_through": soon})
 	if p.Status != "open" {
 		t.Fatalf("new lead reads %q", p.Status)
 	}
@@ -120,8 +120,8 @@ type myInterestsResp struct {
 func TestMyInterestsAndWithdrawal(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
-	first := createLead(t, api, "poster", map[string]any{"title": "First lead"})
-	second := createLead(t, api, "poster", map[string]any{"title": "Second lead"})
+	first := createPosting(t, api, "poster", map[string]any{"title": "First lead"})
+	second := createPosting(t, api, "poster", map[string]any{"title": "Second lead"})
 	linkA, _ := share(t, api, "a", first.ID, "")
 	linkB, _ := share(t, api, "b", first.ID, linkA.Token)
 	interest(t, api, "c", first.ID, `{"message":"one","referral_token":"`+linkB.Token+`"}`)
@@ -180,7 +180,7 @@ func TestMyInterestsAndWithdrawal(t *testing.T) {
 func TestRevokedLinkCreditsNobodyAndChildrenKeepWorking(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	linkA, _ := share(t, api, "a", p.ID, "")
 	linkB, _ := share(t, api, "b", p.ID, linkA.Token)
 
@@ -268,7 +268,7 @@ func problemText(p problemBody) string {
 func TestClicksCountDistinctVisitors(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	link, _ := share(t, api, "a", p.ID, "")
 	open := func(method, member, ua string) apigwtest.Response {
 		t.Helper()

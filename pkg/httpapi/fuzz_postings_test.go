@@ -147,9 +147,9 @@ func FuzzCreatePosting(f *testing.F) {
 		{"location": map[string]any{"country": "France", "planet": "Earth"}},
 		{"skills": strings.Split(strings.Repeat("s,", 31), ",")},
 	} {
-		f.Add(leadBody(f, o))
+		f.Add(postingJSONBody(f, o))
 	}
-	valid := leadBody(f, nil)
+	valid := postingJSONBody(f, nil)
 	for _, s := range []string{
 		"", "null", "[]", "{}", `"a string"`, "{", valid + "{}", valid + " ", " \n" + valid,
 		strings.Replace(valid, `"title"`, `"Title"`, 1),
@@ -187,7 +187,7 @@ func FuzzCreatePostingValues(f *testing.F) {
 	f.Add("t", "f", "s", "EUR", "", math.SmallestNonzeroFloat64, 1.0, 1, 1, day)
 	f.Fuzz(func(t *testing.T, title, field, skill, currency, startDate string, min, max float64, hours, weeks int, validFor int64) {
 		var m map[string]any
-		if err := json.Unmarshal([]byte(leadBody(t, nil)), &m); err != nil {
+		if err := json.Unmarshal([]byte(postingJSONBody(t, nil)), &m); err != nil {
 			t.Fatal(err)
 		}
 		maps.Copy(m, map[string]any{"title": title, "field": field, "skills": []string{skill}, "hours_per_week": hours,

@@ -23,10 +23,10 @@ const (
 	// document (embedded, built from the whole API: openapi_embed.go), the
 	// sign-in page and the pages' assets.
 	GroupSite Group = "api"
-	// GroupPostings: leads, browsing and keyword search, the public twins.
+	// GroupPostings: postings, browsing and keyword search, the public twins.
 	GroupPostings Group = "postings"
 	// GroupReferrals: shared links and their landing page, interest in a
-	// lead, saved searches.
+	// posting, saved searches.
 	GroupReferrals Group = "referrals"
 	// GroupMembers: profiles, your data, connections, notifications and
 	// their settings.

@@ -223,7 +223,7 @@ func TestHostileBodiesGetSmallProblems(t *testing.T) {
 func TestHugeNumberIsAProblemWithoutGoText(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	body := strings.Replace(leadBody(t, nil), `"min":1800`, `"min":1e400`, 1)
+	body := strings.Replace(postingJSONBody(t, nil), `"min":1800`, `"min":1e400`, 1)
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body})
 	checkSmallProblem(t, "1e400", res)
 	wantProblem(t, res, 422, "body.pay.min")

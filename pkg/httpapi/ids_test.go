@@ -13,7 +13,7 @@ func TestEveryResourceCarriesItsID(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfilesVia(t, api, "vera", "dana", "bob")
-	p := createLead(t, api, "vera", nil)
+	p := createPosting(t, api, "vera", nil)
 	link, _ := share(t, api, "dana", p.ID, "")
 	org := createOrgVia(t, api, "vera")
 	joinOrgVia(t, api, "vera", org.ID, "dana", "")

@@ -100,7 +100,7 @@ func TestTextRulesOnEveryBodyField(t *testing.T) {
 func TestTextIsStoredNFCAndMultilineFieldsKeepLines(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", map[string]any{"title": "Caf\u0065\u0301 helper", "description": "Line one\n\tLine two"})
+	p := createPosting(t, api, "alice", map[string]any{"title": "Caf\u0065\u0301 helper", "description": "Line one\n\tLine two"})
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + p.ID, Member: "alice"})
 	var got struct {
 		Title       string `json:"title"`
@@ -118,7 +118,7 @@ func TestTextIsStoredNFCAndMultilineFieldsKeepLines(t *testing.T) {
 func TestDecomposedFieldFindsComposedPosting(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", map[string]any{"field": "Santé publique"})
+	p := createPosting(t, api, "alice", map[string]any{"field": "Santé publique"})
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?field=sante%CC%81%20publique", Member: "bob"})
 	var page postingPage
 	res.JSON(t, &page)
@@ -136,7 +136,7 @@ func TestDecomposedFieldFindsComposedPosting(t *testing.T) {
 func TestBodyOfExactlyTheLimitIsRead(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	base := leadBody(t, nil)
+	base := postingJSONBody(t, nil)
 	exact := base[:len(base)-1] + strings.Repeat(" ", httpapi.MaxBodyBytes-len(base)) + "}"
 	if len(exact) != httpapi.MaxBodyBytes {
 		t.Fatalf("built %d bytes", len(exact))
@@ -154,7 +154,7 @@ func TestBodyOfExactlyTheLimitIsRead(t *testing.T) {
 func TestEscapedEmojiDescriptionAtItsLimitIsAccepted(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	body := leadBody(t, map[string]any{"description": "PLACEHOLDER"})
+	body := postingJSONBody(t, map[string]any{"description": "PLACEHOLDER"})
 	body = strings.Replace(body, "PLACEHOLDER", strings.Repeat(`\ud83d\ude00`, 10000), 1)
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body})
 	if res.Status != 201 {
@@ -219,7 +219,7 @@ func TestEmptyBodyIsAcceptedWhenEveryFieldIsOptional(t *testing.T) {
 	api, _ := newAPI(t)
 	putProfile(t, api, "alice", "Alice")
 	putProfile(t, api, "bob", "Bob")
-	p := createLead(t, api, "alice", nil)
+	p := createPosting(t, api, "alice", nil)
 	for _, path := range []string{"/postings/" + p.ID + "/referrals", "/postings/" + p.ID + "/interest"} {
 		req := apigwtest.Request{Method: "POST", Path: path, Member: "bob"} // no body, no Content-Type
 		if res := api.Do(t, req); res.Status != 201 {
@@ -237,7 +237,7 @@ func TestIdempotencyKeyWithCommasIsOneKey(t *testing.T) {
 		return api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body,
 			Headers: map[string]string{"Idempotency-Key": key}})
 	}
-	a, b := leadBody(t, map[string]any{"title": "First"}), leadBody(t, map[string]any{"title": "Second"})
+	a, b := postingJSONBody(t, map[string]any{"title": "First"}), postingJSONBody(t, map[string]any{"title": "Second"})
 	first := send("spring-batch,a", a)
 	second := send("spring-batch,b", b)
 	if first.Status != 201 || second.Status != 201 || second.Headers.Get("Idempotent-Replayed") != "" || first.Headers.Get("Location") == second.Headers.Get("Location") {
@@ -258,7 +258,7 @@ func TestIdempotencyKeyWithCommasIsOneKey(t *testing.T) {
 func TestIfMatchListsSeveralETags(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", nil)
+	p := createPosting(t, api, "alice", nil)
 	patch := func(ifMatch, title string) apigwtest.Response {
 		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + p.ID, Member: "alice", Body: `{"title":"` + title + `"}`,
 			Headers: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": ifMatch}})
@@ -286,7 +286,7 @@ func TestLandingNegotiatesPerRFC9110(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfile(t, api, "alice", "Alice")
-	p := createLead(t, api, "alice", nil)
+	p := createPosting(t, api, "alice", nil)
 	ref, status := share(t, api, "alice", p.ID, "")
 	if status != 201 {
 		t.Fatalf("share = %d", status)

@@ -53,8 +53,8 @@ func TestOrgInsightsCountedFromTheStream(t *testing.T) {
 	joinOrgVia(t, api, "vera", org.ID, "dana", "")
 	joinOrgVia(t, api, "vera", org.ID, "bob", "")
 
-	p := createLead(t, api, "vera", map[string]any{"title": "Ops internship", "org_id": org.ID})
-	createLead(t, api, "vera", map[string]any{"title": "Not the org's"})
+	p := createPosting(t, api, "vera", map[string]any{"title": "Ops internship", "org_id": org.ID})
+	createPosting(t, api, "vera", map[string]any{"title": "Not the org's"})
 	link, status := share(t, api, "dana", p.ID, "")
 	if status != 201 {
 		t.Fatalf("share = %d", status)

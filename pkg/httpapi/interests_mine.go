@@ -6,7 +6,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// myInterestJSON is one of the caller's own interests with its lead as it
+// myInterestJSON is one of the caller's own interests with its posting as it
 // is now.
 type myInterestJSON struct {
 	interestJSON

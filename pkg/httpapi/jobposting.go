@@ -7,9 +7,9 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// jobPostingLD is a public lead as schema.org JobPosting JSON-LD
+// jobPostingLD is a public posting as schema.org JobPosting JSON-LD
 // (https://schema.org/JobPosting), which search engines and job
-// aggregators read from the landing page. Only public leads carry it.
+// aggregators read from the landing page. Only public postings carry it.
 type jobPostingLD struct {
 	Context            string          `json:"@context"`
 	Type               string          `json:"@type"`
@@ -96,7 +96,7 @@ func jobPosting(cfg *Config, r *warmlead.Referral, p *warmlead.Posting) jobPosti
 	return ld
 }
 
-// employmentType maps a lead's kind (and pay, hours) to the values
+// employmentType maps a posting's kind (and pay, hours) to the values
 // schema.org's employmentType uses (Google's list: FULL_TIME, PART_TIME,
 // CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER, PER_DIEM, OTHER).
 func employmentType(p *warmlead.Posting) string {

@@ -102,7 +102,7 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 	}
 }
 
-// closedWord is how the page names a closed lead's status.
+// closedWord is how the page names a closed posting's status.
 func closedWord(s warmlead.PostingStatus) string {
 	if s == warmlead.StatusFilled {
 		return "filled"
@@ -178,7 +178,7 @@ func landingPage(cfg *Config, r *warmlead.Referral, p *warmlead.Posting, closed 
 		summary += " at " + p.Organization
 	}
 	v["summary"] = summary + ", shared by " + v["shared_by"] + " on Warmlead."
-	// Only leads anyone may see are described to search engines and link previews.
+	// Only postings anyone may see are described to search engines and link previews.
 	if p.VisibleTo("", warmlead.Sight{}) && closed == "" {
 		v["og"] = "yes"
 		if b, err := json.Marshal(jobPosting(cfg, r, p)); err == nil {

@@ -21,12 +21,12 @@ var browser = map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q
 // poster, kind, place, pay, hours, duration, audience, deadline), who
 // shared it and through whom, and offers the two actions as labelled
 // forms inside landmarks, with its script served by the API.
-func TestLandingPageShowsTheWholeLeadAndItsActions(t *testing.T) {
+func TestLandingPageShowsTheWholePostingAndItsActions(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfile(t, api, "sam", "Sam Lee")
 	putProfile(t, api, "dev", "Dev Patel")
-	p := createLead(t, api, "poster", map[string]any{"hours_per_week": 20, "duration_weeks": 26, "visibility": "public",
+	p := createPosting(t, api, "poster", map[string]any{"hours_per_week": 20, "duration_weeks": 26, "visibility": "public",
 		"audience": []string{"recent_grads", "career_changers"}, "location": map[string]any{"city": "Lyon", "region": "Rhône", "country": "FR"}})
 	samLink, _ := share(t, api, "sam", p.ID, "")
 	devLink, _ := share(t, api, "dev", p.ID, samLink.Token)
@@ -56,12 +56,12 @@ func TestLandingPageShowsTheWholeLeadAndItsActions(t *testing.T) {
 	}
 }
 
-// TestClosedLinksSayItKindly: a filled lead's link opens a page that
+// TestClosedLinksSayItKindly: a filled posting's link opens a page that
 // thanks the visitor and offers no action.
 func TestClosedLinksSayItKindly(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	link, _ := share(t, api, "a", p.ID, "")
 	api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/close", Member: "poster", Body: `{"reason":"filled"}`})
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + link.Token, Headers: browser})
@@ -151,12 +151,12 @@ func jsonLD(t *testing.T, page string) map[string]any {
 	return ld
 }
 
-// TestPublicLeadsCarryJobPostingJSONLD: a public lead's page describes it
+// TestPublicLeadsCarryJobPostingJSONLD: a public posting's page describes it
 // as a schema.org JobPosting (validated against the vocabulary's
 // properties and value types) with Open Graph tags; kind, pay and
 // workplace map onto employmentType, baseSalary and jobLocation or
 // TELECOMMUTE.
-func TestPublicLeadsCarryJobPostingJSONLD(t *testing.T) {
+func TestPublicPostingsCarryJobPostingJSONLD(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfile(t, api, "poster", "Alice Martin")
@@ -195,7 +195,7 @@ func TestPublicLeadsCarryJobPostingJSONLD(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		p := createLead(t, api, "poster", tc.overrides)
+		p := createPosting(t, api, "poster", tc.overrides)
 		link, _ := share(t, api, "poster", p.ID, "")
 		res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + link.Token, Headers: browser})
 		ld := jsonLD(t, res.Body)
@@ -220,12 +220,12 @@ func TestPublicLeadsCarryJobPostingJSONLD(t *testing.T) {
 	}
 }
 
-// TestNetworkAndOrgLeadsCarryNoStructuredData: a lead meant for a circle
+// TestNetworkAndOrgLeadsCarryNoStructuredData: a posting meant for a circle
 // is neither described to search engines nor previewed with Open Graph.
-func TestNetworkAndOrgLeadsCarryNoStructuredData(t *testing.T) {
+func TestNetworkAndOrgPostingsCarryNoStructuredData(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", map[string]any{"visibility": "network"})
+	p := createPosting(t, api, "poster", map[string]any{"visibility": "network"})
 	link, _ := share(t, api, "poster", p.ID, "")
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + link.Token, Headers: browser})
 	if res.Status != 200 || strings.Contains(res.Body, "application/ld+json") || strings.Contains(res.Body, "og:") ||
@@ -233,7 +233,7 @@ func TestNetworkAndOrgLeadsCarryNoStructuredData(t *testing.T) {
 		t.Errorf("network lead's page = %d %s", res.Status, res.Body)
 	}
 	org := createOrgVia(t, api, "admin")
-	op := createLead(t, api, "admin", map[string]any{"visibility": "org", "org_id": org.ID})
+	op := createPosting(t, api, "admin", map[string]any{"visibility": "org", "org_id": org.ID})
 	olink, _ := share(t, api, "admin", op.ID, "")
 	res = api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + olink.Token, Headers: browser})
 	if res.Status != 200 || strings.Contains(res.Body, "application/ld+json") || strings.Contains(res.Body, "og:") {
@@ -277,7 +277,7 @@ func TestPagesAndAssetsAreServedByTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := createLead(t, api, "poster", map[string]any{"visibility": "public"})
+	p := createPosting(t, api, "poster", map[string]any{"visibility": "public"})
 	link, _ := share(t, api, "poster", p.ID, "")
 	for _, page := range []string{"/docs", "/signin/callback", "/r/" + link.Token} {
 		body := api.Do(t, apigwtest.Request{Method: "GET", Path: page, Headers: browser}).Body
@@ -300,7 +300,7 @@ func TestRevokedLinksSayItKindly(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	api := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, services(env.Store(t))))
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	link, _ := share(t, api, "a", p.ID, "")
 	if res := api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/referrals/" + link.Token, Member: "a"}); res.Status >= 300 {
 		t.Fatalf("revoke = %d %s", res.Status, res.Body)

@@ -15,7 +15,7 @@ func TestSharedLinkOpensWithTrackingParameters(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	api := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, services(env.Store(t))))
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	link, _ := share(t, api, "a", p.ID, "")
 	json := map[string]string{"Accept": "application/json"}
 	for _, q := range []string{"?fbclid=IwAR0abc", "?utm_source=newsletter&utm_medium=email&utm_campaign=alumni"} {

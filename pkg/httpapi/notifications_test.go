@@ -30,9 +30,9 @@ func TestInboxNewestFirstWithUnreadWatermark(t *testing.T) {
 	base := time.Now().Add(-time.Hour)
 	var ns []*warmlead.Notification
 	for i := 0; i < 5; i++ {
-		ns = append(ns, notify.New(warmlead.NotifyNewLead, "dana", "alice", fmt.Sprintf("p%d", i), fmt.Sprintf("posting:%d", i), base.Add(time.Duration(i)*time.Minute)))
+		ns = append(ns, notify.New(warmlead.NotifyNewPosting, "dana", "alice", fmt.Sprintf("p%d", i), fmt.Sprintf("posting:%d", i), base.Add(time.Duration(i)*time.Minute)))
 	}
-	ns = append(ns, notify.New(warmlead.NotifyNewLead, "sam", "alice", "p0", "posting:0", base))
+	ns = append(ns, notify.New(warmlead.NotifyNewPosting, "sam", "alice", "p0", "posting:0", base))
 	if err := store.PutNotifications(context.Background(), ns); err != nil {
 		t.Fatal(err)
 	}

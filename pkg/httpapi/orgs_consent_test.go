@@ -127,8 +127,8 @@ func TestTwoAdminsLeavingAtOnceOverHTTP(t *testing.T) {
 	}
 }
 
-// The last admin leaves by archiving: the organisation's open leads close,
-// and it takes no new leads, invitations or members.
+// The last admin leaves by archiving: the organisation's open postings close,
+// and it takes no new postings, invitations or members.
 func TestLastAdminArchivesThenLeaves(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
@@ -136,7 +136,7 @@ func TestLastAdminArchivesThenLeaves(t *testing.T) {
 	o := createOrgVia(t, api, "alice")
 	path := "/orgs/" + o.ID
 	joinOrgVia(t, api, "alice", o.ID, "bob", "member")
-	lead := createLead(t, api, "alice", map[string]any{"title": "Org lead", "visibility": "org", "org_id": o.ID})
+	posting := createPosting(t, api, "alice", map[string]any{"title": "Org lead", "visibility": "org", "org_id": o.ID})
 	wantStatus(t, "invite carmen", addOrgMemberVia(t, api, "alice", o.ID, "carmen", "member"), 201)
 
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: path + "/archive", Member: "bob"}), 403, "")
@@ -153,7 +153,7 @@ func TestLastAdminArchivesThenLeaves(t *testing.T) {
 	if archived.Org.ID != o.ID || archived.PostingsClosed != 1 || archived.MoreToClose || !strings.Contains(res.Body, `"status":"archived"`) {
 		t.Errorf("archive = %s", res.Body)
 	}
-	res = api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + lead.ID, Member: "bob"})
+	res = api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + posting.ID, Member: "bob"})
 	if !strings.Contains(res.Body, `"status":"closed"`) {
 		t.Errorf("the org's lead after archiving: %s", res.Body)
 	}
@@ -163,7 +163,7 @@ func TestLastAdminArchivesThenLeaves(t *testing.T) {
 	}
 
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice",
-		Body: leadBody(t, map[string]any{"org_id": o.ID, "visibility": "org"})}), 409, "body.org_id")
+		Body: postingJSONBody(t, map[string]any{"org_id": o.ID, "visibility": "org"})}), 409, "body.org_id")
 	wantProblem(t, addOrgMemberVia(t, api, "alice", o.ID, "dev", "member"), 409, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: path + "/invitation/accept", Member: "carmen"}), 404, "")
 

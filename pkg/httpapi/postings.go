@@ -50,7 +50,7 @@ func newPostingOutput(status int, p *warmlead.Posting) *postingOutput {
 	return &postingOutput{Status: status, ETag: etag(p.Version), Body: toPostingJSON(p)}
 }
 
-// etag is a lead's version as a strong entity tag.
+// etag is a posting's version as a strong entity tag.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // ifMatch is what an If-Match header accepts (RFC 9110 §13.1.1): any

@@ -39,7 +39,7 @@ type postingPage struct {
 }
 
 // leadBody is a valid posting with fields overridden (nil deletes).
-func leadBody(t testing.TB, overrides map[string]any) string {
+func postingJSONBody(t testing.TB, overrides map[string]any) string {
 	t.Helper()
 	body := map[string]any{
 		"title": "Junior data analyst", "description": "Help the alumni office make sense of survey data.",
@@ -64,9 +64,9 @@ func leadBody(t testing.TB, overrides map[string]any) string {
 	return string(b)
 }
 
-func createLead(t testing.TB, api *apigwtest.Client, member string, overrides map[string]any) postingResp {
+func createPosting(t testing.TB, api *apigwtest.Client, member string, overrides map[string]any) postingResp {
 	t.Helper()
-	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: member, Body: leadBody(t, overrides)})
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: member, Body: postingJSONBody(t, overrides)})
 	if res.Status != 201 {
 		t.Fatalf("create posting = %d %s", res.Status, res.Body)
 	}
@@ -85,7 +85,7 @@ func TestCreateAndGetPostingOfEveryKind(t *testing.T) {
 			overrides["audience"] = []string{"career_changers", "returners"}
 		}
 		env.Calls.Reset()
-		res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: leadBody(t, overrides)})
+		res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: postingJSONBody(t, overrides)})
 		if res.Status != 201 {
 			t.Fatalf("create %s = %d %s", kind, res.Status, res.Body)
 		}
@@ -152,7 +152,7 @@ func TestCreatePostingBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: leadBody(t, tc.overrides)})
+			res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: postingJSONBody(t, tc.overrides)})
 			wantProblem(t, res, tc.status, tc.loc)
 		})
 	}
@@ -160,13 +160,13 @@ func TestCreatePostingBadInput(t *testing.T) {
 		// only the org case reaches the table, and its transaction fails
 		t.Errorf("bad input wrote: %s", env.Calls)
 	}
-	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Body: leadBody(t, nil)}), 401, "header.Authorization")
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Body: postingJSONBody(t, nil)}), 401, "header.Authorization")
 }
 
 func TestIdempotencyKeyMakesRetriesSafe(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
-	body := leadBody(t, nil)
+	body := postingJSONBody(t, nil)
 	send := func(key, body string) apigwtest.Response {
 		return api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: body,
 			Headers: map[string]string{"Idempotency-Key": key}})
@@ -186,7 +186,7 @@ func TestIdempotencyKeyMakesRetriesSafe(t *testing.T) {
 	if second.Headers.Get("Idempotent-Replayed") != "true" {
 		t.Error("retry not marked as replayed")
 	}
-	wantProblem(t, send("k-123", leadBody(t, map[string]any{"title": "Another"})), 422, "header.Idempotency-Key")
+	wantProblem(t, send("k-123", postingJSONBody(t, map[string]any{"title": "Another"})), 422, "header.Idempotency-Key")
 
 	// Another member's identical key is theirs alone.
 	other := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "bob", Body: body,
@@ -206,7 +206,7 @@ func TestIdempotencyKeyMakesRetriesSafe(t *testing.T) {
 func TestPatchPostingWithIfMatch(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", nil)
+	p := createPosting(t, api, "alice", nil)
 	patch := func(member, ifMatch, body string) apigwtest.Response {
 		h := map[string]string{"Content-Type": "application/merge-patch+json"}
 		if ifMatch != "" {
@@ -243,7 +243,7 @@ func TestPatchPostingWithIfMatch(t *testing.T) {
 func TestClosePostingLeavesBrowse(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", nil)
+	p := createPosting(t, api, "alice", nil)
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/close", Member: "bob",
 		Body: `{"reason":"filled"}`}), 403, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/close", Member: "alice",
@@ -275,18 +275,18 @@ func TestClosePostingLeavesBrowse(t *testing.T) {
 func TestBrowseFiltersNewestFirst(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
-	leads := []map[string]any{
+	postings := []map[string]any{
 		{"title": "A", "kind": "job", "field": "Data", "workplace": "remote", "audience": []string{"recent_grads"}},
 		{"title": "B", "kind": "informal_internship", "field": "UX Research", "workplace": "onsite", "compensation": "unpaid", "pay": nil, "audience": []string{"career_changers"}},
 		{"title": "C", "kind": "self_created_internship", "field": "data", "workplace": "remote", "compensation": "volunteer", "pay": nil, "audience": []string{"returners"}},
 		{"title": "D", "kind": "internship", "field": "Design", "workplace": "hybrid", "compensation": "stipend", "audience": []string{"anyone"}},
 		{"title": "E", "kind": "job", "field": "data", "workplace": "onsite", "visibility": "network"},
 	}
-	for _, l := range leads {
-		createLead(t, api, "alice", l)
+	for _, l := range postings {
+		createPosting(t, api, "alice", l)
 		time.Sleep(time.Millisecond)
 	}
-	createLead(t, api, "bob", map[string]any{"title": "F", "field": "data"})
+	createPosting(t, api, "bob", map[string]any{"title": "F", "field": "data"})
 
 	cases := map[string]string{
 		"":                            "F D C B A",
@@ -323,7 +323,7 @@ func TestBrowseFiltersNewestFirst(t *testing.T) {
 	if len(pg.Items) != 2 || pg.NextCursor == "" {
 		t.Errorf("limit=2 page = %d items, cursor %q", len(pg.Items), pg.NextCursor)
 	}
-	// alice sees her own network lead.
+	// alice sees her own network posting.
 	api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?field=data", Member: "alice"}).JSON(t, &pg)
 	if len(pg.Items) != 4 {
 		t.Errorf("alice sees %d data leads, want 4 (her network lead included)", len(pg.Items))
@@ -335,7 +335,7 @@ func TestBrowsePagesWithSealedCursor(t *testing.T) {
 	api, _ := newAPI(t)
 	const n = 7
 	for i := 0; i < n; i++ {
-		createLead(t, api, "alice", map[string]any{"title": fmt.Sprintf("Lead %d", i)})
+		createPosting(t, api, "alice", map[string]any{"title": fmt.Sprintf("Lead %d", i)})
 	}
 	seen := map[string]bool{}
 	cursor, pages := "", 0
@@ -381,7 +381,7 @@ func TestBrowsePagesWithSealedCursor(t *testing.T) {
 func TestNetworkPostingIsInvisibleToStrangers(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "alice", map[string]any{"visibility": "network"})
+	p := createPosting(t, api, "alice", map[string]any{"visibility": "network"})
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + p.ID, Member: "bob"}), 404, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + p.ID}), 404, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/public/postings/" + p.ID, Member: "alice"}), 404, "")
@@ -399,8 +399,8 @@ func TestExpiredPostingLeavesBrowseAtOnce(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	soon := time.Now().UTC().Add(1500 * time.Millisecond).Format(time.RFC3339Nano)
-	createLead(t, api, "alice", map[string]any{"title": "Short-lived", "valid_through": soon})
-	createLead(t, api, "alice", map[string]any{"title": "Lasting"})
+	createPosting(t, api, "alice", map[string]any{"title": "Short-lived", "valid_through": soon})
+	createPosting(t, api, "alice", map[string]any{"title": "Lasting"})
 	var pg postingPage
 	api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings", Member: "bob"}).JSON(t, &pg)
 	if len(pg.Items) != 2 {

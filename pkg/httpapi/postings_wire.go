@@ -20,7 +20,7 @@ type locationBody struct {
 	Country string `json:"country,omitempty" pattern:"^[A-Z]{2}$" example:"FR" doc:"ISO 3166-1 alpha-2 code."`
 }
 
-// postingBody is what a poster writes: the editable fields of a lead.
+// postingBody is what a poster writes: the editable fields of a posting.
 type postingBody struct {
 	Title         string        `json:"title" minLength:"1" maxLength:"200" example:"Junior data analyst (6-month contract)"`
 	Description   string        `json:"description" text:"multiline" minLength:"1" maxLength:"10000" example:"Our alumni-run analytics team needs help cleaning survey data."`
@@ -42,7 +42,7 @@ type postingBody struct {
 	Visibility    visibility    `json:"visibility,omitempty" doc:"Defaults to public." example:"network"`
 }
 
-// postingJSON is a lead as clients read it.
+// postingJSON is a posting as clients read it.
 type postingJSON struct {
 	ID string `json:"id" example:"q2w3e4r5t6y7u2i3o4p5a6s7d2"`
 	postingBody
@@ -54,7 +54,7 @@ type postingJSON struct {
 	Version     int           `json:"version" example:"1"`
 }
 
-// postingPageJSON is one page of leads.
+// postingPageJSON is one page of postings.
 type postingPageJSON struct {
 	Items      []postingJSON `json:"items"`
 	NextCursor *string       `json:"next_cursor" doc:"Pass as cursor to read the next page; null on the last page."`

@@ -63,7 +63,7 @@ func stats(t testing.TB, api *apigwtest.Client, member, token string) referralRe
 	return r
 }
 
-// A lead travels poster -> A -> B -> C; C expresses interest: A and B are on
+// A posting travels poster -> A -> B -> C; C expresses interest: A and B are on
 // the stored chain, and every link counts its clicks and interests.
 func TestThreeHopChainCreditsEveryone(t *testing.T) {
 	t.Parallel()
@@ -71,7 +71,7 @@ func TestThreeHopChainCreditsEveryone(t *testing.T) {
 	for id, name := range map[string]string{"poster": "Alice Martin", "a": "Dana Ortiz", "b": "Sam Lee", "c": "Carmen Ruiz"} {
 		putProfile(t, api, id, name)
 	}
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 
 	env.Calls.Reset()
 	linkA, status := share(t, api, "a", p.ID, "")
@@ -153,8 +153,8 @@ func TestThreeHopChainCreditsEveryone(t *testing.T) {
 func TestReferralChainRules(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
-	other := createLead(t, api, "poster", map[string]any{"title": "Other"})
+	p := createPosting(t, api, "poster", nil)
+	other := createPosting(t, api, "poster", map[string]any{"title": "Other"})
 	linkA, _ := share(t, api, "a", p.ID, "")
 
 	// Sharing again, or through one's own link, returns the same link.
@@ -208,10 +208,10 @@ func TestReferralChainRules(t *testing.T) {
 	}
 }
 
-func TestClosedAndExpiredLeadsRefuseLinksAndInterest(t *testing.T) {
+func TestClosedAndExpiredPostingsRefuseLinksAndInterest(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	closed := createLead(t, api, "poster", nil)
+	closed := createPosting(t, api, "poster", nil)
 	link, _ := share(t, api, "a", closed.ID, "")
 	api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + closed.ID + "/close", Member: "poster", Body: `{"reason":"filled"}`})
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + closed.ID + "/referrals", Member: "b", Body: `{}`}), 409, "")
@@ -222,7 +222,7 @@ func TestClosedAndExpiredLeadsRefuseLinksAndInterest(t *testing.T) {
 	}
 
 	soon := time.Now().UTC().Add(1200 * time.Millisecond).Format(time.RFC3339Nano)
-	expiring := createLead(t, api, "poster", map[string]any{"valid_through": soon})
+	expiring := createPosting(t, api, "poster", map[string]any{"valid_through": soon})
 	time.Sleep(1500 * time.Millisecond)
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + expiring.ID + "/referrals", Member: "b", Body: `{}`}), 410, "")
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + expiring.ID + "/interest", Member: "b", Body: `{}`}), 410, "")
@@ -232,7 +232,7 @@ func TestLandingPageHTML(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfile(t, api, "a", "Dana <Ortiz>")
-	p := createLead(t, api, "poster", map[string]any{"title": "Informal UX internship", "kind": "informal_internship",
+	p := createPosting(t, api, "poster", map[string]any{"title": "Informal UX internship", "kind": "informal_internship",
 		"compensation": "unpaid", "pay": nil, "hours_per_week": 8})
 	link, _ := share(t, api, "a", p.ID, "")
 	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/r/" + link.Token,
@@ -256,7 +256,7 @@ func TestLandingPageHTML(t *testing.T) {
 func TestSharingAgainAfterRevokingMakesANewLink(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	p := createLead(t, api, "poster", nil)
+	p := createPosting(t, api, "poster", nil)
 	first, status := share(t, api, "sam", p.ID, "")
 	if status != 201 {
 		t.Fatalf("share = %d", status)

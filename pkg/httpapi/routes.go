@@ -14,7 +14,7 @@ const bearerScheme = "bearer"
 
 var (
 	private = []map[string][]string{{bearerScheme: {}}}
-	// optional: anonymous callers see public leads, members see more.
+	// optional: anonymous callers see public postings, members see more.
 	optional = []map[string][]string{{}, {bearerScheme: {}}}
 )
 
@@ -158,7 +158,7 @@ func addRoutes(api huma.API, logger *slog.Logger, cfg *Config, svc Services) {
 	addAccountRoutes(api, logger, svc)
 
 	// In AWS a route has the JWT authorizer or none, so anonymous readers
-	// use these twins (no authorizer); they only ever see public leads.
+	// use these twins (no authorizer); they only ever see public postings.
 	register(api, huma.Operation{OperationID: "browse-public-postings", Method: http.MethodGet, Path: "/public/postings",
 		Summary: "Browse public leads (no token)", Tags: []string{"Postings"}}, anonymously(handleBrowsePostings(logger, svc.Postings)))
 	register(api, huma.Operation{OperationID: "get-public-posting", Method: http.MethodGet, Path: "/public/postings/{id}",

@@ -23,7 +23,7 @@ func BenchmarkKeywordSearchAPIvsSDK(b *testing.B) {
 	api, env := newAPI(b, samtemplate.WithoutStream())
 	titles := []string{"Junior data analyst", "Data engineer intern", "Marketing assistant", "UX research intern", "Analytics volunteer"}
 	for i := 0; i < 100; i++ {
-		createLead(b, api, "alice", map[string]any{"title": fmt.Sprintf("%s %d", titles[i%len(titles)], i), "field": "Data"})
+		createPosting(b, api, "alice", map[string]any{"title": fmt.Sprintf("%s %d", titles[i%len(titles)], i), "field": "Data"})
 	}
 	event, _ := json.Marshal(apigwtest.Event(apigwtest.Request{Method: "GET", Path: "/postings?q=data+analy", Member: "bob"}))
 	ctx := context.Background()

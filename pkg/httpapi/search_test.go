@@ -31,15 +31,15 @@ func browseTitles(t *testing.T, api *apigwtest.Client, path, member string) []st
 func TestKeywordSearchMatchesLikeAPersonMeansIt(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
-	leads := []map[string]any{
+	postings := []map[string]any{
 		{"title": "UX research intern", "field": "UX Research", "skills": []string{"user interviews"}, "location": map[string]any{"city": "Montréal", "region": "Québec", "country": "CA"}},
 		{"title": "Junior data analyst", "field": "Data", "skills": []string{"sql", "excel"}},
 		{"title": "Santé publique: assistant", "field": "Public health", "organization": "Hôpital Saint-Éloi"},
 		{"title": "Product designers wanted", "field": "Design", "skills": []string{"figma"}},
 		{"title": "Analytics volunteer", "field": "Nonprofit", "compensation": "volunteer", "pay": nil},
 	}
-	for _, l := range leads {
-		createLead(t, api, "alice", l)
+	for _, l := range postings {
+		createPosting(t, api, "alice", l)
 		time.Sleep(time.Millisecond)
 	}
 	cases := map[string]string{
@@ -71,7 +71,7 @@ func TestKeywordSearchMatchesLikeAPersonMeansIt(t *testing.T) {
 		if got != want {
 			t.Errorf("q=%q: %q, want %q", q, got, want)
 		}
-		// Anonymous readers search public leads too.
+		// Anonymous readers search public postings too.
 		if got := strings.Join(browseTitles(t, api, strings.Replace(path, "/postings", "/public/postings", 1), ""), "|"); got != want {
 			t.Errorf("public q=%q: %q, want %q", q, got, want)
 		}
@@ -112,7 +112,7 @@ func TestPlaceAndFieldFilters(t *testing.T) {
 		{"title": "C", "field": "Data", "workplace": "remote", "location": map[string]any{"country": "CA"}},
 		{"title": "D", "field": "Design", "workplace": "hybrid", "location": map[string]any{"city": "Lyon", "region": "Auvergne-Rhône-Alpes", "country": "FR"}},
 	} {
-		createLead(t, api, "alice", l)
+		createPosting(t, api, "alice", l)
 		time.Sleep(time.Millisecond)
 	}
 	cases := map[string]string{
@@ -139,7 +139,7 @@ func TestPlaceAndFieldFilters(t *testing.T) {
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?country=EU", Member: "bob"}), 422, "query.country")
 	// Postings' countries are real codes too.
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice",
-		Body: leadBody(t, map[string]any{"location": map[string]any{"country": "XX"}})})
+		Body: postingJSONBody(t, map[string]any{"location": map[string]any{"country": "XX"}})})
 	wantProblem(t, res, 422, "body.location.country")
 }
 
@@ -148,7 +148,7 @@ func TestSearchPagesAcrossAChangingIndexWithoutGapsOrRepeats(t *testing.T) {
 	api, env := newAPI(t)
 	var ids []string
 	for i := 0; i < 8; i++ {
-		p := createLead(t, api, "alice", map[string]any{"title": fmt.Sprintf("Design intern %d", i), "field": "Design"})
+		p := createPosting(t, api, "alice", map[string]any{"title": fmt.Sprintf("Design intern %d", i), "field": "Design"})
 		ids = append(ids, p.ID)
 		time.Sleep(time.Millisecond)
 	}
@@ -161,10 +161,10 @@ func TestSearchPagesAcrossAChangingIndexWithoutGapsOrRepeats(t *testing.T) {
 	for _, p := range pg.Items {
 		seen[p.ID]++
 	}
-	// Meanwhile: two new matching leads, an edit of one not yet read, one
+	// Meanwhile: two new matching postings, an edit of one not yet read, one
 	// not yet read closed.
-	createLead(t, api, "alice", map[string]any{"title": "Design intern new", "field": "Design"})
-	createLead(t, api, "alice", map[string]any{"title": "Design intern newer", "field": "Design"})
+	createPosting(t, api, "alice", map[string]any{"title": "Design intern new", "field": "Design"})
+	createPosting(t, api, "alice", map[string]any{"title": "Design intern newer", "field": "Design"})
 	closed := ids[5]
 	if r := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + closed + "/close", Member: "alice", Body: `{"reason":"withdrawn"}`}); r.Status != 200 {
 		t.Fatalf("close = %d %s", r.Status, r.Body)
@@ -206,7 +206,7 @@ func TestSearchPagesAcrossAChangingIndexWithoutGapsOrRepeats(t *testing.T) {
 	if len(seen) != 7 {
 		t.Errorf("saw %d leads, want the 7 still open that existed when paging began", len(seen))
 	}
-	// An edit that drops a word takes the lead out of that word's results.
+	// An edit that drops a word takes the posting out of that word's results.
 	if r := api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + ids[0], Member: "alice", Body: `{"title":"Marketing assistant","field":"Marketing"}`,
 		Headers: map[string]string{"If-Match": `"1"`, "Content-Type": "application/merge-patch+json"}}); r.Status != 200 {
 		t.Fatalf("patch = %d %s", r.Status, r.Body)
@@ -223,13 +223,13 @@ func TestSearchPagesAcrossAChangingIndexWithoutGapsOrRepeats(t *testing.T) {
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?q=intern&limit=3&cursor=" + url.QueryEscape(pg.NextCursor), Member: "bob"}), 400, "query.cursor")
 }
 
-func TestKeywordSearchNeverShowsANetworkLeadToAStranger(t *testing.T) {
+func TestKeywordSearchNeverShowsANetworkPostingToAStranger(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfilesVia(t, api, "bob", "carmen", "frank")
 	connectVia(t, api, "carmen", "bob", true)
-	createLead(t, api, "bob", map[string]any{"title": "Secret robotics apprenticeship", "field": "Robotics", "visibility": "network"})
-	createLead(t, api, "bob", map[string]any{"title": "Public robotics meetup helper", "field": "Robotics"})
+	createPosting(t, api, "bob", map[string]any{"title": "Secret robotics apprenticeship", "field": "Robotics", "visibility": "network"})
+	createPosting(t, api, "bob", map[string]any{"title": "Public robotics meetup helper", "field": "Robotics"})
 	if got := browseTitles(t, api, "/postings?q=robotics", "carmen"); len(got) != 2 {
 		t.Errorf("connection sees %v, want both", got)
 	}
@@ -257,8 +257,8 @@ type savedSearchResp struct {
 func TestSavedSearchesCRUDAndRun(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	createLead(t, api, "alice", map[string]any{"title": "UX research intern", "field": "UX Research", "location": map[string]any{"city": "Lyon", "country": "FR"}})
-	createLead(t, api, "alice", map[string]any{"title": "Data intern", "field": "Data"})
+	createPosting(t, api, "alice", map[string]any{"title": "UX research intern", "field": "UX Research", "location": map[string]any{"city": "Lyon", "country": "FR"}})
+	createPosting(t, api, "alice", map[string]any{"title": "Data intern", "field": "Data"})
 
 	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/me/searches", Member: "bob",
 		Body: `{"name":"UX in France","query":{"q":"ux res","country":"FR"},"alert":"instant"}`})

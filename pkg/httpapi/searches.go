@@ -10,7 +10,7 @@ import (
 )
 
 // Discovery: the keyword and place parameters of browse, and saved
-// searches (README.md, "Finding leads"; docs/rules.md, "Search").
+// searches (README.md, "Finding postings"; docs/rules.md, "Search").
 
 // DiscoveryParams are browse's keyword and place filters.
 type DiscoveryParams struct {

@@ -47,7 +47,7 @@ func handleAsset() func(context.Context, *assetInput) (*rawOutput, error) {
 }
 
 // handleSignInCallback is the page the provider sends a visitor back to
-// with a code; its script exchanges the code and returns to the lead.
+// with a code; its script exchanges the code and returns to the posting.
 // signInCallbackInput declares what an OpenID Connect provider sends back
 // (OpenID Connect Core 1.0 §3.1.2.5 and §3.1.2.6). The page's script reads
 // them from the address bar; the server only has to accept them.

@@ -8,8 +8,8 @@ import (
 	"github.com/warmlead/warmlead/infra/apigwtest"
 )
 
-// The authorisation matrix of leads: who sees (get and browse), who edits
-// and closes, for public, network and org leads.
+// The authorisation matrix of postings: who sees (get and browse), who edits
+// and closes, for public, network and org postings.
 func TestPostingVisibilityAndEditRights(t *testing.T) {
 	t.Parallel()
 	api, env := newAPI(t)
@@ -23,13 +23,13 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	connectVia(t, api, "alice", "bob", true)
 	connectVia(t, api, "carmen", "alice", false)
 
-	public := createLead(t, api, "alice", map[string]any{"title": "Public"})
-	network := createLead(t, api, "alice", map[string]any{"title": "Network", "visibility": "network"})
-	orgLead := createLead(t, api, "alice", map[string]any{"title": "Org", "visibility": "org", "org_id": org.ID})
+	public := createPosting(t, api, "alice", map[string]any{"title": "Public"})
+	network := createPosting(t, api, "alice", map[string]any{"title": "Network", "visibility": "network"})
+	orgPosting := createPosting(t, api, "alice", map[string]any{"title": "Org", "visibility": "org", "org_id": org.ID})
 
 	// Only admins post on the organisation's behalf.
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "bob",
-		Body: leadBody(t, map[string]any{"org_id": org.ID})}), 403, "body.org_id")
+		Body: postingJSONBody(t, map[string]any{"org_id": org.ID})}), 403, "body.org_id")
 
 	sees := map[string]string{ // member -> titles they may see, newest first
 		"alice":  "Org Network Public",
@@ -39,7 +39,7 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 		"erin":   "Org Public",
 		"":       "Public",
 	}
-	leads := map[string]string{"Public": public.ID, "Network": network.ID, "Org": orgLead.ID}
+	postings := map[string]string{"Public": public.ID, "Network": network.ID, "Org": orgPosting.ID}
 	for member, want := range sees {
 		var pg postingPage
 		api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings", Member: member}).JSON(t, &pg)
@@ -54,7 +54,7 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 		for _, title := range strings.Fields(want) {
 			visible[title] = true
 		}
-		for title, id := range leads {
+		for title, id := range postings {
 			res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + id, Member: member})
 			if visible[title] && res.Status != 200 || !visible[title] && res.Status != 404 {
 				t.Errorf("%q GET %s lead = %d", member, title, res.Status)
@@ -62,22 +62,22 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 		}
 	}
 
-	// A browse page with restricted leads checks them in one BatchGetItem.
+	// A browse page with restricted postings checks them in one BatchGetItem.
 	env.Calls.Reset()
 	api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings", Member: "bob"})
 	if env.Calls.Count("Query") != 1 || env.Calls.Count("BatchGetItem") != 1 || env.Calls.Total() != 2 {
 		t.Errorf("browse with restricted leads made %s, want Query=1 BatchGetItem=1", env.Calls)
 	}
 
-	// Editing: the poster, or an admin of the lead's organisation.
+	// Editing: the poster, or an admin of the posting's organisation.
 	patch := func(member, id, ifMatch string) int {
 		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + id, Member: member, Body: `{"how_to_apply":"Ask ` + member + `"}`,
 			Headers: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}}).Status
 	}
-	if s := patch("erin", orgLead.ID, `"1"`); s != 200 {
+	if s := patch("erin", orgPosting.ID, `"1"`); s != 200 {
 		t.Errorf("org admin edits the org lead = %d", s)
 	}
-	if s := patch("bob", orgLead.ID, `"2"`); s != 403 {
+	if s := patch("bob", orgPosting.ID, `"2"`); s != 403 {
 		t.Errorf("org member edits the org lead = %d, want 403", s)
 	}
 	if s := patch("erin", network.ID, `"1"`); s != 404 {
@@ -89,12 +89,12 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	if s := patch("dev", public.ID, `"1"`); s != 403 {
 		t.Errorf("stranger edits the public lead = %d, want 403", s)
 	}
-	// An admin who steps down can no longer close the org's lead.
+	// An admin who steps down can no longer close the org's posting.
 	wantStatus(t, "erin steps down", api.Do(t, apigwtest.Request{Method: "POST", Path: "/orgs/" + org.ID + "/step-down", Member: "erin"}), 200)
-	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + orgLead.ID + "/close", Member: "erin", Body: `{"reason":"withdrawn"}`})
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + orgPosting.ID + "/close", Member: "erin", Body: `{"reason":"withdrawn"}`})
 	wantProblem(t, res, 403, "")
 
-	// Filters combine with visibility: org_id shows the org's leads to members only.
+	// Filters combine with visibility: org_id shows the org's postings to members only.
 	for member, want := range map[string][]string{"bob": {"Org"}, "dev": nil} {
 		var pg postingPage
 		api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?org_id=" + org.ID, Member: member}).JSON(t, &pg)
@@ -109,23 +109,23 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	}
 }
 
-// An organisation's lead belongs to the organisation: its poster loses it
+// An organisation's posting belongs to the organisation: its poster loses it
 // on leaving, and the remaining admins keep it.
-func TestOrgLeadStaysWithTheOrganisation(t *testing.T) {
+func TestOrgPostingStaysWithTheOrganisation(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
 	putProfilesVia(t, api, "alice", "erin")
 	org := createOrgVia(t, api, "alice")
 	joinOrgVia(t, api, "alice", org.ID, "erin", "admin")
-	lead := createLead(t, api, "erin", map[string]any{"org_id": org.ID})
+	posting := createPosting(t, api, "erin", map[string]any{"org_id": org.ID})
 	wantStatus(t, "remove erin", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/orgs/" + org.ID + "/members/erin", Member: "alice"}), 204)
 
 	patch := func(member, ifMatch string) apigwtest.Response {
-		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + lead.ID, Member: member, Body: `{"title":"Edited by ` + member + `"}`,
+		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + posting.ID, Member: member, Body: `{"title":"Edited by ` + member + `"}`,
 			Headers: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}})
 	}
 	wantProblem(t, patch("erin", `"1"`), 403, "")
-	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + lead.ID + "/interest", Member: "erin"}), 403, "")
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + posting.ID + "/interest", Member: "erin"}), 403, "")
 	if res := patch("alice", `"1"`); res.Status != 200 {
 		t.Errorf("the remaining admin edits the org's lead = %d %s", res.Status, res.Body)
 	}

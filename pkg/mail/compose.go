@@ -19,7 +19,7 @@ type Composer struct {
 func (c *Composer) action(n *warmlead.Notification) (label, url string) {
 	base := strings.TrimRight(c.BaseURL, "/")
 	switch n.Type {
-	case warmlead.NotifyNewLead:
+	case warmlead.NotifyNewPosting:
 		return "See the lead", base + "/postings/" + n.PostingID
 	case warmlead.NotifyInterest:
 		return "See who is interested", base + "/postings/" + n.PostingID + "/interest"
@@ -29,7 +29,7 @@ func (c *Composer) action(n *warmlead.Notification) (label, url string) {
 		return "Answer the request", base + "/connections?status=pending"
 	case warmlead.NotifyConnectionAccepted, warmlead.NotifyKeepWarm:
 		return "See your connections", base + "/connections?status=accepted"
-	case warmlead.NotifyLeadExpiring:
+	case warmlead.NotifyPostingExpiring:
 		return "Extend or close the lead", base + "/postings/" + n.PostingID
 	case warmlead.NotifyOutcomePrompt:
 		return "Tell us how it went", base + "/postings/" + n.PostingID + "/interest/outcome"

@@ -26,7 +26,7 @@ func benchRecipients() int {
 	return fanoutRecipients
 }
 
-// BenchmarkFanout10k announces one lead to a poster's 10,000 connections
+// BenchmarkFanout10k announces one posting to a poster's 10,000 connections
 // through the notifier, side by side with a bare loop of the same number of
 // BatchWriteItem calls (25 notifications each) — the floor any fan-out
 // pays. The table has no stream (samtemplate.WithoutStream): DynamoDB
@@ -43,8 +43,8 @@ func BenchmarkFanout10k(b *testing.B) {
 
 	var fanout, bare time.Duration
 	for i := 0; i < b.N; i++ {
-		ev := leadEvent(benchLeadID(i), "poster", time.Now().Add(time.Duration(i)*time.Second))
-		// The lead is in the table, as when its record arrives: the notifier
+		ev := postingEvent(benchPostingID(i), "poster", time.Now().Add(time.Duration(i)*time.Second))
+		// The posting is in the table, as when its record arrives: the notifier
 		// reads it back (one GetItem) before announcing it.
 		if _, err := env.Client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &env.Table, Item: fromStreamImage(ev.Records[0].Change.NewImage)}); err != nil {
 			b.Fatal(err)
@@ -114,9 +114,9 @@ func writeNetwork(b *testing.B, env *testenv.Env, poster string, n int) {
 	flush()
 }
 
-// benchLeadID is the i-th lead's id, in the alphabet of real ids (the
-// notifier reads the lead back by it).
-func benchLeadID(i int) string {
+// benchPostingID is the i-th posting's id, in the alphabet of real ids (the
+// notifier reads the posting back by it).
+func benchPostingID(i int) string {
 	id := []byte(fmt.Sprintf("%026d", i))
 	for j, c := range id {
 		id[j] = 'a' + (c - '0')
@@ -124,8 +124,8 @@ func benchLeadID(i int) string {
 	return string(id)
 }
 
-// leadEvent is the stream record of a new open lead, as Lambda delivers it.
-func leadEvent(id, poster string, created time.Time) events.DynamoDBEvent {
+// leadEvent is the stream record of a new open posting, as Lambda delivers it.
+func postingEvent(id, poster string, created time.Time) events.DynamoDBEvent {
 	ts := created.UTC().Format("2006-01-02T15:04:05.000000000Z")
 	img := map[string]events.DynamoDBAttributeValue{
 		"PK": events.NewStringAttribute("POSTING#" + id), "SK": events.NewStringAttribute("POSTING"),

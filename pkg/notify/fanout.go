@@ -7,13 +7,13 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// newLead tells the poster's network about an open lead: the members of its
-// organisation for an org lead, else the poster's accepted connections;
+// newLead tells the poster's network about an open posting: the members of its
+// organisation for an org posting, else the poster's accepted connections;
 // never the poster; and a member who set interests only when one of them
-// matches the lead's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a
+// matches the posting's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a
 // network of any size is read and written in bounded memory.
-// now is the lead as the table holds it (nil: gone).
-func (h *Handler) newLead(ctx context.Context, p, now *warmlead.Posting) (int, error) {
+// now is the posting as the table holds it (nil: gone).
+func (h *Handler) newPosting(ctx context.Context, p, now *warmlead.Posting) (int, error) {
 	if now == nil || !now.Open(h.now()) {
 		return 0, nil
 	}
@@ -33,7 +33,7 @@ func (h *Handler) newLead(ctx context.Context, p, now *warmlead.Posting) (int, e
 			if want, ok := interests[id]; ok && !warmlead.MatchesInterests(want, p) {
 				continue
 			}
-			pending = append(pending, New(warmlead.NotifyNewLead, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
+			pending = append(pending, New(warmlead.NotifyNewPosting, id, p.PosterID, p.ID, "posting:"+p.ID, p.CreatedAt))
 		}
 		full := len(pending) / warmlead.NotificationBatch * warmlead.NotificationBatch
 		if full == 0 {

@@ -58,9 +58,9 @@ func (w *fanoutWorld) connect(a, b string) {
 func (w *fanoutWorld) post(poster, orgID string) *warmlead.Posting {
 	w.t.Helper()
 	vis := warmlead.VisibilityPublic
-	lead := &warmlead.Posting{Title: "Lead by " + poster, Description: "d", Kind: warmlead.KindJob, Compensation: warmlead.CompPaid,
+	posting := &warmlead.Posting{Title: "Lead by " + poster, Description: "d", Kind: warmlead.KindJob, Compensation: warmlead.CompPaid,
 		Workplace: warmlead.WorkplaceRemote, Field: "data", ValidThrough: time.Now().Add(24 * time.Hour), OrgID: orgID, Visibility: vis}
-	p, _, err := w.store.CreatePosting(context.Background(), poster, lead, nil)
+	p, _, err := w.store.CreatePosting(context.Background(), poster, posting, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func (w *fanoutWorld) want(typ warmlead.NotificationType, postingID string, n in
 
 // Every fan-out path, end to end: stream record -> notifier -> inboxes,
 // organisation postings included (issue 9, item 2: interest in an
-// organisation's lead went to the failure destination and nobody heard).
+// organisation's posting went to the failure destination and nobody heard).
 func TestEveryFanOutPathEndToEnd(t *testing.T) {
 	t.Parallel()
 	w := newFanoutWorld(t, "poster", "friend", "ref1", "ref2", "seeker", "admin2", "orgmember", "stranger")
@@ -140,7 +140,7 @@ func TestEveryFanOutPathEndToEnd(t *testing.T) {
 	}
 	mine := w.post("poster", "")
 	orgs := w.post("poster", org.ID)
-	// Chains: ref1 -> ref2 -> seeker, on both leads; seeker shares with the chain on the org lead only.
+	// Chains: ref1 -> ref2 -> seeker, on both postings; seeker shares with the chain on the org posting only.
 	for _, p := range []*warmlead.Posting{mine, orgs} {
 		l1, _, err := w.store.CreateReferral(ctx, "ref1", p.ID, "")
 		if err != nil {
@@ -157,10 +157,10 @@ func TestEveryFanOutPathEndToEnd(t *testing.T) {
 	w.want(warmlead.NotifyConnectionRequest, "", 1, "friend", "ref1", "ref2", "seeker")
 	w.want(warmlead.NotifyConnectionAccepted, "", 4, "poster")
 	// New member posting: the poster's connections; new org posting: the org's members.
-	w.want(warmlead.NotifyNewLead, mine.ID, 1, "friend", "ref1", "ref2", "seeker")
-	w.want(warmlead.NotifyNewLead, mine.ID, 0, "poster", "admin2", "orgmember", "stranger")
-	w.want(warmlead.NotifyNewLead, orgs.ID, 1, "admin2", "orgmember", "ref1", "ref2", "seeker")
-	w.want(warmlead.NotifyNewLead, orgs.ID, 0, "poster", "friend", "stranger")
+	w.want(warmlead.NotifyNewPosting, mine.ID, 1, "friend", "ref1", "ref2", "seeker")
+	w.want(warmlead.NotifyNewPosting, mine.ID, 0, "poster", "admin2", "orgmember", "stranger")
+	w.want(warmlead.NotifyNewPosting, orgs.ID, 1, "admin2", "orgmember", "ref1", "ref2", "seeker")
+	w.want(warmlead.NotifyNewPosting, orgs.ID, 0, "poster", "friend", "stranger")
 	// Interest in a member posting: the poster; in an org posting: the poster and the admins.
 	w.want(warmlead.NotifyInterest, mine.ID, 1, "poster")
 	w.want(warmlead.NotifyInterest, mine.ID, 0, "admin2", "ref1", "ref2", "seeker")
@@ -190,7 +190,7 @@ func TestEveryFanOutPathEndToEnd(t *testing.T) {
 }
 
 // The org-admin query the notifier runs on interest in an organisation's
-// lead must be valid (issue 9, item 2): it failed validation when the
+// posting must be valid (issue 9, item 2): it failed validation when the
 // paging helper replaced the query's expression names.
 func TestOrgAdminIDsReadsAdmins(t *testing.T) {
 	t.Parallel()
@@ -211,9 +211,9 @@ func TestOrgAdminIDsReadsAdmins(t *testing.T) {
 	}
 }
 
-// A lead that is closed, or expired, by the time the notifier reaches it
+// A posting that is closed, or expired, by the time the notifier reaches it
 // is not announced (issue 9, item 8).
-func TestStaleLeadsAreNotAnnounced(t *testing.T) {
+func TestStalePostingsAreNotAnnounced(t *testing.T) {
 	t.Parallel()
 	w := newFanoutWorld(t, "poster", "friend")
 	ctx := context.Background()
@@ -223,17 +223,17 @@ func TestStaleLeadsAreNotAnnounced(t *testing.T) {
 		t.Fatal(err)
 	}
 	expiring := w.post("poster", "")
-	// The notifier reaches the records two days later: the lead (valid one day) has expired.
+	// The notifier reaches the records two days later: the posting (valid one day) has expired.
 	w.h.SetClock(func() time.Time { return time.Now().Add(48 * time.Hour) })
 	w.drain()
-	w.want(warmlead.NotifyNewLead, closed.ID, 0, "friend")
-	w.want(warmlead.NotifyNewLead, expiring.ID, 0, "friend")
+	w.want(warmlead.NotifyNewPosting, closed.ID, 0, "friend")
+	w.want(warmlead.NotifyNewPosting, expiring.ID, 0, "friend")
 
-	// The same lead reached in time is announced.
+	// The same posting reached in time is announced.
 	w.h.SetClock(time.Now)
 	fresh := w.post("poster", "")
 	w.drain()
-	w.want(warmlead.NotifyNewLead, fresh.ID, 1, "friend")
+	w.want(warmlead.NotifyNewPosting, fresh.ID, 1, "friend")
 }
 
 // join makes memberID a member of orgID the only way there is: inviter

@@ -44,7 +44,7 @@ func NewHandler(logger *slog.Logger, decode Decoder, store warmlead.FanoutStore)
 // after the other).
 func (h *Handler) SetWorkers(n int) { h.workers = max(n, 1) }
 
-// SetClock replaces the handler's clock (tests: a lead that expired before
+// SetClock replaces the handler's clock (tests: a posting that expired before
 // the notifier reached it).
 func (h *Handler) SetClock(now func() time.Time) { h.now = now }
 
@@ -151,7 +151,7 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
 		// Announce only what is open and unexpired as it is now: the record
-		// may arrive late, or the lead may have been closed at once. One
+		// may arrive late, or the posting may have been closed at once. One
 		// read serves the fan-out and the saved-search alerts
 		// (search_alerts.go), which run alongside it.
 		current, err := h.store.CurrentPosting(ctx, f.Posting.ID)
@@ -165,7 +165,7 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 			alertErr = err
 			alerts <- m
 		}()
-		n, err := h.newLead(ctx, f.Posting, current)
+		n, err := h.newPosting(ctx, f.Posting, current)
 		m := <-alerts
 		if err == nil {
 			err = alertErr

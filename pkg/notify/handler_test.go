@@ -68,7 +68,7 @@ func inbox(t *testing.T, store *dynamo.Store, member string) map[warmlead.Notifi
 }
 
 // The handler fed a batch in the shape Lambda delivers (JSON, like
-// aws-lambda-go's events/testdata/dynamodb-event.json): a new lead, a
+// aws-lambda-go's events/testdata/dynamodb-event.json): a new posting, a
 // poison record, a connection request and a record of no interest.
 func TestHandlerOnALambdaShapedBatch(t *testing.T) {
 	t.Parallel()
@@ -84,7 +84,7 @@ func TestHandlerOnALambdaShapedBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
-	// The lead of the first record is in the table, as it is when its
+	// The posting of the first record is in the table, as it is when its
 	// record arrives: the notifier reads it back before announcing it.
 	if _, err := env.Client.PutItem(context.Background(), &dynamodb.PutItemInput{TableName: aws.String(env.Table),
 		Item: fromStreamImage(ev.Records[0].Change.NewImage)}); err != nil {
@@ -100,9 +100,9 @@ func TestHandlerOnALambdaShapedBatch(t *testing.T) {
 		t.Fatalf("failures = %+v, want exactly the poison record", resp.BatchItemFailures)
 	}
 	want := map[string]map[warmlead.NotificationType]int{
-		"alice":  {warmlead.NotifyNewLead: 1, warmlead.NotifyConnectionRequest: 1},
-		"dev":    {warmlead.NotifyNewLead: 1},
-		"carmen": {}, // interests do not match the lead's field
+		"alice":  {warmlead.NotifyNewPosting: 1, warmlead.NotifyConnectionRequest: 1},
+		"dev":    {warmlead.NotifyNewPosting: 1},
+		"carmen": {}, // interests do not match the posting's field
 		"erin":   {}, // pending, not a connection
 		"frank":  {},
 		"bob":    {}, // the poster

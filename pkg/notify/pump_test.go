@@ -42,9 +42,9 @@ func TestStreamToInbox(t *testing.T) {
 	_, _, err = store.PutMember(ctx, &warmlead.Member{ID: "stranger", Name: "Stranger", Stage: warmlead.StageStudent})
 	must(err)
 
-	lead := &warmlead.Posting{Title: "Lead", Description: "d", Kind: warmlead.KindJob, Compensation: warmlead.CompPaid,
+	posting := &warmlead.Posting{Title: "Lead", Description: "d", Kind: warmlead.KindJob, Compensation: warmlead.CompPaid,
 		Workplace: warmlead.WorkplaceRemote, Field: "data", ValidThrough: time.Now().Add(24 * time.Hour)}
-	p, _, err := store.CreatePosting(ctx, "poster", lead, nil)
+	p, _, err := store.CreatePosting(ctx, "poster", posting, nil)
 	must(err)
 	// m00 shares it to m01 (via m00's link); m02 is interested through m01's link.
 	l0, _, err := store.CreateReferral(ctx, "m00", p.ID, "")
@@ -63,7 +63,7 @@ func TestStreamToInbox(t *testing.T) {
 
 	for i := 0; i < network; i++ {
 		id := fmt.Sprintf("m%02d", i)
-		want := map[warmlead.NotificationType]int{warmlead.NotifyNewLead: 1, warmlead.NotifyConnectionRequest: 1}
+		want := map[warmlead.NotificationType]int{warmlead.NotifyNewPosting: 1, warmlead.NotifyConnectionRequest: 1}
 		if id == "m00" || id == "m01" {
 			want[warmlead.NotifyReferralCredit] = 1
 		}
@@ -74,15 +74,15 @@ func TestStreamToInbox(t *testing.T) {
 			}
 		}
 	}
-	if got := inbox(t, store, "poster"); got[warmlead.NotifyInterest] != 1 || got[warmlead.NotifyConnectionAccepted] != network || got[warmlead.NotifyNewLead] != 0 {
+	if got := inbox(t, store, "poster"); got[warmlead.NotifyInterest] != 1 || got[warmlead.NotifyConnectionAccepted] != network || got[warmlead.NotifyNewPosting] != 0 {
 		t.Errorf("poster's inbox = %v", got)
 	}
 	if got := inbox(t, store, "stranger"); len(got) != 0 {
 		t.Errorf("a stranger was notified: %v", got)
 	}
-	// The new lead's 60 recipients took ceil(60/25) = 3 writes; every other
+	// The new posting's 60 recipients took ceil(60/25) = 3 writes; every other
 	// fact fits in one.
-	facts := 2*network + 1 + 1 // requests + accepts, the lead, the interest
+	facts := 2*network + 1 + 1 // requests + accepts, the posting, the interest
 	if n := env.Calls.Count("BatchWriteItem"); n != facts-1+3 {
 		t.Errorf("BatchWriteItem calls = %d, want %d", n, facts-1+3)
 	}

@@ -19,7 +19,7 @@ func saveSearch(t *testing.T, store *dynamo.Store, member, name string, q warmle
 	}
 }
 
-func postLead(t *testing.T, store *dynamo.Store, poster string, p warmlead.Posting) *warmlead.Posting {
+func createPostingFor(t *testing.T, store *dynamo.Store, poster string, p warmlead.Posting) *warmlead.Posting {
 	t.Helper()
 	p.Description = "Shadow the research team."
 	p.Kind, p.Compensation, p.Workplace = warmlead.KindInternship, warmlead.CompStipend, warmlead.WorkplaceHybrid
@@ -67,8 +67,8 @@ func TestSavedSearchAlertsOncePerMemberAndPosting(t *testing.T) {
 
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
 	ctx := context.Background()
-	lead := postLead(t, store, "bob", warmlead.Posting{Title: "UX research intern", Field: "UX Research", Visibility: warmlead.VisibilityNetwork})
-	ev := leadEvent(lead.ID, "bob", lead.CreatedAt)
+	posting := createPostingFor(t, store, "bob", warmlead.Posting{Title: "UX research intern", Field: "UX Research", Visibility: warmlead.VisibilityNetwork})
+	ev := postingEvent(posting.ID, "bob", posting.CreatedAt)
 	for i := 0; i < 2; i++ { // at-least-once delivery: a replay changes nothing
 		if resp, err := h.Handle(ctx, ev); err != nil || len(resp.BatchItemFailures) > 0 {
 			t.Fatalf("handle: %v %+v", err, resp)
@@ -87,15 +87,15 @@ func TestSavedSearchAlertsOncePerMemberAndPosting(t *testing.T) {
 			t.Errorf("%s got %d search_match, want %d", m, len(got), n)
 		}
 		for _, g := range got {
-			if g.PostingID != lead.ID || g.Summary != summary[m] || g.Frequency != emailed[m] {
+			if g.PostingID != posting.ID || g.Summary != summary[m] || g.Frequency != emailed[m] {
 				t.Errorf("%s: %+v", m, g)
 			}
 		}
 	}
 
-	// A public lead reaches the stranger too.
-	pub := postLead(t, store, "bob", warmlead.Posting{Title: "UX writer", Field: "Content"})
-	if _, err := h.Handle(ctx, leadEvent(pub.ID, "bob", pub.CreatedAt)); err != nil {
+	// A public posting reaches the stranger too.
+	pub := createPostingFor(t, store, "bob", warmlead.Posting{Title: "UX writer", Field: "Content"})
+	if _, err := h.Handle(ctx, postingEvent(pub.ID, "bob", pub.CreatedAt)); err != nil {
 		t.Fatal(err)
 	}
 	if got := searchMatches(t, store, "frank"); len(got) != 1 {
@@ -112,14 +112,14 @@ func TestClosedOrExpiredPostingNeverAlerts(t *testing.T) {
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
 	ctx := context.Background()
 
-	closed := postLead(t, store, "bob", warmlead.Posting{Title: "UX intern"})
+	closed := createPostingFor(t, store, "bob", warmlead.Posting{Title: "UX intern"})
 	if _, err := store.ClosePosting(ctx, "bob", closed.ID, warmlead.CloseFilled); err != nil {
 		t.Fatal(err)
 	}
-	expiring := postLead(t, store, "bob", warmlead.Posting{Title: "UX intern", ValidThrough: time.Now().Add(1200 * time.Millisecond)})
+	expiring := createPostingFor(t, store, "bob", warmlead.Posting{Title: "UX intern", ValidThrough: time.Now().Add(1200 * time.Millisecond)})
 	time.Sleep(1300 * time.Millisecond)
 	for _, p := range []*warmlead.Posting{closed, expiring} {
-		if resp, err := h.Handle(ctx, leadEvent(p.ID, "bob", p.CreatedAt)); err != nil || len(resp.BatchItemFailures) > 0 {
+		if resp, err := h.Handle(ctx, postingEvent(p.ID, "bob", p.CreatedAt)); err != nil || len(resp.BatchItemFailures) > 0 {
 			t.Fatalf("handle: %v %+v", err, resp)
 		}
 	}
@@ -137,18 +137,18 @@ func TestInterestsMatchLikeSearch(t *testing.T) {
 	store := env.Store(t)
 	network(t, store) // carmen: "UX Research"; dev: "Data", "design"
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
-	lead := postLead(t, store, "bob", warmlead.Posting{Title: "Intern", Field: "UX design", Visibility: warmlead.VisibilityNetwork})
-	ev := leadEvent(lead.ID, "bob", lead.CreatedAt)
+	posting := createPostingFor(t, store, "bob", warmlead.Posting{Title: "Intern", Field: "UX design", Visibility: warmlead.VisibilityNetwork})
+	ev := postingEvent(posting.ID, "bob", posting.CreatedAt)
 	// The stream image carries the posting as written.
 	img := ev.Records[0].Change.NewImage
 	img["Title"], img["Field"] = events.NewStringAttribute("Intern"), events.NewStringAttribute("ux design")
 	if _, err := h.Handle(context.Background(), ev); err != nil {
 		t.Fatal(err)
 	}
-	if got := inbox(t, store, "dev")[warmlead.NotifyNewLead]; got != 1 {
+	if got := inbox(t, store, "dev")[warmlead.NotifyNewPosting]; got != 1 {
 		t.Errorf("dev (interest design) got %d new_lead for a UX design lead, want 1", got)
 	}
-	if got := inbox(t, store, "carmen")[warmlead.NotifyNewLead]; got != 0 {
+	if got := inbox(t, store, "carmen")[warmlead.NotifyNewPosting]; got != 0 {
 		t.Errorf("carmen (interest UX Research) got %d new_lead for a UX design lead, want 0", got)
 	}
 }

@@ -10,7 +10,7 @@ import (
 // Rules of credit on a referral chain and of a link's life (docs/rules.md,
 // "Referral chains, interest and clicks").
 
-// ChainLink is one link a lead travelled through and the member who
+// ChainLink is one link a posting travelled through and the member who
 // shared it.
 type ChainLink struct {
 	Token    string
@@ -38,7 +38,7 @@ func (r *Referral) Links() []ChainLink {
 // Credit decides what an interest by memberID through link credits: the
 // links whose interest count goes up and the members told with a
 // referral_credit. Everyone on the chain is credited except the interested
-// member themself (their own link, or one they shared that the lead came
+// member themself (their own link, or one they shared that the posting came
 // back through) and the sharers of revoked links; the poster's link counts
 // but the poster is told of the interest itself, not credited. An interest
 // through a revoked link credits nobody.
@@ -86,7 +86,7 @@ func (r *Referral) CheckRevoke(memberID string) error {
 }
 
 // CheckRead applies the rule on who reads a link with its stats: its
-// referrer and the lead's poster. Anyone else is told it does not exist.
+// referrer and the posting's poster. Anyone else is told it does not exist.
 func (r *Referral) CheckRead(memberID string) error {
 	if memberID == "" || (memberID != r.ReferrerID && memberID != r.PosterID) {
 		return Errorf(ENOTFOUND, "No referral link with this token.")

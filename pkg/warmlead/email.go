@@ -28,11 +28,11 @@ var Frequencies = []Frequency{FrequencyInstant, FrequencyDaily, FrequencyWeekly,
 func (f Frequency) Valid() bool { return oneOf(f, Frequencies) }
 
 // DefaultFrequency is the email frequency of a type a member has not set:
-// news about leads (new_lead, search_match) comes in the daily digest;
+// news about postings (new_lead, search_match) comes in the daily digest;
 // everything between people, and every follow-up, at once.
 func DefaultFrequency(t NotificationType) Frequency {
 	switch t {
-	case NotifyNewLead, "search_match":
+	case NotifyNewPosting, "search_match":
 		return FrequencyDaily
 	}
 	return FrequencyInstant

@@ -8,15 +8,15 @@ import (
 // Follow-up notification types: the scheduler delivers them when they fall
 // due (docs/followups.md).
 const (
-	NotifyFollowUp      NotificationType = "follow_up" // delivered by the informational-interview work
-	NotifyKeepWarm      NotificationType = "keep_warm"
-	NotifyLeadExpiring  NotificationType = "lead_expiring"
-	NotifyOutcomePrompt NotificationType = "outcome_prompt"
-	NotifyPayItForward  NotificationType = "pay_it_forward"
+	NotifyFollowUp        NotificationType = "follow_up" // delivered by the informational-interview work
+	NotifyKeepWarm        NotificationType = "keep_warm"
+	NotifyPostingExpiring NotificationType = "lead_expiring"
+	NotifyOutcomePrompt   NotificationType = "outcome_prompt"
+	NotifyPayItForward    NotificationType = "pay_it_forward"
 )
 
 // FollowUpTypes lists the follow-up notification types.
-var FollowUpTypes = []NotificationType{NotifyFollowUp, NotifyKeepWarm, NotifyLeadExpiring, NotifyOutcomePrompt, NotifyPayItForward}
+var FollowUpTypes = []NotificationType{NotifyFollowUp, NotifyKeepWarm, NotifyPostingExpiring, NotifyOutcomePrompt, NotifyPayItForward}
 
 func init() {
 	for _, t := range FollowUpTypes {
@@ -28,11 +28,11 @@ func init() {
 
 // When things fall due (docs/followups.md).
 const (
-	LeadExpiringNotice  = 3 * 24 * time.Hour  // before a lead's valid_through
-	OutcomePromptDelay  = 21 * 24 * time.Hour // after an interest
-	DefaultKeepWarmDays = 90
-	MaxKeepWarmDays     = 3650
-	MaxKeepWarmNamed    = 5 // connections one keep_warm notification names
+	PostingExpiringNotice = 3 * 24 * time.Hour  // before a posting's valid_through
+	OutcomePromptDelay    = 21 * 24 * time.Hour // after an interest
+	DefaultKeepWarmDays   = 90
+	MaxKeepWarmDays       = 3650
+	MaxKeepWarmNamed      = 5 // connections one keep_warm notification names
 )
 
 // KeepWarmSweep is when the weekly keep-warm sweep runs: Mondays at 09:00 UTC.
@@ -62,8 +62,10 @@ func KeepWarmDue(touched time.Time, days int) (time.Time, bool) {
 	return NextKeepWarmSweep(touched.Add(time.Duration(days)*24*time.Hour + time.Nanosecond)), true
 }
 
-// LeadExpiringAt is when a lead's poster is told it expires soon.
-func LeadExpiringAt(validThrough time.Time) time.Time { return validThrough.Add(-LeadExpiringNotice) }
+// LeadExpiringAt is when a posting's poster is told it expires soon.
+func PostingExpiringAt(validThrough time.Time) time.Time {
+	return validThrough.Add(-PostingExpiringNotice)
+}
 
 // OutcomePromptAt is when a member is asked how an interest went.
 func OutcomePromptAt(interestAt time.Time) time.Time { return interestAt.Add(OutcomePromptDelay) }
@@ -98,11 +100,11 @@ type DueKind string
 
 // Due kinds.
 const (
-	DueLeadExpiring  DueKind = "lead_expiring"
-	DueOutcomePrompt DueKind = "outcome_prompt"
-	DueKeepWarm      DueKind = "keep_warm"
-	DueDigest        DueKind = "digest"
-	DueFollowUp      DueKind = "follow_up"
+	DuePostingExpiring DueKind = "lead_expiring"
+	DueOutcomePrompt   DueKind = "outcome_prompt"
+	DueKeepWarm        DueKind = "keep_warm"
+	DueDigest          DueKind = "digest"
+	DueFollowUp        DueKind = "follow_up"
 )
 
 // Due is one thing the scheduler will deliver at At, written when the
@@ -190,7 +192,7 @@ type FollowUpService interface {
 	// connection. Returns ENOTFOUND (not an accepted connection of theirs),
 	// EINVALID (note).
 	TouchConnection(ctx context.Context, callerID, connectionID, note string) (time.Time, error)
-	// RecordOutcome records how the caller's interest in a lead turned out.
+	// RecordOutcome records how the caller's interest in a posting turned out.
 	// Returns ENOTFOUND (no interest of theirs), EINVALID.
 	RecordOutcome(ctx context.Context, callerID, postingID string, outcome Outcome) (*InterestOutcome, error)
 }
@@ -206,7 +208,7 @@ type HeldConversations interface {
 }
 
 // FollowUpFact is what the follow-up stream step reads from one stream
-// record (docs/followups.md): an open lead written or edited (its expiry
+// record (docs/followups.md): an open posting written or edited (its expiry
 // notice is scheduled), an interest written or given an outcome, a touch of
 // one side of an accepted connection, or a notification to email.
 type FollowUpFact struct {

@@ -56,14 +56,14 @@ func TestDigestPeriod(t *testing.T) {
 }
 
 func TestDefaultFrequency(t *testing.T) {
-	for typ, want := range map[NotificationType]Frequency{NotifyNewLead: FrequencyDaily, "search_match": FrequencyDaily,
+	for typ, want := range map[NotificationType]Frequency{NotifyNewPosting: FrequencyDaily, "search_match": FrequencyDaily,
 		NotifyInterest: FrequencyInstant, NotifyConnectionRequest: FrequencyInstant, NotifyKeepWarm: FrequencyInstant} {
 		if got := DefaultFrequency(typ); got != want {
 			t.Errorf("DefaultFrequency(%s) = %s, want %s", typ, got, want)
 		}
 	}
-	s := NotificationSettings{Frequencies: map[NotificationType]Frequency{NotifyNewLead: FrequencyOff}}
-	if s.FrequencyOf(NotifyNewLead) != FrequencyOff || s.FrequencyOf(NotifyInterest) != FrequencyInstant {
+	s := NotificationSettings{Frequencies: map[NotificationType]Frequency{NotifyNewPosting: FrequencyOff}}
+	if s.FrequencyOf(NotifyNewPosting) != FrequencyOff || s.FrequencyOf(NotifyInterest) != FrequencyInstant {
 		t.Error("FrequencyOf ignores the member's setting or the default")
 	}
 }
@@ -100,7 +100,7 @@ func TestSummarize(t *testing.T) {
 		want string
 	}{
 		{Notification{Type: NotifyInterest, ActorID: "dana", PostingID: "p1"}, "Dana Reyes is interested in “UX research intern”"},
-		{Notification{Type: NotifyNewLead, ActorID: "sam", PostingID: "p1"}, "Sam Lee posted a new lead: “UX research intern”"},
+		{Notification{Type: NotifyNewPosting, ActorID: "sam", PostingID: "p1"}, "Sam Lee posted a new lead: “UX research intern”"},
 		{Notification{Type: NotifyConnectionRequest, ActorID: "ghost"}, "A member asked to connect with you"},
 		{Notification{Type: NotifyKeepWarm, Others: []string{"dana", "sam", "kim"}}, "Keep your network warm: you have not been in touch with Dana Reyes, Sam Lee and Kim for a while"},
 		{Notification{Type: NotifyPayItForward, ActorID: "dana", RecipientID: "sam", PostingID: "p1"}, "Dana Reyes was hired for “UX research intern”, thanks to you"},

@@ -11,9 +11,9 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// FuzzPostingNormalize checks the rules every stored lead goes through.
+// FuzzPostingNormalize checks the rules every stored posting goes through.
 // Normalize runs on create and again on every edit (PATCH re-normalises the
-// stored lead), so it must be idempotent, or an unrelated edit would change
+// stored posting), so it must be idempotent, or an unrelated edit would change
 // fields; the field of work must come out in the one form browse filters
 // and interests match on; and every rule broken is named as a body field,
 // as the API reports it (docs/rules.md).

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Stage is where a member is in their working life; it decides which leads
+// Stage is where a member is in their working life; it decides which postings
 // suit them (informal and self-created internships exist for career changers
 // and returners).
 type Stage string
@@ -46,7 +46,7 @@ type Member struct {
 	Name      string
 	Headline  string
 	Stage     Stage
-	Interests []string // fields of work; a member with interests only gets matching leads
+	Interests []string // fields of work; a member with interests only gets matching postings
 	Location  string
 	// Directory is who sees the member in organisation directories
 	// (directory.go); "" on PutMember keeps the stored setting (DirectoryOrgs
@@ -137,7 +137,7 @@ func ValidateMemberID(id string) error {
 }
 
 // NormalizeField gives the form of a field of work ("Data Science ") used to
-// match leads to interests ("data science").
+// match postings to interests ("data science").
 func NormalizeField(s string) string {
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -10,7 +10,7 @@ type NotificationType string
 
 // Notification types.
 const (
-	NotifyNewLead            NotificationType = "new_lead"
+	NotifyNewPosting         NotificationType = "new_lead"
 	NotifyInterest           NotificationType = "interest"
 	NotifyReferralCredit     NotificationType = "referral_credit"
 	NotifyConnectionRequest  NotificationType = "connection_request"
@@ -30,7 +30,7 @@ const (
 )
 
 // NotificationTypes lists every NotificationType.
-var NotificationTypes = []NotificationType{NotifyNewLead, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
+var NotificationTypes = []NotificationType{NotifyNewPosting, NotifyInterest, NotifyReferralCredit, NotifyConnectionRequest, NotifyConnectionAccepted,
 	NotifyAdviceRequest, NotifyAdviceAccepted, NotifyAdviceDeclined, NotifyAdviceThanks, NotifyIntroductionRequest, NotifyIntroduction,
 	NotifyOrgInvitation}
 
@@ -140,7 +140,7 @@ type FanoutStore interface {
 	// PutNotifications writes notifications, idempotently: writing one
 	// again changes nothing a member sees.
 	PutNotifications(ctx context.Context, ns []*Notification) error
-	// CurrentPosting reads a posting as it is now (nil: gone), so a lead
+	// CurrentPosting reads a posting as it is now (nil: gone), so a posting
 	// closed or expired before the notifier reaches it is not announced.
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
 	// Saved-search alerts (saved_search.go).

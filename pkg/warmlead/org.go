@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// OrgKind is what sort of organisation posts leads for its members.
+// OrgKind is what sort of organisation publishes postings for its members.
 type OrgKind string
 
 // Organisation kinds; alumni associations come first.

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// PostingKind is what sort of opportunity a lead is.
+// PostingKind is what sort of opportunity a posting is.
 type PostingKind string
 
 // Posting kinds. Informal internships are arranged person to person;
@@ -21,7 +21,7 @@ const (
 // PostingKinds lists every valid PostingKind.
 var PostingKinds = []PostingKind{KindJob, KindInternship, KindInformalInternship, KindSelfCreatedInternship}
 
-// Compensation says whether and how a lead pays.
+// Compensation says whether and how a posting pays.
 type Compensation string
 
 // Compensation kinds.
@@ -35,7 +35,7 @@ const (
 // Compensations lists every valid Compensation.
 var Compensations = []Compensation{CompPaid, CompStipend, CompUnpaid, CompVolunteer}
 
-// Audience is who a lead is meant for.
+// Audience is who a posting is meant for.
 type Audience string
 
 // Audiences.
@@ -63,7 +63,7 @@ const (
 // Workplaces lists every valid Workplace.
 var Workplaces = []Workplace{WorkplaceOnsite, WorkplaceHybrid, WorkplaceRemote}
 
-// Visibility is who may see a lead.
+// Visibility is who may see a posting.
 type Visibility string
 
 // Visibilities: public to anyone; network to the poster's accepted
@@ -77,7 +77,7 @@ const (
 // Visibilities lists every valid Visibility.
 var Visibilities = []Visibility{VisibilityPublic, VisibilityNetwork, VisibilityOrg}
 
-// PostingStatus is a lead's life cycle.
+// PostingStatus is a posting's life cycle.
 type PostingStatus string
 
 // Posting statuses.
@@ -85,7 +85,7 @@ const (
 	StatusOpen   PostingStatus = "open"
 	StatusFilled PostingStatus = "filled"
 	StatusClosed PostingStatus = "closed"
-	// StatusExpired is never stored: an open lead reads expired once its
+	// StatusExpired is never stored: an open posting reads expired once its
 	// valid_through has passed (EffectiveStatus).
 	StatusExpired PostingStatus = "expired"
 )
@@ -93,10 +93,10 @@ const (
 // PostingStatuses lists every valid PostingStatus.
 var PostingStatuses = []PostingStatus{StatusOpen, StatusFilled, StatusClosed, StatusExpired}
 
-// CloseReason is why a poster closes a lead.
+// CloseReason is why a poster closes a posting.
 type CloseReason string
 
-// Close reasons: filled leads become "filled", withdrawn ones "closed".
+// Close reasons: filled postings become "filled", withdrawn ones "closed".
 const (
 	CloseFilled    CloseReason = "filled"
 	CloseWithdrawn CloseReason = "withdrawn"
@@ -129,17 +129,17 @@ type Pay struct {
 	Unit     PayUnit
 }
 
-// Location is where an onsite or hybrid lead is.
+// Location is where an onsite or hybrid posting is.
 type Location struct {
 	City    string
 	Region  string
 	Country string // ISO 3166-1 alpha-2, e.g. FR
 }
 
-// MaxValidity is how far ahead a lead may expire.
+// MaxValidity is how far ahead a posting may expire.
 const MaxValidity = 365 * 24 * time.Hour
 
-// Posting is a lead: a job or an internship, formal or not, that travels
+// Posting is a posting: a job or an internship, formal or not, that travels
 // through people. Fields follow schema.org/JobPosting where one exists.
 type Posting struct {
 	ID            string
@@ -170,12 +170,12 @@ type Posting struct {
 	Version     int
 }
 
-// Open reports whether the lead is open and unexpired at now.
+// Open reports whether the posting is open and unexpired at now.
 func (p *Posting) Open(now time.Time) bool {
 	return p.Status == StatusOpen && now.Before(p.ValidThrough)
 }
 
-// EffectiveStatus is the status a lead reads as at now: an open lead whose
+// EffectiveStatus is the status a posting reads as at now: an open posting whose
 // valid_through has passed is expired (docs/rules.md, "Postings").
 func (p *Posting) EffectiveStatus(now time.Time) PostingStatus {
 	if p.Status == StatusOpen && !now.Before(p.ValidThrough) {
@@ -211,38 +211,38 @@ type Idempotency struct {
 // IdempotencyWindow is how long an Idempotency-Key is remembered.
 const IdempotencyWindow = 24 * time.Hour
 
-// PostingService stores and finds leads. callerID is "" for anonymous
-// readers, who see public leads only.
+// PostingService stores and finds postings. callerID is "" for anonymous
+// readers, who see public postings only.
 type PostingService interface {
-	// CreatePosting stores a new open lead by callerID. With idem set, a
+	// CreatePosting stores a new open posting by callerID. With idem set, a
 	// repeat of the same key and body returns the first posting with
 	// replayed=true and creates nothing. Returns EINVALID (fields, or the
 	// same key with another body), EFORBIDDEN (org_id of an org the caller
 	// does not administer), ENOTFOUND (no such org).
 	CreatePosting(ctx context.Context, callerID string, p *Posting, idem *Idempotency) (created *Posting, replayed bool, err error)
 
-	// FindPostingByID returns a lead the caller may see. Returns ENOTFOUND
+	// FindPostingByID returns a posting the caller may see. Returns ENOTFOUND
 	// (absent or not visible to the caller).
 	FindPostingByID(ctx context.Context, callerID, id string) (*Posting, error)
 
-	// UpdatePosting edits a lead if its version is still version (0: any
+	// UpdatePosting edits a posting if its version is still version (0: any
 	// version, as If-Match: *): edit gets
-	// the current lead and changes its editable fields; the result is
+	// the current posting and changes its editable fields; the result is
 	// validated and stored as the next version. Only the poster or an admin
 	// of its organisation may. Returns ENOTFOUND, EFORBIDDEN, EPRECONDITION
 	// (stale version), ECONFLICT (closed), EINVALID (from edit or the
 	// result).
 	UpdatePosting(ctx context.Context, callerID, id string, version int, edit func(*Posting) error) (*Posting, error)
 
-	// ClosePosting closes an open lead as filled or withdrawn. Returns
+	// ClosePosting closes an open posting as filled or withdrawn. Returns
 	// ENOTFOUND, EFORBIDDEN, ECONFLICT (already closed), EINVALID.
 	ClosePosting(ctx context.Context, callerID, id string, reason CloseReason) (*Posting, error)
 
-	// ListPostingsByPoster pages through the caller's own leads, newest
+	// ListPostingsByPoster pages through the caller's own postings, newest
 	// first, whatever their status. Returns EBADREQUEST (cursor).
 	ListPostingsByPoster(ctx context.Context, callerID string, page PageRequest) (*Page[*Posting], error)
 
-	// BrowsePostings pages through open, unexpired leads the caller may see
+	// BrowsePostings pages through open, unexpired postings the caller may see
 	// that match f, newest first. Returns EBADREQUEST (cursor, or one not
 	// made for this query).
 	BrowsePostings(ctx context.Context, callerID string, f PostingFilter, page PageRequest) (*Page[*Posting], error)

@@ -36,7 +36,7 @@ var (
 )
 
 // Normalize trims text fields, folds the field of work to its matching form
-// and fills defaults (audience anyone, visibility public), so stored leads
+// and fills defaults (audience anyone, visibility public), so stored postings
 // compare and filter consistently.
 func (p *Posting) Normalize() {
 	p.Title = strings.TrimSpace(p.Title)
@@ -56,7 +56,7 @@ func (p *Posting) Normalize() {
 	p.ValidThrough = p.ValidThrough.UTC()
 }
 
-// Validate checks a lead's fields at now, naming each field at fault.
+// Validate checks a posting's fields at now, naming each field at fault.
 func (p *Posting) Validate(now time.Time) error {
 	v := &fieldErrors{}
 	v.text("title", p.Title, true, MaxTitleLen)
@@ -72,7 +72,7 @@ func (p *Posting) Validate(now time.Time) error {
 		v.add("visibility", "org visibility needs an org_id")
 	}
 	if p.Visibility == VisibilityNetwork && p.OrgID != "" {
-		// An organisation's lead reaches its members, not one admin's
+		// An organisation's posting reaches its members, not one admin's
 		// connections: the notifier tells the members, who must see it.
 		v.add("visibility", "an organisation's lead is public or org")
 	}

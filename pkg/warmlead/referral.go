@@ -7,13 +7,13 @@ import (
 	"unicode/utf8"
 )
 
-// MaxChainDepth caps how many hops a lead may travel from its poster.
+// MaxChainDepth caps how many hops a posting may travel from its poster.
 const MaxChainDepth = 10
 
 // MaxInterestMessageLen bounds the note sent with an expression of interest.
 const MaxInterestMessageLen = 1000
 
-// Referral is a shareable link to a lead. Its chain is materialised: the
+// Referral is a shareable link to a posting. Its chain is materialised: the
 // member ids from the poster to the referrer, so crediting everyone on the
 // way is one read, never a walk up parent links.
 type Referral struct {
@@ -35,14 +35,14 @@ type Referral struct {
 // link is 0).
 func (r *Referral) Depth() int { return len(r.Chain) - 1 }
 
-// Landing is what a shared link opens: the link and its lead.
+// Landing is what a shared link opens: the link and its posting.
 type Landing struct {
 	Referral *Referral
 	Posting  *Posting
-	Open     bool // the lead still takes interest (open and unexpired when opened)
+	Open     bool // the posting still takes interest (open and unexpired when opened)
 }
 
-// Status is the lead's status as the landing page shows it: expired once
+// Status is the posting's status as the landing page shows it: expired once
 // it no longer takes interest though still stored open.
 func (l *Landing) Status() PostingStatus {
 	if l.Posting.Status == StatusOpen && !l.Open {
@@ -51,7 +51,7 @@ func (l *Landing) Status() PostingStatus {
 	return l.Posting.Status
 }
 
-// Interest is a member's expression of interest in a lead, with the chain
+// Interest is a member's expression of interest in a posting, with the chain
 // of people it came through (poster first).
 type Interest struct {
 	PostingID     string
@@ -77,24 +77,24 @@ type Interest struct {
 // chain but the poster, the interested member and revoked links' sharers.
 func (i *Interest) Credited() []string { return i.CreditedIDs }
 
-// MyInterest is one of a member's own interests with its lead as it is now.
+// MyInterest is one of a member's own interests with its posting as it is now.
 type MyInterest struct {
 	Interest
 	PostingTitle  string
-	PostingStatus PostingStatus // effective: expired once valid_through passed; "" if the lead was removed
+	PostingStatus PostingStatus // effective: expired once valid_through passed; "" if the posting was removed
 }
 
 // ReferralService makes and follows referral links.
 type ReferralService interface {
-	// CreateReferral returns callerID's link to a lead, making it if new
+	// CreateReferral returns callerID's link to a posting, making it if new
 	// (created=true). via is the token the caller arrived through, if any.
-	// A member already on the chain, or with a link to this lead, gets
-	// their existing link. Returns ENOTFOUND (lead not visible), ECONFLICT
+	// A member already on the chain, or with a link to this posting, gets
+	// their existing link. Returns ENOTFOUND (posting not visible), ECONFLICT
 	// (closed, or the chain would pass MaxChainDepth), EGONE (expired),
-	// EINVALID (via is for another lead).
+	// EINVALID (via is for another posting).
 	CreateReferral(ctx context.Context, callerID, postingID, via string) (ref *Referral, created bool, err error)
 
-	// OpenReferral returns a link with its lead and counts the visit as a
+	// OpenReferral returns a link with its posting and counts the visit as a
 	// click when it counts (Visit.Counts) and the visitor has not been
 	// counted on this link today. Returns ENOTFOUND, EGONE (revoked: the
 	// Landing is returned too, with Referral.Revoked set).
@@ -106,7 +106,7 @@ type ReferralService interface {
 	RevokeReferral(ctx context.Context, callerID, token string) error
 
 	// FindReferral returns a link with its stats, to its referrer or the
-	// lead's poster only. Returns ENOTFOUND.
+	// posting's poster only. Returns ENOTFOUND.
 	FindReferral(ctx context.Context, callerID, token string) (*Referral, error)
 
 	// ListReferrals pages through the links callerID shared, newest first.
@@ -114,27 +114,27 @@ type ReferralService interface {
 	ListReferrals(ctx context.Context, callerID string, page PageRequest) (*Page[*Referral], error)
 }
 
-// InterestService records and lists interest in leads.
+// InterestService records and lists interest in postings.
 type InterestService interface {
-	// ExpressInterest records callerID's interest in a lead, once: a repeat
+	// ExpressInterest records callerID's interest in a posting, once: a repeat
 	// returns the first (created=false). With a referral token, the chain
 	// is the link's and every link on it counts the interest. Returns
-	// ENOTFOUND (lead not visible), ECONFLICT (closed), EGONE (expired),
-	// EINVALID (message, or a token for another lead).
+	// ENOTFOUND (posting not visible), ECONFLICT (closed), EGONE (expired),
+	// EINVALID (message, or a token for another posting).
 	// A repeat returns the first with its message updated (its share
 	// choice stays: the chain was told when it was made). The poster cannot (ECONFLICT).
 	ExpressInterest(ctx context.Context, callerID, postingID, message, referralToken string, shareWithChain bool) (in *Interest, created bool, err error)
 
-	// WithdrawInterest removes callerID's interest in a lead and takes back
+	// WithdrawInterest removes callerID's interest in a posting and takes back
 	// the credits it gave, atomically. Idempotent.
 	WithdrawInterest(ctx context.Context, callerID, postingID string) error
 
 	// ListMyInterests pages through callerID's own interests, newest first,
-	// each with its lead's title and current status. Returns EBADREQUEST
+	// each with its posting's title and current status. Returns EBADREQUEST
 	// (cursor).
 	ListMyInterests(ctx context.Context, callerID string, page PageRequest) (*Page[*MyInterest], error)
 
-	// ListInterests pages through the interest in a lead, for its poster
+	// ListInterests pages through the interest in a posting, for its poster
 	// and the admins of its organisation. Returns ENOTFOUND, EFORBIDDEN,
 	// EBADREQUEST (cursor).
 	ListInterests(ctx context.Context, callerID, postingID string, page PageRequest) (*Page[*Interest], error)

@@ -10,7 +10,7 @@ import (
 )
 
 // Saved searches (docs/rules.md, "Saved searches"): a member keeps up to
-// MaxSavedSearches browse queries; each may alert them of new leads that
+// MaxSavedSearches browse queries; each may alert them of new postings that
 // match, instantly or in a daily or weekly digest.
 
 // AlertCadence is when a saved search tells its member of a new match.
@@ -85,7 +85,7 @@ func (s *SavedSearch) Validate() (*Filter, error) {
 // AlertKeys are the alert-index partitions a saved search could be filed
 // under: each names something every posting it matches has (a word's
 // index key, its kind, organisation, poster or place). Term keys come
-// first; with none, the most selective filter leads; a search with no
+// first; with none, the most selective filter postings; a search with no
 // filter at all is filed under "ANY".
 func (f *Filter) AlertKeys() []string {
 	var keys []string

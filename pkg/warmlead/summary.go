@@ -26,36 +26,36 @@ func (n Names) posting(id string) string {
 }
 
 // Summarize says in words what a notification is about, naming the people
-// and the lead ("Dana Reyes is interested in “UX research intern”"), so a
+// and the posting ("Dana Reyes is interested in “UX research intern”"), so a
 // member can read it without another call.
 func Summarize(n *Notification, names Names) string {
-	actor, lead := names.member(n.ActorID), names.posting(n.PostingID)
+	actor, title := names.member(n.ActorID), names.posting(n.PostingID)
 	switch n.Type {
-	case NotifyNewLead:
-		return actor + " posted a new lead: " + lead
+	case NotifyNewPosting:
+		return actor + " posted a new lead: " + title
 	case NotifyInterest:
-		return actor + " is interested in " + lead
+		return actor + " is interested in " + title
 	case NotifyReferralCredit:
 		if n.ActorID != "" { // named only when they chose share_with_chain
-			return actor + " expressed interest in " + lead + " through your referral"
+			return actor + " expressed interest in " + title + " through your referral"
 		}
-		return "Someone you passed " + lead + " to expressed interest in it: your referral counts"
+		return "Someone you passed " + title + " to expressed interest in it: your referral counts"
 	case NotifyConnectionRequest:
 		return actor + " asked to connect with you"
 	case NotifyConnectionAccepted: // an accept, or a held conversation or an introduction that connected you
 		return "You and " + actor + " are now connected"
-	case NotifyLeadExpiring:
-		return "Your lead " + lead + " expires in 3 days: extend it or close it"
+	case NotifyPostingExpiring:
+		return "Your lead " + title + " expires in 3 days: extend it or close it"
 	case NotifyOutcomePrompt:
-		return "How did " + lead + " go? Tell us the outcome"
+		return "How did " + title + " go? Tell us the outcome"
 	case NotifyPayItForward:
 		if n.ActorID == n.RecipientID {
-			return "Congratulations on " + lead + "! Pay it forward: open an advice offer for the people coming after you"
+			return "Congratulations on " + title + "! Pay it forward: open an advice offer for the people coming after you"
 		}
 		if n.ActorID == "" {
-			return "Someone you passed " + lead + " to was hired, thanks to you"
+			return "Someone you passed " + title + " to was hired, thanks to you"
 		}
-		return actor + " was hired for " + lead + ", thanks to you"
+		return actor + " was hired for " + title + ", thanks to you"
 	case NotifyKeepWarm:
 		others := make([]string, len(n.Others))
 		for i, id := range n.Others {

@@ -7,24 +7,24 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// leadRead is what sharing a lead and expressing interest in it both start
-// from, read in one BatchGetItem: the lead, the caller's earlier record for
+// leadRead is what sharing a posting and expressing interest in it both start
+// from, read in one BatchGetItem: the posting, the caller's earlier record for
 // it (their link, or their interest), the link they came through, and their
 // profile.
-type leadRead struct {
+type sharedPosting struct {
 	posting *postingItem
 	link    *referralItem // the link given, nil without one
 	profile memberItem
 	earlier bool // the caller's earlier record was there (decoded into earlier)
 }
 
-// readLead reads a lead for callerID and applies the rules both operations
-// share: the lead exists; a link, if given, is a link to it; the caller may
-// see the lead, through the link or directly (one more read for a lead that
+// readLead reads a posting for callerID and applies the rules both operations
+// share: the posting exists; a link, if given, is a link to it; the caller may
+// see the posting, through the link or directly (one more read for a posting that
 // is not public); it is open and unexpired. An earlier record short-cuts
 // everything: repeats return what was made the first time. tokenField names
 // the request field that carried the link, for errors.
-func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenField, earlierPK, earlierSK string, earlier any) (*leadRead, error) {
+func (s *Store) readSharedPosting(ctx context.Context, callerID, postingID, token, tokenField, earlierPK, earlierSK string, earlier any) (*sharedPosting, error) {
 	if !validID(postingID) {
 		return nil, postingNotFound()
 	}
@@ -44,7 +44,7 @@ func (s *Store) readLead(ctx context.Context, callerID, postingID, token, tokenF
 	if err != nil {
 		return nil, storageError("read lead", err)
 	}
-	r := &leadRead{posting: &postingItem{}}
+	r := &sharedPosting{posting: &postingItem{}}
 	if r.earlier, err = got.decode(earlierPK, earlierSK, earlier); err != nil || r.earlier {
 		return r, err
 	}
