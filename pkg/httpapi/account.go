@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -27,11 +26,11 @@ type exportOutput struct {
 	}
 }
 
-func handleExportMe(logger *slog.Logger, svc warmlead.AccountService) func(context.Context, *struct{}) (*exportOutput, error) {
+func handleExportMe(svc warmlead.AccountService) func(context.Context, *struct{}) (*exportOutput, error) {
 	return func(ctx context.Context, _ *struct{}) (*exportOutput, error) {
 		items, err := svc.ExportMember(ctx, caller(ctx))
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &exportOutput{}
 		out.Body.MemberID, out.Body.ExportedAt, out.Body.Items = caller(ctx), time.Now().UTC(), make([]exportItemJSON, len(items))
@@ -42,27 +41,27 @@ func handleExportMe(logger *slog.Logger, svc warmlead.AccountService) func(conte
 	}
 }
 
-func handleDeleteMe(logger *slog.Logger, svc warmlead.AccountService) func(context.Context, *struct{}) (*struct{}, error) {
+func handleDeleteMe(svc warmlead.AccountService) func(context.Context, *struct{}) (*struct{}, error) {
 	return func(ctx context.Context, _ *struct{}) (*struct{}, error) {
 		if err := svc.DeleteMember(ctx, caller(ctx)); err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return nil, nil
 	}
 }
 
 // addAccountRoutes registers GET /me/export and DELETE /me.
-func addAccountRoutes(api huma.API, logger *slog.Logger, svc Services) {
+func addAccountRoutes(api huma.API, svc Services) {
 	register(api, huma.Operation{OperationID: "export-me", Method: http.MethodGet, Path: "/me/export", Security: private,
 		Summary: "Everything Warmlead holds about you", Tags: []string{"Members"},
 		Description: "Your profile, connections, memberships, invitations, offer, informational-interview requests, introductions, postings, referral links, interests and notifications, as stored."},
-		handleExportMe(logger, svc.Account))
+		handleExportMe(svc.Account))
 	register(api, huma.Operation{OperationID: "delete-me", Method: http.MethodDelete, Path: "/me", Security: private,
 		DefaultStatus: http.StatusNoContent, Summary: "Delete your data", Tags: []string{"Members"},
 		Description: "Deletes your profile, connections (both sides), memberships, invitations, offer, notifications and counters; closes your postings; " +
 			"keeps what others need with your id removed and your name shown as \"a former member\" (your interests in their postings, requests and introductions with them, your referral links). " +
 			"409 if you are the last admin of an active organisation: make someone else admin or archive it first. Safe to repeat."},
-		handleDeleteMe(logger, svc.Account))
+		handleDeleteMe(svc.Account))
 }
 
 // snakeKeys gives stored attribute names the API's snake_case, at every

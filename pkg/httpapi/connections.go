@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -73,13 +72,13 @@ type connectionPageOutput struct {
 	Body connectionPageJSON
 }
 
-func handleRequestConnection(logger *slog.Logger, conns warmlead.ConnectionService) func(context.Context, *requestConnectionInput) (*connectionOutput, error) {
+func handleRequestConnection(conns warmlead.ConnectionService) func(context.Context, *requestConnectionInput) (*connectionOutput, error) {
 	return func(ctx context.Context, in *requestConnectionInput) (*connectionOutput, error) {
 		c, created, err := conns.RequestConnection(ctx, caller(ctx), &warmlead.Connection{
 			RecipientID: in.Body.MemberID, Note: in.Body.Note, MetVia: in.Body.MetVia,
 		})
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		status := http.StatusOK
 		if created {
@@ -89,30 +88,30 @@ func handleRequestConnection(logger *slog.Logger, conns warmlead.ConnectionServi
 	}
 }
 
-func handleAcceptConnection(logger *slog.Logger, conns warmlead.ConnectionService) func(context.Context, *connectionPathInput) (*connectionOutput, error) {
+func handleAcceptConnection(conns warmlead.ConnectionService) func(context.Context, *connectionPathInput) (*connectionOutput, error) {
 	return func(ctx context.Context, in *connectionPathInput) (*connectionOutput, error) {
 		c, err := conns.AcceptConnection(ctx, caller(ctx), in.ID)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &connectionOutput{Status: http.StatusOK, Body: toConnectionJSON(c)}, nil
 	}
 }
 
-func handleDeleteConnection(logger *slog.Logger, conns warmlead.ConnectionService) func(context.Context, *connectionPathInput) (*struct{}, error) {
+func handleDeleteConnection(conns warmlead.ConnectionService) func(context.Context, *connectionPathInput) (*struct{}, error) {
 	return func(ctx context.Context, in *connectionPathInput) (*struct{}, error) {
 		if err := conns.DeleteConnection(ctx, caller(ctx), in.ID); err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return nil, nil
 	}
 }
 
-func handleListConnections(logger *slog.Logger, conns warmlead.ConnectionService) func(context.Context, *listConnectionsInput) (*connectionPageOutput, error) {
+func handleListConnections(conns warmlead.ConnectionService) func(context.Context, *listConnectionsInput) (*connectionPageOutput, error) {
 	return func(ctx context.Context, in *listConnectionsInput) (*connectionPageOutput, error) {
 		pg, err := conns.ListConnections(ctx, caller(ctx), warmlead.ConnectionStatus(in.Status), in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &connectionPageOutput{Body: connectionPageJSON{Items: make([]connectionJSON, len(pg.Items)), NextCursor: nextCursor(pg.Next)}}
 		for i, c := range pg.Items {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -49,7 +48,7 @@ type directoryPageOutput struct {
 	}
 }
 
-func handleListOrgDirectory(logger *slog.Logger, dir warmlead.DirectoryService) func(context.Context, *listOrgDirectoryInput) (*directoryPageOutput, error) {
+func handleListOrgDirectory(dir warmlead.DirectoryService) func(context.Context, *listOrgDirectoryInput) (*directoryPageOutput, error) {
 	return func(ctx context.Context, in *listOrgDirectoryInput) (*directoryPageOutput, error) {
 		q, p := warmlead.CleanText(in.Q, false)
 		if p != warmlead.TextOK {
@@ -58,7 +57,7 @@ func handleListOrgDirectory(logger *slog.Logger, dir warmlead.DirectoryService) 
 		pg, err := dir.ListOrgDirectory(ctx, caller(ctx), in.ID,
 			warmlead.DirectoryFilter{Q: q, Stage: warmlead.Stage(in.Stage), OffersAdvice: in.OffersAdvice}, in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &directoryPageOutput{}
 		out.Body.Items, out.Body.NextCursor = make([]directoryEntryJSON, len(pg.Items)), nextCursor(pg.Next)

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"sort"
 	"time"
@@ -52,7 +51,7 @@ type orgInsightsOutput struct {
 	}
 }
 
-func handleOrgInsights(logger *slog.Logger, svc warmlead.InsightService) func(context.Context, *orgInsightsInput) (*orgInsightsOutput, error) {
+func handleOrgInsights(svc warmlead.InsightService) func(context.Context, *orgInsightsInput) (*orgInsightsOutput, error) {
 	return func(ctx context.Context, in *orgInsightsInput) (*orgInsightsOutput, error) {
 		r, err := warmlead.ParseInsightRange(in.From, in.To, time.Now())
 		if err != nil {
@@ -60,7 +59,7 @@ func handleOrgInsights(logger *slog.Logger, svc warmlead.InsightService) func(co
 		}
 		got, err := svc.OrgInsights(ctx, caller(ctx), in.ID, r)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &orgInsightsOutput{}
 		out.Body.OrgID, out.Body.From, out.Body.To = got.OrgID, r.From, r.To
@@ -77,10 +76,10 @@ func handleOrgInsights(logger *slog.Logger, svc warmlead.InsightService) func(co
 }
 
 // addInsightRoutes registers GET /orgs/{id}/insights.
-func addInsightRoutes(api huma.API, logger *slog.Logger, svc Services) {
+func addInsightRoutes(api huma.API, svc Services) {
 	register(api, huma.Operation{OperationID: "get-org-insights", Method: http.MethodGet, Path: "/orgs/{id}/insights", Security: private,
 		Summary: "An organisation's insights", Tags: []string{"Organisations"},
 		Description: "Admins only (403 for other members and non-members, 404 for no such organisation). Counts per day over from..to " +
 			"(at most 366 days), kept as counters as things happen, and the postings open now."},
-		handleOrgInsights(logger, svc.Insights))
+		handleOrgInsights(svc.Insights))
 }

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -52,11 +51,11 @@ type interestOutput struct {
 	Body   interestJSON
 }
 
-func handleExpressInterest(logger *slog.Logger, interests warmlead.InterestService) func(context.Context, *expressInterestInput) (*interestOutput, error) {
+func handleExpressInterest(interests warmlead.InterestService) func(context.Context, *expressInterestInput) (*interestOutput, error) {
 	return func(ctx context.Context, in *expressInterestInput) (*interestOutput, error) {
 		got, created, err := interests.ExpressInterest(ctx, caller(ctx), in.ID, in.Body.Message, in.Body.ReferralToken, in.Body.ShareWithChain)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		status := http.StatusOK
 		if created {
@@ -78,11 +77,11 @@ type interestPageOutput struct {
 	}
 }
 
-func handleListInterests(logger *slog.Logger, interests warmlead.InterestService) func(context.Context, *listInterestsInput) (*interestPageOutput, error) {
+func handleListInterests(interests warmlead.InterestService) func(context.Context, *listInterestsInput) (*interestPageOutput, error) {
 	return func(ctx context.Context, in *listInterestsInput) (*interestPageOutput, error) {
 		pg, err := interests.ListInterests(ctx, caller(ctx), in.ID, in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &interestPageOutput{}
 		out.Body.Items, out.Body.NextCursor = make([]interestJSON, len(pg.Items)), nextCursor(pg.Next)

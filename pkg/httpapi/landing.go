@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/danielgtaylor/huma/v2"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -58,7 +57,7 @@ type landingJSON struct {
 
 // handleLanding serves the page a shared link opens: HTML for browsers,
 // JSON otherwise. Every open counts one click.
-func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.ReferralService) func(context.Context, *landingInput) (*rawOutput, error) {
+func handleLanding(cfg *Config, referrals warmlead.ReferralService) func(context.Context, *landingInput) (*rawOutput, error) {
 	return func(ctx context.Context, in *landingInput) (*rawOutput, error) {
 		html, err := negotiateHTML(in.Accept) // negotiate.go
 		if err != nil {
@@ -75,7 +74,7 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 			return renderPage(http.StatusGone, "notfound.html", goneValues(cfg, "This link is no longer shared",
 				"The person who shared it has taken it back. If you know them, ask them about it: they may have another way in."))
 		case err != nil && (code != warmlead.EGONE || landing == nil || landing.Posting == nil || !html):
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		p, r := landing.Posting, landing.Referral
 		closed := ""
@@ -90,7 +89,7 @@ func handleLanding(logger *slog.Logger, cfg *Config, referrals warmlead.Referral
 		}
 		if !html {
 			if closed != "" {
-				return nil, fail(ctx, logger, warmlead.Errorf(warmlead.EGONE, "%s", closed))
+				return nil, warmlead.Errorf(warmlead.EGONE, "%s", closed)
 			}
 			return jsonOutput(landingBody(cfg, r, p))
 		}

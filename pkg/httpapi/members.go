@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -68,17 +67,17 @@ type publicMemberOutput struct {
 	Body publicMemberJSON
 }
 
-func handlePutMe(logger *slog.Logger, members warmlead.MemberService, settings warmlead.SettingsService) func(context.Context, *putMeInput) (*memberOutput, error) {
+func handlePutMe(members warmlead.MemberService, settings warmlead.SettingsService) func(context.Context, *putMeInput) (*memberOutput, error) {
 	return func(ctx context.Context, in *putMeInput) (*memberOutput, error) {
 		m, created, err := members.PutMember(ctx, &warmlead.Member{
 			ID: caller(ctx), Name: in.Body.Name, Headline: in.Body.Headline, Stage: warmlead.Stage(in.Body.Stage),
 			Interests: in.Body.Interests, Location: in.Body.Location, Directory: warmlead.DirectoryVisibility(in.Body.Directory),
 		})
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		if err := storeVerifiedEmail(ctx, settings, m.ID); err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		status := http.StatusOK
 		if created {
@@ -88,14 +87,14 @@ func handlePutMe(logger *slog.Logger, members warmlead.MemberService, settings w
 	}
 }
 
-func handleGetMe(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *struct{}) (*memberOutput, error) {
+func handleGetMe(members warmlead.MemberService) func(context.Context, *struct{}) (*memberOutput, error) {
 	return func(ctx context.Context, _ *struct{}) (*memberOutput, error) {
 		m, err := members.FindMemberByID(ctx, caller(ctx))
 		if warmlead.ErrorCode(err) == warmlead.ENOTFOUND {
-			return nil, fail(ctx, logger, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me."))
+			return nil, warmlead.Errorf(warmlead.ENOTFOUND, "You have no profile yet: create it with PUT /me.")
 		}
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &memberOutput{Status: http.StatusOK, Body: toMemberJSON(m)}, nil
 	}
@@ -105,11 +104,11 @@ type getMemberInput struct {
 	ID string `path:"id" maxLength:"128" doc:"The member's id."`
 }
 
-func handleGetMember(logger *slog.Logger, members warmlead.MemberService) func(context.Context, *getMemberInput) (*publicMemberOutput, error) {
+func handleGetMember(members warmlead.MemberService) func(context.Context, *getMemberInput) (*publicMemberOutput, error) {
 	return func(ctx context.Context, in *getMemberInput) (*publicMemberOutput, error) {
 		m, err := members.FindMemberByID(ctx, in.ID)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &publicMemberOutput{Body: publicMemberJSON{ID: m.ID, Name: m.Name, Headline: m.Headline, Stage: string(m.Stage)}}, nil
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -35,11 +34,11 @@ type inboxOutput struct {
 	}
 }
 
-func handleListNotifications(logger *slog.Logger, inbox warmlead.NotificationService) func(context.Context, *PageParams) (*inboxOutput, error) {
+func handleListNotifications(inbox warmlead.NotificationService) func(context.Context, *PageParams) (*inboxOutput, error) {
 	return func(ctx context.Context, in *PageParams) (*inboxOutput, error) {
 		got, err := inbox.ListNotifications(ctx, caller(ctx), in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &inboxOutput{}
 		out.Body.Items, out.Body.NextCursor, out.Body.Unread = make([]notificationJSON, len(got.Items)), nextCursor(got.Next), got.Unread
@@ -57,14 +56,14 @@ type markReadInput struct {
 	}
 }
 
-func handleMarkRead(logger *slog.Logger, inbox warmlead.NotificationService) func(context.Context, *markReadInput) (*struct{}, error) {
+func handleMarkRead(inbox warmlead.NotificationService) func(context.Context, *markReadInput) (*struct{}, error) {
 	return func(ctx context.Context, in *markReadInput) (*struct{}, error) {
 		upTo := ""
 		if in.Body != nil {
 			upTo = in.Body.UpTo
 		}
 		if err := inbox.MarkNotificationsRead(ctx, caller(ctx), upTo); err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -95,30 +94,30 @@ type removeOrgMemberInput struct {
 	MemberID string `path:"member_id" maxLength:"128" doc:"The member to remove; your own id to leave."`
 }
 
-func handleCreateOrg(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *createOrgInput) (*orgOutput, error) {
+func handleCreateOrg(orgs warmlead.OrgService) func(context.Context, *createOrgInput) (*orgOutput, error) {
 	return func(ctx context.Context, in *createOrgInput) (*orgOutput, error) {
 		o, err := orgs.CreateOrg(ctx, caller(ctx), &warmlead.Org{Name: in.Body.Name, Kind: warmlead.OrgKind(in.Body.Kind)})
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &orgOutput{Status: http.StatusCreated, Location: "/orgs/" + url.PathEscape(o.ID), Body: toOrgJSON(o)}, nil
 	}
 }
 
-func handleGetOrg(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *orgPathInput) (*orgOutput, error) {
+func handleGetOrg(orgs warmlead.OrgService) func(context.Context, *orgPathInput) (*orgOutput, error) {
 	return func(ctx context.Context, in *orgPathInput) (*orgOutput, error) {
 		o, err := orgs.FindOrgByID(ctx, in.ID)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &orgOutput{Status: http.StatusOK, Body: toOrgJSON(o)}, nil
 	}
 }
 
-func handleRemoveOrgMember(logger *slog.Logger, orgs warmlead.OrgService) func(context.Context, *removeOrgMemberInput) (*struct{}, error) {
+func handleRemoveOrgMember(orgs warmlead.OrgService) func(context.Context, *removeOrgMemberInput) (*struct{}, error) {
 	return func(ctx context.Context, in *removeOrgMemberInput) (*struct{}, error) {
 		if err := orgs.RemoveOrgMember(ctx, caller(ctx), in.ID, in.MemberID); err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -162,7 +161,7 @@ func handleListMyOrgs(orgs warmlead.OrgService) func(context.Context, *PageParam
 }
 
 // addConsentRoutes registers the consent operations (called from addRoutes).
-func addConsentRoutes(api huma.API, _ *slog.Logger, svc Services) {
+func addConsentRoutes(api huma.API, svc Services) {
 	tags := []string{"Organisations"}
 	register(api, huma.Operation{OperationID: "accept-org-invitation", Method: http.MethodPost, Path: "/orgs/{id}/invitation/accept", Security: private,
 		Summary: "Accept your invitation to an organisation", Tags: tags,

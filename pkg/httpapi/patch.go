@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/danielgtaylor/huma/v2"
-	"log/slog"
 	"net/http"
 	"reflect"
 	"strings"
@@ -31,15 +30,15 @@ var notEditable = map[string]string{
 // editableFields are the JSON names of postingBody, the fields a patch may set.
 var editableFields = jsonFieldNames(reflect.TypeOf(postingBody{}))
 
-func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *patchPostingInput) (*postingOutput, error) {
+func handlePatchPosting(postings warmlead.PostingService) func(context.Context, *patchPostingInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *patchPostingInput) (*postingOutput, error) {
 		patch, err := decodeMergePatch(in.RawBody)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		match, err := parseIfMatch(in.IfMatch)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		// The store checks one version; a list is checked here against the
 		// version it read, and its write is still conditional on that one.
@@ -50,7 +49,7 @@ func handlePatchPosting(logger *slog.Logger, postings warmlead.PostingService) f
 			return applyMergePatch(p, patch)
 		})
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return newPostingOutput(http.StatusOK, p), nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,7 +25,7 @@ type postingOutput struct {
 	Body     postingJSON
 }
 
-func handleCreatePosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *createPostingInput) (*postingOutput, error) {
+func handleCreatePosting(postings warmlead.PostingService) func(context.Context, *createPostingInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *createPostingInput) (*postingOutput, error) {
 		var idem *warmlead.Idempotency
 		if in.IdempotencyKey != "" {
@@ -35,7 +34,7 @@ func handleCreatePosting(logger *slog.Logger, postings warmlead.PostingService) 
 		}
 		p, replayed, err := postings.CreatePosting(ctx, caller(ctx), in.Body.posting(), idem)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := newPostingOutput(http.StatusCreated, p)
 		out.Location = "/postings/" + p.ID
@@ -141,11 +140,11 @@ type postingIDInput struct {
 	ID string `path:"id" maxLength:"64" doc:"The posting's id."`
 }
 
-func handleGetPosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *postingIDInput) (*postingOutput, error) {
+func handleGetPosting(postings warmlead.PostingService) func(context.Context, *postingIDInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *postingIDInput) (*postingOutput, error) {
 		p, err := postings.FindPostingByID(ctx, caller(ctx), in.ID)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return newPostingOutput(http.StatusOK, p), nil
 	}
@@ -158,11 +157,11 @@ type closePostingInput struct {
 	}
 }
 
-func handleClosePosting(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *closePostingInput) (*postingOutput, error) {
+func handleClosePosting(postings warmlead.PostingService) func(context.Context, *closePostingInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *closePostingInput) (*postingOutput, error) {
 		p, err := postings.ClosePosting(ctx, caller(ctx), in.ID, warmlead.CloseReason(in.Body.Reason))
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return newPostingOutput(http.StatusOK, p), nil
 	}
@@ -181,11 +180,11 @@ type postingPageOutput struct {
 	Body postingPageJSON
 }
 
-func handleListMyPostings(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *PageParams) (*postingPageOutput, error) {
+func handleListMyPostings(postings warmlead.PostingService) func(context.Context, *PageParams) (*postingPageOutput, error) {
 	return func(ctx context.Context, in *PageParams) (*postingPageOutput, error) {
 		pg, err := postings.ListPostingsByPoster(ctx, caller(ctx), in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &postingPageOutput{Body: toPostingPage(pg)}, nil
 	}
@@ -203,7 +202,7 @@ type browseInput struct {
 	PageParams
 }
 
-func handleBrowsePostings(logger *slog.Logger, postings warmlead.PostingService) func(context.Context, *browseInput) (*postingPageOutput, error) {
+func handleBrowsePostings(postings warmlead.PostingService) func(context.Context, *browseInput) (*postingPageOutput, error) {
 	return func(ctx context.Context, in *browseInput) (*postingPageOutput, error) {
 		pg, err := postings.BrowsePostings(ctx, caller(ctx), warmlead.PostingFilter{
 			Kind: warmlead.PostingKind(in.Kind), Field: in.Field, Audience: warmlead.Audience(in.Audience),
@@ -212,7 +211,7 @@ func handleBrowsePostings(logger *slog.Logger, postings warmlead.PostingService)
 			Q: in.Q, Country: in.Country, Region: in.Region, City: in.City,
 		}, in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &postingPageOutput{Body: toPostingPage(pg)}, nil
 	}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -52,11 +51,11 @@ type referralOutput struct {
 	Body     referralJSON
 }
 
-func handleCreateReferral(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *createReferralInput) (*referralOutput, error) {
+func handleCreateReferral(a *Config, referrals warmlead.ReferralService) func(context.Context, *createReferralInput) (*referralOutput, error) {
 	return func(ctx context.Context, in *createReferralInput) (*referralOutput, error) {
 		r, created, err := referrals.CreateReferral(ctx, caller(ctx), in.ID, in.Body.Via)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		status := http.StatusOK
 		if created {
@@ -74,11 +73,11 @@ type referralStatsOutput struct {
 	Body referralStatsJSON
 }
 
-func handleGetReferral(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *tokenInput) (*referralStatsOutput, error) {
+func handleGetReferral(a *Config, referrals warmlead.ReferralService) func(context.Context, *tokenInput) (*referralStatsOutput, error) {
 	return func(ctx context.Context, in *tokenInput) (*referralStatsOutput, error) {
 		r, err := referrals.FindReferral(ctx, caller(ctx), in.Token)
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		return &referralStatsOutput{Body: a.referralStatsJSON(r)}, nil
 	}
@@ -91,11 +90,11 @@ type referralPageOutput struct {
 	}
 }
 
-func handleListMyReferrals(logger *slog.Logger, a *Config, referrals warmlead.ReferralService) func(context.Context, *PageParams) (*referralPageOutput, error) {
+func handleListMyReferrals(a *Config, referrals warmlead.ReferralService) func(context.Context, *PageParams) (*referralPageOutput, error) {
 	return func(ctx context.Context, in *PageParams) (*referralPageOutput, error) {
 		pg, err := referrals.ListReferrals(ctx, caller(ctx), in.request())
 		if err != nil {
-			return nil, fail(ctx, logger, err)
+			return nil, err
 		}
 		out := &referralPageOutput{}
 		out.Body.Items, out.Body.NextCursor = make([]referralStatsJSON, len(pg.Items)), nextCursor(pg.Next)

@@ -78,7 +78,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api := humago.New(mux, hcfg)
 	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
-	addRoutes(inGroup(api, cfg.Group), logger, &cfg, svc)
+	addRoutes(inGroup(api, cfg.Group), &cfg, svc)
 	finishDocument(api, &cfg) // openapi_doc.go
 
 	var h http.Handler = routerProblems(mux)
