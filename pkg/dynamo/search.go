@@ -311,24 +311,25 @@ func (s *Store) termCounts(ctx context.Context, keys []string) (map[string]int64
 	return out, nil
 }
 
-// CountPostingTerms adds one to the posting count of each index key: the
-// notifier calls it once per new posting (eventually consistent rarity).
-// One UpdateItem per key, several at once.
-func (s *Store) CountPostingTerms(ctx context.Context, keys []string) error {
+// CountPostingTerms adds counts[key] to the posting count of each index
+// key: the notifier calls it once per stream batch with the keys of the
+// batch's new postings (eventually consistent rarity; docs/table.md,
+// "Search"). One UpdateItem per key, several at once.
+func (s *Store) CountPostingTerms(ctx context.Context, counts map[string]int) error {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		first error
 	)
 	sem := make(chan struct{}, alertQueryConcurrency)
-	for _, k := range keys {
+	for k, n := range counts {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			pk, sk := termCountKey(k)
 			_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
-				expression.Add(expression.Name("N"), expression.Value(1)).Set(expression.Name("Type"), expression.Value(typeTermCount)), nil)))
+				expression.Add(expression.Name("N"), expression.Value(n)).Set(expression.Name("Type"), expression.Value(typeTermCount)), nil)))
 			if err != nil {
 				mu.Lock()
 				if first == nil {

@@ -67,9 +67,10 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		h.logger.ErrorContext(ctx, "record failed", "sequence", r.Change.SequenceNumber, "event", r.EventName, "err", err.Error())
 		failed[i] = true
 	}
+	tally := &termTally{}
 	each := func(idx []int) {
 		for k, i := range idx {
-			if err := h.record(ctx, ev.Records[i]); err != nil {
+			if err := h.record(ctx, ev.Records[i], func(keys []string) { tally.add(i, keys) }); err != nil {
 				fail(i, err)
 				for _, j := range idx[k+1:] {
 					failed[j] = true
@@ -95,6 +96,14 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 			}()
 		}
 		wg.Wait()
+	}
+	// The batch's postings' words, counted once per key (term_tally.go).
+	if records, err := tally.flush(ctx, h.store); err != nil {
+		for _, i := range records {
+			if !failed[i] {
+				fail(i, err)
+			}
+		}
 	}
 	var resp events.DynamoDBEventResponse
 	for i, r := range ev.Records {
@@ -126,7 +135,9 @@ func ByPartitionKey(records []events.DynamoDBEventRecord) [][]int {
 	return groups
 }
 
-func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err error) {
+// record handles one record; count tallies a new posting's index keys for
+// the batch to count.
+func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord, count func(keys []string)) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v", v)
@@ -136,7 +147,7 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 	if err != nil || fact == nil {
 		return err
 	}
-	n, err := h.notify(ctx, fact)
+	n, err := h.notify(ctx, fact, count)
 	if err == nil { // org insights (insights.go)
 		err = h.countInsights(ctx, fact, r)
 	}
@@ -147,7 +158,7 @@ func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord) (err
 }
 
 // notify writes the notifications a fact calls for and returns how many.
-func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
+func (h *Handler) notify(ctx context.Context, f *warmlead.Fact, count func(keys []string)) (int, error) {
 	switch f.Kind {
 	case warmlead.FactNewPosting:
 		// Announce only what is open and unexpired as it is now: the record
@@ -161,7 +172,7 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact) (int, error) {
 		alerts := make(chan int, 1)
 		var alertErr error
 		go func() {
-			m, err := h.searchAlerts(ctx, current)
+			m, err := h.searchAlerts(ctx, current, count)
 			alertErr = err
 			alerts <- m
 		}()

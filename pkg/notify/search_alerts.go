@@ -14,21 +14,16 @@ import (
 // the alert partitions the posting's own words and attributes name, so its
 // cost follows the posting and the searches that match, not how many are
 // stored. A posting that is no longer open, or has expired, alerts nobody.
-// It also counts the posting's words, the rarity keyword search reads.
-// current is the posting as the table holds it (nil: gone).
-func (h *Handler) searchAlerts(ctx context.Context, current *warmlead.Posting) (int, error) {
-	sa := h.store
+// It also tallies the posting's words for the batch to count (the rarity
+// keyword search reads; term_tally.go). current is the posting as the
+// table holds it (nil: gone).
+func (h *Handler) searchAlerts(ctx context.Context, current *warmlead.Posting, count func(keys []string)) (int, error) {
 	now := time.Now()
 	if current == nil || !current.Open(now) {
 		return 0, nil
 	}
-	counted := make(chan error, 1)
-	go func() { counted <- sa.CountPostingTerms(ctx, warmlead.PostingTerms(current).Keys()) }()
-	n, err := h.matchSavedSearches(ctx, sa, current, now)
-	if cerr := <-counted; err == nil {
-		err = cerr
-	}
-	return n, err
+	count(warmlead.PostingTerms(current).Keys())
+	return h.matchSavedSearches(ctx, h.store, current, now)
 }
 
 // matchSavedSearches alerts the members whose searches match p (open at now).

@@ -221,8 +221,9 @@ type SavedSearchService interface {
 type SearchAlertStore interface {
 	// CurrentPosting reads a posting as it is now (nil if gone).
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
-	// CountPostingTerms adds one to the posting counts of index keys.
-	CountPostingTerms(ctx context.Context, keys []string) error
+	// CountPostingTerms adds counts[key] to the posting count of each
+	// index key (how many postings carry it: the rarity search reads).
+	CountPostingTerms(ctx context.Context, counts map[string]int) error
 	// SearchAlertCandidates returns the alerting searches filed under keys.
 	SearchAlertCandidates(ctx context.Context, keys []string) ([]*SavedSearch, error)
 	// MembersWhoSee returns those of memberIDs who may see p.
