@@ -78,7 +78,7 @@ var rows = []row{
 	{"search index: items written, posting with a 2,000-character description", "BenchmarkIndexAmplification", "long-description-items", "short-description-items", 1, "items", 49, true, "≤ 49 (description not indexed)"},
 	{"peak RSS of the API process, 100 concurrent requests", "BenchmarkPeakRSS100", "peak-MiB", "idle-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
 	{"peak heap of the API, worst single hostile request (GC off: an upper bound)", "BenchmarkHostilePeakHeap", "peak-heap-MiB", "idle-heap-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
-	// make load (50 clients × 200 operations) writes its line to
+	// make load (LOADFLAGS="-clients 50 -ops 200" for the full size) writes its line to
 	// .cache/load.txt; the table shows the last run's.
 	{"make load: last owed notification after the load ended (vs the bound)", "BenchmarkLoadNotifications", "last-arrival-s", "bound-s", 1, "s", 60, true, "≤ 60 s"},
 	{"make load: owed notifications missing at the end of the wait", "BenchmarkLoadNotifications", "missing", "owed", 1, "notifications", 0, true, "none"},

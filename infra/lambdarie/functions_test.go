@@ -364,8 +364,8 @@ func notifierSequence(t *testing.T, f invoker, env *testenv.Env) {
 	}
 }
 
-// leadRecord is the stream record of a new open posting by poster, as Lambda
-// delivers it (pkg/notify's leadEvent).
+// postingRecord is the stream record of a new open posting by poster, as Lambda
+// delivers it (pkg/notify's postingEvent).
 func postingRecord(id, poster string, created time.Time, seq string) events.DynamoDBEventRecord {
 	ts := created.UTC().Format("2006-01-02T15:04:05.000000000Z")
 	s := events.NewStringAttribute

@@ -87,7 +87,7 @@ func TestSharedLinkEndToEndInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, _, signIn := stack(t, "browser", t.TempDir())
-	// Alice posts a posting of her own; Sam shares it with Dev, who shares it on.
+	// Alice posts a job of her own; Sam shares it with Dev, who shares it on.
 	alice, sam, dev := signIn("alice"), signIn("sam"), signIn("dev")
 	status, body := call(t, "POST", base+"/postings", alice, `{"title":"Junior data analyst (6-month contract)","description":"Survey data.",`+
 		`"organization":"Lyon Business School Alumni","kind":"job","compensation":"paid","pay":{"min":2100,"max":2400,"currency":"EUR","unit":"month"},`+

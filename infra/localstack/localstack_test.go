@@ -155,7 +155,7 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 		t.Errorf("bob's organisations = %d %s", status, body)
 	}
 
-	// Posting a posting notifies the poster's connections through the stream,
+	// Creating a posting notifies the poster's connections through the stream,
 	// with no other action: alice is bob's connection, dev only asked.
 	status, body = call(t, "POST", base+"/postings", bob, `{"title":"Bakery dashboard, take two","description":"Weekend help.",`+
 		`"kind":"informal_internship","compensation":"unpaid","workplace":"remote","field":"data","visibility":"network",`+
@@ -188,7 +188,7 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 	}
 }
 
-// waitForNewLead polls a member's inbox until a new_lead for postingID
+// waitForNewPosting polls a member's inbox until a new_lead for postingID
 // shows up or wait passes, and returns how many there are.
 func waitForNewPosting(t *testing.T, base, token, postingID string, wait time.Duration) int {
 	t.Helper()

@@ -158,7 +158,7 @@ func do(req *http.Request) (int, http.Header, string) {
 	return res.StatusCode, res.Header, string(b)
 }
 
-// newLeadCounts counts a member's new_lead notifications per posting, reading
+// newPostingCounts counts a member's new_lead notifications per posting, reading
 // every page of the inbox.
 func newPostingCounts(t *testing.T, base, token string) map[string]int {
 	t.Helper()

@@ -18,7 +18,7 @@ type demoPosting struct {
 	p      warmlead.Posting
 }
 
-// discoveryLeads are public postings across fields, kinds and places.
+// discoveryPostings are public postings across fields, kinds and places.
 func discoveryPostings() []demoPosting {
 	loc := func(city, region, country string) *warmlead.Location {
 		return &warmlead.Location{City: city, Region: region, Country: country}

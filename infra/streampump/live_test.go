@@ -20,7 +20,7 @@ import (
 
 // TestLatency measures the time from a PutItem returning to the handler
 // seeing its record, with the pump idle between writes (the case of a user
-// posting a posting), for the default poll interval and a short one. The
+// creating a posting), for the default poll interval and a short one. The
 // bound is loose: it catches a pump that waits for something it should not,
 // not a slow machine.
 func TestLatency(t *testing.T) {

@@ -163,13 +163,13 @@ func (s *Store) batchWrite(ctx context.Context, batch []types.WriteRequest) erro
 	for attempt := 0; ; attempt++ {
 		out, err := s.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
 		if err != nil {
-			return storageError("write notifications", err)
+			return storageError("write items", err)
 		}
 		if len(out.UnprocessedItems[s.table]) == 0 {
 			return nil
 		}
 		if attempt+1 == batchWriteAttempts {
-			return warmlead.Errorf(warmlead.EUNAVAILABLE, "%d notifications left unprocessed after %d attempts", len(out.UnprocessedItems[s.table]), batchWriteAttempts)
+			return warmlead.Errorf(warmlead.EUNAVAILABLE, "%d items left unwritten after %d attempts", len(out.UnprocessedItems[s.table]), batchWriteAttempts)
 		}
 		req = out.UnprocessedItems
 		if err := sleep(ctx, backoff(attempt)); err != nil {

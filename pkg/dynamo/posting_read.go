@@ -7,7 +7,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// leadRead is what sharing a posting and expressing interest in it both start
+// sharedPosting is what sharing a posting and expressing interest in it both start
 // from, read in one BatchGetItem: the posting, the caller's earlier record for
 // it (their link, or their interest), the link they came through, and their
 // profile.
@@ -18,7 +18,7 @@ type sharedPosting struct {
 	earlier bool // the caller's earlier record was there (decoded into earlier)
 }
 
-// readLead reads a posting for callerID and applies the rules both operations
+// readSharedPosting reads a posting for callerID and applies the rules both operations
 // share: the posting exists; a link, if given, is a link to it; the caller may
 // see the posting, through the link or directly (one more read for a posting that
 // is not public); it is open and unexpired. An earlier record short-cuts
@@ -42,7 +42,7 @@ func (s *Store) readSharedPosting(ctx context.Context, callerID, postingID, toke
 	}
 	got, err := s.batchGetByKey(ctx, keys)
 	if err != nil {
-		return nil, storageError("read lead", err)
+		return nil, storageError("read posting", err)
 	}
 	r := &sharedPosting{posting: &postingItem{}}
 	if r.earlier, err = got.decode(earlierPK, earlierSK, earlier); err != nil || r.earlier {

@@ -116,7 +116,7 @@ func (s *Sweeper) deliver(ctx context.Context, now time.Time, ds []*warmlead.Due
 	return nil
 }
 
-// leadExpiring tells the poster and the organisation's admins of each posting
+// postingExpiring tells the poster and the organisation's admins of each posting
 // still open with the same valid_through that it expires in 3 days.
 func (s *Sweeper) postingExpiring(ctx context.Context, ds []*warmlead.Due) ([]*warmlead.Notification, []*warmlead.Due, error) {
 	if len(ds) == 0 {

@@ -38,11 +38,11 @@ type problem struct {
 
 func (p *problem) GetHeaders() http.Header { return p.headers }
 
-// fail turns any error into the problem a client sees, naming the request
-// location of each field at fault (locations.go). Internal errors are
-// logged with the request id and shown only as a generic message; problems
-// already made pass through unchanged.
-func fail(ctx context.Context, logger *slog.Logger, err error) error {
+// translate turns any error into the problem a client sees, naming the
+// request location of each field at fault (locations.go). Internal errors
+// are logged with the request id (the request's logger) and shown only as
+// a generic message; problems already made pass through unchanged.
+func translate(ctx context.Context, err error) error {
 	var se huma.StatusError
 	if errors.As(err, &se) {
 		return err
@@ -53,7 +53,7 @@ func fail(ctx context.Context, logger *slog.Logger, err error) error {
 		status = http.StatusInternalServerError
 	}
 	if status >= 500 {
-		logger.ErrorContext(ctx, "request failed", "request_id", requestID(ctx), "code", code, "err", err.Error())
+		loggerFrom(ctx).ErrorContext(ctx, "request failed", "request_id", requestID(ctx), "code", code, "err", err.Error())
 	}
 	detail, fields := warmlead.ErrorMessage(err), fieldsOf(err)
 	locate := locatorFrom(ctx)
@@ -67,11 +67,6 @@ func fail(ctx context.Context, logger *slog.Logger, err error) error {
 		detail = details[0].Location + ": " + fields[0].Message
 	}
 	return newProblem(status, detail, details...)
-}
-
-// translate is fail with the request's logger.
-func translate(ctx context.Context, err error) error {
-	return fail(ctx, loggerFrom(ctx), err)
 }
 
 type loggerKey struct{}

@@ -16,7 +16,7 @@ import (
 
 var browser = map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
-// TestLandingPageShowsTheWholeLeadAndItsActions: the page a shared link
+// TestLandingPageShowsTheWholePostingAndItsActions: the page a shared link
 // opens says everything a person needs to decide (title, organisation and
 // poster, kind, place, pay, hours, duration, audience, deadline), who
 // shared it and through whom, and offers the two actions as labelled
@@ -151,7 +151,7 @@ func jsonLD(t *testing.T, page string) map[string]any {
 	return ld
 }
 
-// TestPublicLeadsCarryJobPostingJSONLD: a public posting's page describes it
+// TestPublicPostingsCarryJobPostingJSONLD: a public posting's page describes it
 // as a schema.org JobPosting (validated against the vocabulary's
 // properties and value types) with Open Graph tags; kind, pay and
 // workplace map onto employmentType, baseSalary and jobLocation or
@@ -220,7 +220,7 @@ func TestPublicPostingsCarryJobPostingJSONLD(t *testing.T) {
 	}
 }
 
-// TestNetworkAndOrgLeadsCarryNoStructuredData: a posting meant for a circle
+// TestNetworkAndOrgPostingsCarryNoStructuredData: a posting meant for a circle
 // is neither described to search engines nor previewed with Open Graph.
 func TestNetworkAndOrgPostingsCarryNoStructuredData(t *testing.T) {
 	t.Parallel()

@@ -38,7 +38,7 @@ type postingPage struct {
 	NextCursor string        `json:"next_cursor"`
 }
 
-// leadBody is a valid posting with fields overridden (nil deletes).
+// postingJSONBody is a valid posting with fields overridden (nil deletes).
 func postingJSONBody(t testing.TB, overrides map[string]any) string {
 	t.Helper()
 	body := map[string]any{

@@ -124,7 +124,7 @@ func benchPostingID(i int) string {
 	return string(id)
 }
 
-// leadEvent is the stream record of a new open posting, as Lambda delivers it.
+// postingEvent is the stream record of a new open posting, as Lambda delivers it.
 func postingEvent(id, poster string, created time.Time) events.DynamoDBEvent {
 	ts := created.UTC().Format("2006-01-02T15:04:05.000000000Z")
 	img := map[string]events.DynamoDBAttributeValue{

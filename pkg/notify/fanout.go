@@ -7,7 +7,7 @@ import (
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
-// newLead tells the poster's network about an open posting: the members of its
+// newPosting tells the poster's network about an open posting: the members of its
 // organisation for an org posting, else the poster's accepted connections;
 // never the poster; and a member who set interests only when one of them
 // matches the posting's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a

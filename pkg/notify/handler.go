@@ -70,12 +70,18 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	tally := &termTally{}
 	each := func(idx []int) {
 		for k, i := range idx {
-			if err := h.record(ctx, ev.Records[i], func(keys []string) { tally.add(i, keys) }); err != nil {
+			// A posting's words are tallied once its record is done, so a
+			// record that fails and is retried is counted once.
+			var words []string
+			if err := h.record(ctx, ev.Records[i], func(keys []string) { words = keys }); err != nil {
 				fail(i, err)
 				for _, j := range idx[k+1:] {
 					failed[j] = true
 				}
 				return
+			}
+			if words != nil {
+				tally.add(i, words)
 			}
 		}
 	}
@@ -169,9 +175,19 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact, count func(keys 
 		if err != nil {
 			return 0, err
 		}
+		// One clock for both: what the fan-out finds open, the alerts do.
+		if current != nil && !current.Open(h.now()) {
+			current = nil
+		}
 		alerts := make(chan int, 1)
 		var alertErr error
 		go func() {
+			defer func() { // record's recover does not reach this goroutine
+				if v := recover(); v != nil {
+					alertErr = fmt.Errorf("panic: %v", v)
+					alerts <- 0
+				}
+			}()
 			m, err := h.searchAlerts(ctx, current, count)
 			alertErr = err
 			alerts <- m

@@ -18,7 +18,7 @@ import (
 // keyword search reads; term_tally.go). current is the posting as the
 // table holds it (nil: gone).
 func (h *Handler) searchAlerts(ctx context.Context, current *warmlead.Posting, count func(keys []string)) (int, error) {
-	now := time.Now()
+	now := h.now()
 	if current == nil || !current.Open(now) {
 		return 0, nil
 	}
@@ -91,5 +91,5 @@ func (h *Handler) matchSavedSearches(ctx context.Context, sa warmlead.SearchAler
 
 // MatchSavedSearches is matchSavedSearches for benchmarks: no counting, no re-read.
 func (h *Handler) MatchSavedSearches(ctx context.Context, p *warmlead.Posting) (int, error) {
-	return h.matchSavedSearches(ctx, h.store, p, time.Now())
+	return h.matchSavedSearches(ctx, h.store, p, h.now())
 }

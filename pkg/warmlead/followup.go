@@ -62,7 +62,7 @@ func KeepWarmDue(touched time.Time, days int) (time.Time, bool) {
 	return NextKeepWarmSweep(touched.Add(time.Duration(days)*24*time.Hour + time.Nanosecond)), true
 }
 
-// LeadExpiringAt is when a posting's poster is told it expires soon.
+// PostingExpiringAt is when a posting's poster is told it expires soon.
 func PostingExpiringAt(validThrough time.Time) time.Time {
 	return validThrough.Add(-PostingExpiringNotice)
 }

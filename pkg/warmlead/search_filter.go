@@ -20,7 +20,7 @@ type Filter struct {
 }
 
 // Compile checks f and prepares it for matching; loc prefixes the names of
-// fields at fault ("" for browse, "" for a saved search).
+// fields at fault ("" for browse, "query." for a saved search).
 func (f PostingFilter) Compile(loc string) (*Filter, error) {
 	out := &Filter{PostingFilter: f}
 	var fields []FieldError
