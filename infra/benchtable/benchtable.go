@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -121,7 +122,7 @@ func check(w io.Writer, res Results, loosen float64, ranOnly bool) (missed []str
 		goal, goalText := r.goal, r.goalText
 		if r.unit == "ms" && loosen != 1 {
 			goal *= loosen
-			goalText = fmt.Sprintf("%s, ×%.1f: %.4g", r.goalText, loosen, goal)
+			goalText = fmt.Sprintf("%s, ×%.1f: %s", r.goalText, loosen, strconv.FormatFloat(math.Round(goal*1000)/1000, 'f', -1, 64))
 		}
 		ratio := v / b
 		if b == 0 {
