@@ -65,6 +65,17 @@ type groupAPI struct {
 	tags []string
 }
 
+// Config is the wrapped API's configuration. huma.Register reads the
+// configuration through this method (RejectUnknownQueryParameters among
+// others): without it every group would silently run with huma's zero
+// configuration.
+func (g *groupAPI) Config() huma.Config {
+	if c, ok := g.API.(interface{ Config() huma.Config }); ok {
+		return c.Config()
+	}
+	return huma.Config{}
+}
+
 // inGroup wraps api so that only the operations of g are registered.
 func inGroup(api huma.API, g Group) huma.API {
 	if g == GroupAll {

@@ -265,3 +265,36 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 		wantProblem(t, res, 422, "query."+strings.Split(q, "=")[0])
 	}
 }
+
+// Each function serves its group of operations as strictly as the whole
+// API: every operation is refused an unknown query parameter by exactly
+// one group's server (its own), and is not found by the others.
+func TestEachGroupRefusesUnknownQueryParameters(t *testing.T) {
+	t.Parallel()
+	whole, env := newAPI(t)
+	store := env.Store(t)
+	groups := map[httpapi.Group]*apigwtest.Client{}
+	for _, g := range httpapi.Groups() {
+		cfg := testConfig
+		cfg.Group = g
+		groups[g] = apigwtest.New(httpapi.NewServer(quietLogger(), cfg, services(store)))
+	}
+	for _, op := range operations(t, whole) {
+		var refusedBy []httpapi.Group
+		for g, api := range groups {
+			req := op.request("")
+			req.Path += "?zz_unknown=1"
+			res := api.Do(t, req)
+			switch {
+			case res.Status == 400 || res.Status == 422:
+				wantProblem(t, res, res.Status, "query.zz_unknown")
+				refusedBy = append(refusedBy, g)
+			case res.Status != 404 && res.Status != 405:
+				t.Errorf("%s %s?zz_unknown=1 in group %q = %d, want 400 or 422 in its group, 404 elsewhere", op.Method, op.Path, g, res.Status)
+			}
+		}
+		if len(refusedBy) != 1 {
+			t.Errorf("%s %s?zz_unknown=1 refused by groups %v, want exactly one", op.Method, op.Path, refusedBy)
+		}
+	}
+}
