@@ -51,6 +51,9 @@ func New(functions map[string]http.Handler, spec *API) http.Handler {
 			return
 		}
 		ev.RouteKey = route.Method + " " + route.Path
+		if route.Path == DefaultRoute {
+			ev.RouteKey = DefaultRoute
+		}
 		ev.RequestContext.RouteKey = ev.RouteKey
 		if len(params) > 0 {
 			ev.PathParameters = params

@@ -103,11 +103,17 @@ func FromTemplate(tpl *samtemplate.Template, resolve Resolver) (*API, error) {
 			}
 			method, _ := props["Method"].(string)
 			path, _ := props["Path"].(string)
-			if method == "" || !strings.HasPrefix(path, "/") {
+			if method == "" && path == "" {
+				// No Path and no Method: SAM makes it the HTTP API's
+				// $default route, which gets what no other route matches.
+				method, path = "ANY", DefaultRoute
+			} else if method == "" || !strings.HasPrefix(path, "/") {
 				return nil, fmt.Errorf("template: event %s of %s has no Method or Path", name, function)
 			}
-			r := Route{Method: strings.ToUpper(method), Path: path, Authorizer: "default", Function: function,
-				segments: strings.Split(path[1:], "/")}
+			r := Route{Method: strings.ToUpper(method), Path: path, Authorizer: "default", Function: function}
+			if path != DefaultRoute {
+				r.segments = strings.Split(path[1:], "/")
+			}
 			if a, ok := get(props, "Auth", "Authorizer").(string); ok {
 				r.Authorizer = a
 			}
@@ -178,16 +184,25 @@ func (a *API) Functions() []string {
 	return fns
 }
 
+// DefaultRoute is the path (and route key) of the HTTP API's $default
+// route: an HttpApi event with neither Path nor Method.
+const DefaultRoute = "$default"
+
 // Match finds the route API Gateway would choose for method and path: the
 // most specific one (literal segments before {param}, {param} before
-// {proxy+}), ANY when no method matches. HEAD falls back to GET.
+// {proxy+}), ANY when no method matches, the $default route when nothing
+// does. HEAD falls back to GET.
 func (a *API) Match(method, path string) (*Route, map[string]string) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	var best *Route
+	var best, fallback *Route
 	var bestParams map[string]string
 	bestScore := -1
 	for i := range a.Routes {
 		r := &a.Routes[i]
+		if r.Path == DefaultRoute {
+			fallback = r
+			continue
+		}
 		methodScore := 0
 		switch {
 		case r.Method == method:
@@ -204,6 +219,9 @@ func (a *API) Match(method, path string) (*Route, map[string]string) {
 		if score = score*4 + methodScore; score > bestScore {
 			best, bestParams, bestScore = r, params, score
 		}
+	}
+	if best == nil {
+		return fallback, nil
 	}
 	return best, bestParams
 }

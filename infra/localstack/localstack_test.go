@@ -143,6 +143,30 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 	}
 	n := len(page.Items)
 
+	// Through the gateway and the six functions as template.yaml routes
+	// them: what no route matches is the API's problem, not the gateway's
+	// {"message"} (the $default route), and every function is as strict as
+	// the whole API.
+	for _, c := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{{"GET", "/no-such-thing", 404, ""}, {"PUT", "/postings", 405, "GET, HEAD, POST"}, {"DELETE", "/healthz", 405, "GET, HEAD"},
+		{"GET", "/postings?kindd=job", 422, ""}, {"GET", "/me/notifications?zz=1", 422, ""}} {
+		req, _ := http.NewRequest(c.method, base+c.path, nil)
+		req.Header.Set("Authorization", "Bearer "+bob)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != c.status || res.Header.Get("Content-Type") != "application/problem+json" || res.Header.Get("Allow") != c.allow {
+			t.Errorf("%s %s = %d %s, Allow %q: %s; want %d problem+json, Allow %q", c.method, c.path, res.StatusCode,
+				res.Header.Get("Content-Type"), res.Header.Get("Allow"), b, c.status, c.allow)
+		}
+	}
+
 	// Demo members joined the alumni association by invitation; sam's
 	// admin invitation is still pending (docs/rules.md, "Organisations and
 	// consent").

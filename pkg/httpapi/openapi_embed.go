@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -84,4 +85,61 @@ func serveEmbeddedDocument(mux *http.ServeMux, cfg *Config) {
 			_, _ = w.Write(body())
 		})
 	}
+}
+
+// documentPaths is each path template of the embedded document (split in
+// segments) with the methods it takes, read once, on first use.
+var documentPaths = sync.OnceValue(func() map[string][]string {
+	b, err := documentFiles.ReadFile("openapi/openapi.json")
+	if err != nil {
+		panic(err) // embedded: cannot happen
+	}
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		panic(err) // built by the tests' own generator: cannot happen
+	}
+	out := map[string][]string{}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			out[path] = append(out[path], strings.ToUpper(method))
+			if method == "get" { // as the mux answers: a GET route takes HEAD
+				out[path] = append(out[path], http.MethodHead)
+			}
+		}
+		slices.Sort(out[path])
+	}
+	return out
+})
+
+// documentMethods returns the methods the whole API takes for path (a
+// request path, matched against the document's templates as API Gateway
+// matches routes: the template with the most literal segments wins), none
+// when no operation has it.
+func documentMethods(path string) []string {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	var best []string
+	bestLiterals := -1
+	for tpl, methods := range documentPaths() {
+		t := strings.Split(strings.TrimPrefix(tpl, "/"), "/")
+		if len(t) != len(segs) {
+			continue
+		}
+		literals := 0
+		for i := range t {
+			param := strings.HasPrefix(t[i], "{") && strings.HasSuffix(t[i], "}")
+			if param && segs[i] == "" || !param && t[i] != segs[i] {
+				literals = -1
+				break
+			}
+			if !param {
+				literals++
+			}
+		}
+		if literals > bestLiterals {
+			best, bestLiterals = methods, literals
+		}
+	}
+	return best
 }

@@ -83,8 +83,11 @@ func truncate(s string, n int) string {
 
 // routerProblems answers the mux's own 404 and 405 (no route, or a route
 // without this method) with problems, like every other error; the mux
-// writes text/plain. The Allow header of a 405 is kept.
-func routerProblems(mux *http.ServeMux) http.Handler {
+// writes text/plain. The Allow header of a 405 is kept. elsewhere, when
+// set, gives the methods other functions serve for a path this one does
+// not (the $default route's function: docs/platform.md), so a known path
+// asked with another method is a 405 there too.
+func routerProblems(mux *http.ServeMux, elsewhere func(path string) []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
@@ -93,6 +96,12 @@ func routerProblems(mux *http.ServeMux) http.Handler {
 		}
 		rec := &routerRecorder{header: http.Header{}}
 		h.ServeHTTP(rec, r)
+		if rec.status == http.StatusNotFound && elsewhere != nil {
+			if methods := elsewhere(r.URL.Path); len(methods) > 0 {
+				rec.status = http.StatusMethodNotAllowed
+				rec.header.Set("Allow", strings.Join(methods, ", "))
+			}
+		}
 		switch rec.status {
 		case http.StatusNotFound:
 			writeProblem(w, newProblem(http.StatusNotFound, "There is no such resource."))

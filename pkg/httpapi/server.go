@@ -81,7 +81,11 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	addRoutes(inGroup(api, cfg.Group), &cfg, svc)
 	finishDocument(api, &cfg) // openapi_doc.go
 
-	var h http.Handler = routerProblems(mux)
+	var elsewhere func(string) []string
+	if cfg.Group == GroupSite { // it also serves the $default route
+		elsewhere = documentMethods
+	}
+	var h http.Handler = routerProblems(mux, elsewhere)
 	h = recoverPanics(logger, h)
 	h = logRequests(logger, h)
 	return h

@@ -31,6 +31,14 @@ func TestTemplateRoutesMatchTheAPI(t *testing.T) {
 	}
 	routes := map[string]localgw.Route{} // "GET /me" -> its route
 	for _, r := range spec.Routes {
+		if r.Path == localgw.DefaultRoute {
+			// What no route matches goes to the function that answers
+			// it as the API does: 404 or 405, problem+json, no token.
+			if r.Function != httpapi.GroupSite.Function() || r.Authorizer != "" {
+				t.Errorf("$default route: function %s, authorizer %q; want %s, none", r.Function, r.Authorizer, httpapi.GroupSite.Function())
+			}
+			continue
+		}
 		key := r.Method + " " + r.Path
 		if _, dup := routes[key]; dup {
 			t.Errorf("route %s defined twice", key)
