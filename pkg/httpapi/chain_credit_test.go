@@ -215,6 +215,22 @@ func TestRevokedLinkCreditsNobodyAndChildrenKeepWorking(t *testing.T) {
 	if a := stats(t, api, "a", linkA.Token); a.Interests != 0 {
 		t.Errorf("the revoked link = %d interests, want 0", a.Interests)
 	}
+	// Its referrer's list says it is revoked; the links still shared do not.
+	var mine struct {
+		Items []struct {
+			Token   string `json:"token"`
+			Revoked *bool  `json:"revoked"`
+		} `json:"items"`
+	}
+	api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/referrals", Member: "a"}).JSON(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].Revoked == nil || !*mine.Items[0].Revoked {
+		t.Errorf("A's links after revoking = %+v, want the one link marked revoked", mine.Items)
+	}
+	mine.Items = nil
+	api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/referrals", Member: "b"}).JSON(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].Revoked == nil || *mine.Items[0].Revoked {
+		t.Errorf("B's links = %+v, want the one link, not revoked", mine.Items)
+	}
 	// Nobody shares onward from it any more.
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/referrals", Member: "e",
 		Body: `{"via":"` + linkA.Token + `"}`}), 410, "body.via")

@@ -18,6 +18,7 @@ type referralJSON struct {
 	Chain       []string  `json:"chain" doc:"Member ids from the poster to the referrer." example:"[\"alice\",\"dana\",\"sam\"]"`
 	Depth       int       `json:"depth" doc:"Hops from the poster (at most 10)." example:"2"`
 	CreatedAt   time.Time `json:"created_at"`
+	Revoked     bool      `json:"revoked" doc:"Its referrer stopped sharing it (DELETE /referrals/{token}): it opens as no longer shared and credits nobody."`
 }
 
 type referralStatsJSON struct {
@@ -28,7 +29,7 @@ type referralStatsJSON struct {
 
 func (a *Config) referralJSON(r *warmlead.Referral) referralJSON {
 	return referralJSON{ID: r.Token, Token: r.Token, URL: a.linkURL(r.Token), PostingID: r.PostingID, ReferrerID: r.ReferrerID,
-		ParentToken: r.ParentToken, Chain: r.Chain, Depth: r.Depth(), CreatedAt: r.CreatedAt}
+		ParentToken: r.ParentToken, Chain: r.Chain, Depth: r.Depth(), CreatedAt: r.CreatedAt, Revoked: r.Revoked}
 }
 
 func (a *Config) referralStatsJSON(r *warmlead.Referral) referralStatsJSON {
