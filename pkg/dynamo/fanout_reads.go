@@ -29,6 +29,22 @@ func (s *Store) CurrentPosting(ctx context.Context, id string) (*warmlead.Postin
 	return it.posting(), nil
 }
 
+// CurrentConnection reads ownerID's side of a connection with otherID as it
+// is now with one GetItem (nil when there is none: withdrawn, declined or
+// removed).
+func (s *Store) CurrentConnection(ctx context.Context, ownerID, otherID string) (*warmlead.Connection, error) {
+	pk, sk := connectionEdgeKey(ownerID, otherID)
+	var it connectionItem
+	found, err := s.get(ctx, pk, sk, &it)
+	if err != nil {
+		return nil, storageError("get connection", err)
+	}
+	if !found {
+		return nil, nil
+	}
+	return it.connection(), nil
+}
+
 // OrgAdminIDs reads an organisation's admins (one Query of its members,
 // filtered to admins).
 func (s *Store) OrgAdminIDs(ctx context.Context, orgID string) ([]string, error) {

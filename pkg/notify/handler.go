@@ -202,6 +202,11 @@ func (h *Handler) notify(ctx context.Context, f *warmlead.Fact, count func(keys 
 		return h.interest(ctx, f.Interest)
 	case warmlead.FactConnectionRequest:
 		c := f.Connection
+		// Announce only a request that still stands: it may have been
+		// withdrawn or declined before the record arrived.
+		if now, err := h.store.CurrentConnection(ctx, c.RecipientID, c.RequesterID); err != nil || now == nil {
+			return 0, err
+		}
 		return 1, h.store.PutNotifications(ctx, []*warmlead.Notification{
 			New(warmlead.NotifyConnectionRequest, c.RecipientID, c.RequesterID, "", "connection:"+c.ID, c.CreatedAt)})
 	case warmlead.FactConnectionAccepted:

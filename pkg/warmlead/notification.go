@@ -143,6 +143,10 @@ type FanoutStore interface {
 	// CurrentPosting reads a posting as it is now (nil: gone), so a posting
 	// closed or expired before the notifier reaches it is not announced.
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
+	// CurrentConnection reads the connection of ownerID with otherID as it
+	// is now (nil: gone), so a request withdrawn or declined before the
+	// notifier reaches it is not announced.
+	CurrentConnection(ctx context.Context, ownerID, otherID string) (*Connection, error)
 	// Saved-search alerts (saved_search.go).
 	SearchAlertStore
 	// Org insights' counters (insights.go).
