@@ -91,13 +91,11 @@ func (s *Store) AcceptConnection(ctx context.Context, callerID, id string) (*war
 		return nil, connectionNotFound()
 	}
 	for range txnAttempts {
-		pk, sk := connectionEdgeKey(callerID, other)
-		var it connectionItem
-		found, err := s.get(ctx, pk, sk, &it)
+		it, err := s.readEdge(ctx, callerID, other)
 		if err != nil {
-			return nil, storageError("get connection", err)
+			return nil, err
 		}
-		if !found {
+		if it == nil {
 			return nil, connectionNotFound()
 		}
 		c := it.connection()
@@ -320,4 +318,19 @@ func connectionNotFound() error {
 
 func connectionBusy() error {
 	return warmlead.Errorf(warmlead.ECONFLICT, "The connection was changing while this request ran; retry.")
+}
+
+// readEdge reads owner's side of a connection with other (nil when there is
+// none), consistently, with one GetItem.
+func (s *Store) readEdge(ctx context.Context, owner, other string) (*connectionItem, error) {
+	pk, sk := connectionEdgeKey(owner, other)
+	var it connectionItem
+	found, err := s.get(ctx, pk, sk, &it)
+	if err != nil {
+		return nil, storageError("get connection", err)
+	}
+	if !found {
+		return nil, nil
+	}
+	return &it, nil
 }

@@ -33,14 +33,9 @@ func (s *Store) CurrentPosting(ctx context.Context, id string) (*warmlead.Postin
 // is now with one GetItem (nil when there is none: withdrawn, declined or
 // removed).
 func (s *Store) CurrentConnection(ctx context.Context, ownerID, otherID string) (*warmlead.Connection, error) {
-	pk, sk := connectionEdgeKey(ownerID, otherID)
-	var it connectionItem
-	found, err := s.get(ctx, pk, sk, &it)
-	if err != nil {
-		return nil, storageError("get connection", err)
-	}
-	if !found {
-		return nil, nil
+	it, err := s.readEdge(ctx, ownerID, otherID)
+	if err != nil || it == nil {
+		return nil, err
 	}
 	return it.connection(), nil
 }
