@@ -185,16 +185,12 @@ func (s *Store) visibleTo(ctx context.Context, callerID string, items []postingI
 			keys = append(keys, key(ref.pk, ref.sk))
 		}
 		sort.Slice(keys, func(i, j int) bool { return keyString(keys[i]) < keyString(keys[j]) })
-		got, err := s.batchGet(ctx, keys)
+		got, err := batchGetItems[grantItem](ctx, s, "check visibility", keys)
 		if err != nil {
-			return nil, storageError("check visibility", err)
+			return nil, err
 		}
-		for _, av := range got {
-			var g grantItem
-			if err := attributevalue.UnmarshalMap(av, &g); err != nil {
-				return nil, err
-			}
-			grants[grantRef{g.PK, g.SK}] = &g
+		for i := range got {
+			grants[grantRef{got[i].PK, got[i].SK}] = &got[i]
 		}
 	}
 	kept := items[:0]

@@ -90,6 +90,20 @@ func (s *Store) updateExisting(ctx context.Context, op string, k map[string]type
 }
 
 // batchGet reads keys with BatchGetItem, 100 a call.
+// batchGetItems reads keys (batchGet) decoded as items of type T, in no
+// particular order; op names the operation in a storage error.
+func batchGetItems[T any](ctx context.Context, s *Store, op string, keys []map[string]types.AttributeValue) ([]T, error) {
+	avs, err := s.batchGet(ctx, keys)
+	if err != nil {
+		return nil, storageError(op, err)
+	}
+	var out []T
+	if err := attributevalue.UnmarshalListOfMaps(avs, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
 	return s.batchGetProjected(ctx, keys)
 }

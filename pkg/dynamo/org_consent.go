@@ -454,15 +454,11 @@ func (s *Store) ListMyOrgs(ctx context.Context, callerID string, page warmlead.P
 	}
 	orgs := map[string]*warmlead.Org{}
 	if len(keys) > 0 {
-		got, err := s.batchGet(ctx, keys)
+		got, err := batchGetItems[orgItem](ctx, s, "read my orgs", keys)
 		if err != nil {
-			return nil, storageError("read my orgs", err)
+			return nil, err
 		}
-		for _, av := range got {
-			var it orgItem
-			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
-				return nil, err
-			}
+		for _, it := range got {
 			orgs[it.ID] = it.org()
 		}
 	}

@@ -326,15 +326,11 @@ func (s *Store) MembersWhoSee(ctx context.Context, p *warmlead.Posting, memberID
 	if len(keys) == 0 {
 		return out, nil
 	}
-	avs, err := s.batchGet(ctx, keys)
+	grants, err := batchGetItems[grantItem](ctx, s, "check visibility", keys)
 	if err != nil {
-		return nil, storageError("check visibility", err)
+		return nil, err
 	}
-	for _, av := range avs {
-		var g grantItem
-		if err := attributevalue.UnmarshalMap(av, &g); err != nil {
-			return nil, err
-		}
+	for _, g := range grants {
 		m := byKey[[2]string{g.PK, g.SK}]
 		if p.VisibleTo(m, sightOf(p.GrantNeeded(m), &g, true)) {
 			out[m] = true

@@ -296,16 +296,12 @@ func (s *Store) termCounts(ctx context.Context, keys []string) (map[string]int64
 	for i, k := range keys {
 		req[i] = key(termCountKey(k))
 	}
-	avs, err := s.batchGet(ctx, req)
+	counts, err := batchGetItems[termCountItem](ctx, s, "read term counts", req)
 	if err != nil {
-		return nil, storageError("read term counts", err)
+		return nil, err
 	}
 	out := make(map[string]int64, len(keys))
-	for _, av := range avs {
-		var c termCountItem
-		if err := attributevalue.UnmarshalMap(av, &c); err != nil {
-			return nil, err
-		}
+	for _, c := range counts {
 		out[strings.TrimPrefix(c.PK, "TERMCOUNT#")] = c.N
 	}
 	return out, nil
