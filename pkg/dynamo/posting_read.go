@@ -64,8 +64,19 @@ func (s *Store) readSharedPosting(ctx context.Context, callerID, postingID, toke
 		case r.link.PostingID != postingID:
 			return nil, badLink("is a link to another posting")
 		}
-	} else if ok, err := s.canSee(ctx, callerID, p); err != nil || !ok {
-		return nil, orNotFound(err)
+	}
+	// A live link lets its holder see the posting; a revoked one no
+	// longer does (it opens as no longer shared): without it the caller
+	// needs to see the posting directly.
+	if r.link == nil || r.link.Revoked {
+		if ok, err := s.canSee(ctx, callerID, p); err != nil {
+			return nil, orNotFound(err)
+		} else if !ok && r.link != nil {
+			return nil, &warmlead.Error{Code: warmlead.EGONE, Message: "This link is no longer shared.",
+				Fields: []warmlead.FieldError{{Field: tokenField, Message: "is no longer shared"}}}
+		} else if !ok {
+			return nil, postingNotFound()
+		}
 	}
 	if err := p.CheckOpen(s.now()); err != nil {
 		return nil, err

@@ -325,3 +325,22 @@ func TestClicksCountDistinctVisitors(t *testing.T) {
 		t.Errorf("clicks = %d, want 3 distinct visitors", got)
 	}
 }
+
+// A revoked link no longer opens a network posting to someone who could
+// not otherwise see it: interest through it is 410 (no longer shared);
+// through a live link, the same stranger is let in.
+func TestRevokedLinkNoLongerLetsAStrangerIn(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	p := createPosting(t, api, "poster", map[string]any{"visibility": "network"})
+	old, _ := share(t, api, "poster", p.ID, "")
+	if res := api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/referrals/" + old.Token, Member: "poster"}); res.Status != 204 {
+		t.Fatalf("revoke = %d %s", res.Status, res.Body)
+	}
+	res := interest(t, api, "stranger", p.ID, `{"referral_token":"`+old.Token+`"}`)
+	wantProblem(t, res, 410, "body.referral_token")
+	live, _ := share(t, api, "poster", p.ID, "")
+	if res := interest(t, api, "stranger", p.ID, `{"referral_token":"`+live.Token+`"}`); res.Status != 201 {
+		t.Errorf("interest through a live link = %d %s", res.Status, res.Body)
+	}
+}
