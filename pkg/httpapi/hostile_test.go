@@ -264,6 +264,12 @@ func TestUnknownQueryParametersAreRefused(t *testing.T) {
 		res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?" + q, Member: "alice"})
 		wantProblem(t, res, 422, "query."+strings.Split(q, "=")[0])
 	}
+	// A parameter net/url cannot read is refused too, not dropped: a broken
+	// escape in a filter must not widen the results.
+	for q, loc := range map[string]string{"kind=%zz": "query.kind", "cursor=%zz": "query.cursor", "knd%zz=job": "query", "kind=job;city=Lyon": "query.kind"} {
+		res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings?" + q, Member: "alice"})
+		wantProblem(t, res, 422, loc)
+	}
 }
 
 // Each function serves its group of operations as strictly as the whole

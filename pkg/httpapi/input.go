@@ -256,12 +256,13 @@ func writeInputProblem(api huma.API, ctx huma.Context, status int, fields []*hum
 }
 
 // cleanQuery applies the text rules to every query value and returns the
-// query with NFC-normalised values. A query that does not parse is left
-// to huma.
+// query with NFC-normalised values. A query that does not parse is refused
+// naming its broken parameters: net/url drops them, so a filter with a bad
+// escape (kind=%zz) would otherwise be silently ignored.
 func cleanQuery(raw string) (string, []*huma.ErrorDetail) {
 	values, err := url.ParseQuery(raw)
 	if err != nil {
-		return raw, nil
+		return raw, malformedQuery(raw)
 	}
 	var fields []*huma.ErrorDetail
 	changed := false
@@ -290,6 +291,31 @@ func cleanQuery(raw string) (string, []*huma.ErrorDetail) {
 		return raw, fields
 	}
 	return values.Encode(), nil
+}
+
+// malformedQuery names each parameter of raw that net/url cannot read: a
+// bad percent-escape in its name or value, or a semicolon separator.
+func malformedQuery(raw string) []*huma.ErrorDetail {
+	var fields []*huma.ErrorDetail
+	for _, pair := range strings.Split(raw, "&") {
+		if len(fields) >= maxProblemErrors {
+			break
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		key, kerr := url.QueryUnescape(name)
+		switch {
+		case kerr != nil || strings.Contains(name, ";"):
+			fields = append(fields, errorDetail("query", "a parameter name is not valid percent-encoding"))
+		default:
+			if _, verr := url.QueryUnescape(value); verr != nil || strings.Contains(value, ";") {
+				fields = append(fields, errorDetail("query."+key, "is not valid percent-encoding"))
+			}
+		}
+	}
+	if len(fields) == 0 { // cannot happen: ParseQuery failed on one of them
+		fields = append(fields, errorDetail("query", "is not a valid query string"))
+	}
+	return fields
 }
 
 // frame is one open object or array while walking a body.
