@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +14,6 @@ import (
 
 type createPostingInput struct {
 	IdempotencyKey string `header:"Idempotency-Key" maxLength:"128" doc:"Retry-safe creation: the same key and body within 24 h returns the first response and creates nothing new."`
-	RawBody        []byte
 	Body           postingBody
 }
 
@@ -29,7 +29,13 @@ func handleCreatePosting(postings warmlead.PostingService) func(context.Context,
 	return func(ctx context.Context, in *createPostingInput) (*postingOutput, error) {
 		var idem *warmlead.Idempotency
 		if in.IdempotencyKey != "" {
-			sum := sha256.Sum256(in.RawBody)
+			// The request as read, not its bytes: the same JSON with its keys
+			// in another order or other spacing is the same request.
+			canonical, err := json.Marshal(in.Body)
+			if err != nil {
+				return nil, err
+			}
+			sum := sha256.Sum256(canonical)
 			idem = &warmlead.Idempotency{Key: in.IdempotencyKey, BodyHash: hex.EncodeToString(sum[:])}
 		}
 		p, replayed, err := postings.CreatePosting(ctx, caller(ctx), in.Body.posting(), idem)

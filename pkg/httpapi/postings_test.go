@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,6 +187,29 @@ func TestIdempotencyKeyMakesRetriesSafe(t *testing.T) {
 	}
 	if second.Headers.Get("Idempotent-Replayed") != "true" {
 		t.Error("retry not marked as replayed")
+	}
+	// The same JSON with its keys in another order and other spacing is the
+	// same request.
+	var fields map[string]any
+	if err := json.Unmarshal([]byte(body), &fields); err != nil {
+		t.Fatal(err)
+	}
+	reordered := "{\n"
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(keys)))
+	for i, k := range keys {
+		v, _ := json.Marshal(fields[k])
+		if i > 0 {
+			reordered += ",\n"
+		}
+		reordered += "  " + strconv.Quote(k) + " : " + string(v)
+	}
+	reordered += "\n}"
+	if third := send("k-123", reordered); third.Status != 201 || third.Headers.Get("Location") != first.Headers.Get("Location") {
+		t.Errorf("retry with the keys reordered = %d %s, want the first response", third.Status, third.Body)
 	}
 	wantProblem(t, send("k-123", postingJSONBody(t, map[string]any{"title": "Another"})), 422, "header.Idempotency-Key")
 
