@@ -68,12 +68,15 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		failed[i] = true
 	}
 	tally := &termTally{}
+	b := newBatch() // what the batch's records share (batch.go)
 	each := func(idx []int) {
 		for k, i := range idx {
 			// A posting's words are tallied once its record is done, so a
 			// record that fails and is retried is counted once.
 			var words []string
-			if err := h.record(ctx, ev.Records[i], func(keys []string) { words = keys }); err != nil {
+			rh := *h
+			rh.store = recordStore{FanoutStore: h.store, b: b, i: i}
+			if err := rh.record(ctx, ev.Records[i], func(keys []string) { words = keys }); err != nil {
 				fail(i, err)
 				for _, j := range idx[k+1:] {
 					failed[j] = true
@@ -103,11 +106,33 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		}
 		wg.Wait()
 	}
-	// The batch's postings' words, counted once per key (term_tally.go).
-	if records, err := tally.flush(ctx, h.store); err != nil {
+	// The notifications the records held, in full batches (batch.go), and
+	// the batch's postings' words, counted once per key (term_tally.go). A
+	// record that fails here takes the later records of its key with it,
+	// as above.
+	var flushFailed map[int]bool
+	for _, flush := range []func() ([]int, error){
+		func() ([]int, error) { return b.flush(ctx, h.store) },
+		func() ([]int, error) { return tally.flush(ctx, h.store) },
+	} {
+		records, err := flush()
 		for _, i := range records {
 			if !failed[i] {
 				fail(i, err)
+			}
+			if flushFailed == nil {
+				flushFailed = map[int]bool{}
+			}
+			flushFailed[i] = true
+		}
+	}
+	for _, idx := range groups {
+		for k, i := range idx {
+			if flushFailed[i] {
+				for _, j := range idx[k+1:] {
+					failed[j] = true
+				}
+				break
 			}
 		}
 	}

@@ -1,0 +1,155 @@
+package notify
+
+import (
+	"context"
+	"sync"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// A stream batch holds up to 100 records, and many of them call for the
+// same reads and for a notification or two each. The batch shares what its
+// records would each do alone (docs/platform.md, "Stream order"):
+//
+//   - the short tails of notifications (fewer than a full BatchWriteItem of
+//     warmlead.NotificationBatch) are held and written together once every
+//     record is done, in full batches, instead of one small write per fact;
+//   - each saved-search alert partition is read once per batch however many
+//     of its new postings name it ("ANY", a kind, a common word);
+//   - a posting's organisation is read once per batch however many of its
+//     links the batch holds.
+//
+// Held notifications are written before the batch reports: a record whose
+// notifications fail to write is reported failed with the records of its
+// key after it, and its replay rewrites the same notifications (their ids
+// come from the fact), so nothing is lost and nothing doubled.
+type batch struct {
+	mu      sync.Mutex
+	held    []*warmlead.Notification
+	holders map[int]bool // records whose notifications are held
+
+	alertMu sync.Mutex
+	alerts  map[string]*shared[[]*warmlead.SavedSearch]
+	// alertReads bounds the alert partitions the batch reads at once.
+	alertReads chan struct{}
+	orgMu   sync.Mutex
+	orgs    map[string]*shared[string]
+}
+
+// alertReadsAtOnce bounds a batch's alert partition reads in flight, as
+// the store bounds one posting's.
+const alertReadsAtOnce = 8
+
+func newBatch() *batch { return &batch{alertReads: make(chan struct{}, alertReadsAtOnce)} }
+
+// shared is one read a batch's records share: the first to ask reads, the
+// others wait for its result.
+type shared[T any] struct {
+	once sync.Once
+	val  T
+	err  error
+}
+
+func (s *shared[T]) get(read func() (T, error)) (T, error) {
+	s.once.Do(func() { s.val, s.err = read() })
+	return s.val, s.err
+}
+
+// entry returns the shared read of key in m, made on first use.
+func entry[T any](mu *sync.Mutex, m *map[string]*shared[T], key string) *shared[T] {
+	mu.Lock()
+	defer mu.Unlock()
+	if *m == nil {
+		*m = map[string]*shared[T]{}
+	}
+	e := (*m)[key]
+	if e == nil {
+		e = &shared[T]{}
+		(*m)[key] = e
+	}
+	return e
+}
+
+// flush writes the held notifications, in full batches. It returns the
+// records to report failed when a write fails.
+func (b *batch) flush(ctx context.Context, store warmlead.FanoutStore) ([]int, error) {
+	if len(b.held) == 0 {
+		return nil, nil
+	}
+	if err := store.PutNotifications(ctx, b.held); err != nil {
+		records := make([]int, 0, len(b.holders))
+		for i := range b.holders {
+			records = append(records, i)
+		}
+		return records, err
+	}
+	return nil, nil
+}
+
+// recordStore is the store as batch record i sees it.
+type recordStore struct {
+	warmlead.FanoutStore
+	b *batch
+	i int
+}
+
+// PutNotifications writes the full batches of ns at once (a fan-out page,
+// already full) and holds the rest for the batch to write.
+func (s recordStore) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {
+	full := len(ns) / warmlead.NotificationBatch * warmlead.NotificationBatch
+	if full > 0 {
+		if err := s.FanoutStore.PutNotifications(ctx, ns[:full]); err != nil {
+			return err
+		}
+	}
+	if rest := ns[full:]; len(rest) > 0 {
+		s.b.mu.Lock()
+		defer s.b.mu.Unlock()
+		s.b.held = append(s.b.held, rest...)
+		if s.b.holders == nil {
+			s.b.holders = map[int]bool{}
+		}
+		s.b.holders[s.i] = true
+	}
+	return nil
+}
+
+// SearchAlertCandidates reads each alert partition once per batch, the
+// partitions this record is first to ask for at the same time.
+func (s recordStore) SearchAlertCandidates(ctx context.Context, keys []string) ([]*warmlead.SavedSearch, error) {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		out   []*warmlead.SavedSearch
+		first error
+	)
+	for _, k := range keys {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			found, err := entry(&s.b.alertMu, &s.b.alerts, k).get(func() ([]*warmlead.SavedSearch, error) {
+				s.b.alertReads <- struct{}{}
+				defer func() { <-s.b.alertReads }()
+				return s.FanoutStore.SearchAlertCandidates(ctx, []string{k})
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil && first == nil {
+				first = err
+			}
+			out = append(out, found...)
+		}()
+	}
+	wg.Wait()
+	if first != nil {
+		return nil, first
+	}
+	return out, nil
+}
+
+// PostingOrgID reads each posting's organisation once per batch.
+func (s recordStore) PostingOrgID(ctx context.Context, postingID string) (string, error) {
+	return entry(&s.b.orgMu, &s.b.orgs, postingID).get(func() (string, error) {
+		return s.FanoutStore.PostingOrgID(ctx, postingID)
+	})
+}

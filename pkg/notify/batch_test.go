@@ -1,0 +1,150 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/pkg/notify"
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
+
+// streamSoFar reads every record written so far from the real stream, as
+// one batch, without handling any.
+func (w *fanoutWorld) streamSoFar() events.DynamoDBEvent {
+	w.t.Helper()
+	var ev events.DynamoDBEvent
+	pump := streampump.New(streampump.NewStreamsClient(w.env.Endpoint), w.env.StreamARN,
+		func(_ context.Context, batch events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+			ev.Records = append(ev.Records, batch.Records...)
+			return events.DynamoDBEventResponse{}, nil
+		}, streampump.Options{PollInterval: 20 * time.Millisecond, Logger: quietLogger()})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := pump.Drain(ctx); err != nil {
+		w.t.Fatal(err)
+	}
+	return ev
+}
+
+// A batch's notifications are written together, in full BatchWriteItem
+// calls, not one small write per fact, and every one arrives.
+func TestABatchWritesItsNotificationsTogether(t *testing.T) {
+	t.Parallel()
+	const askers = 30
+	var members []string
+	for i := range askers {
+		members = append(members, fmt.Sprintf("asker%02d", i))
+	}
+	w := newFanoutWorld(t, append(members, "popular")...)
+	for _, m := range members {
+		w.must(w.store.RequestConnection(context.Background(), m, &warmlead.Connection{RecipientID: "popular"}))
+	}
+	ev := w.streamSoFar()
+	w.env.Calls.Reset()
+	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("handle: %v %+v", err, resp)
+	}
+	want := (askers + warmlead.NotificationBatch - 1) / warmlead.NotificationBatch
+	if got := w.env.Calls.Count("BatchWriteItem"); got != want {
+		t.Errorf("%d BatchWriteItem calls for %d one-notification facts, want %d", got, askers, want)
+	}
+	w.want(warmlead.NotifyConnectionRequest, "", askers, "popular")
+}
+
+// A batch reads each saved-search alert partition once, however many of
+// its new postings name it ("ANY", the kind, a shared word).
+func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "bob", "seeker")
+	saveSearch(t, w.store, "seeker", "Research", warmlead.PostingFilter{Q: "research"}, warmlead.AlertInstant)
+	var postings []*warmlead.Posting
+	distinct, each := map[string]bool{}, 0
+	for _, title := range []string{"UX research intern", "UX research assistant", "Research intern"} {
+		p := createPostingFor(t, w.store, "bob", warmlead.Posting{Title: title, Field: "Research", Visibility: warmlead.VisibilityPublic})
+		postings = append(postings, p)
+		for _, k := range warmlead.PostingAlertKeys(p) {
+			distinct[k] = true
+			each++
+		}
+	}
+	ev := w.streamSoFar()
+	w.env.Calls.Reset()
+	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("handle: %v %+v", err, resp)
+	}
+	if len(distinct) == each {
+		t.Fatal("the postings share no alert partition: the test proves nothing")
+	}
+	// One Query per distinct partition, and one per posting for the
+	// poster's connections (none: the fan-out reads one empty page).
+	if got, want := w.env.Calls.Count("Query"), len(distinct)+len(postings); got != want {
+		t.Errorf("%d Query calls, want %d (%d partitions named %d times, %d postings)", got, want, len(distinct), each, len(postings))
+	}
+	for _, p := range postings {
+		w.want(warmlead.NotifySearchMatch, p.ID, 1, "seeker")
+	}
+}
+
+// failingWrites is the store with notification writes that fail.
+type failingWrites struct{ *dynamo.Store }
+
+func (failingWrites) PutNotifications(context.Context, []*warmlead.Notification) error {
+	return errors.New("throttled")
+}
+
+// When the batch's notifications fail to write, the records that called
+// for them are reported failed, with every later record of their key (so
+// a retry replays them in order), and no other record.
+func TestFailedBatchWriteFailsItsRecordsAndTheirKeys(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "ines", "carmen", "hugo")
+	ctx := context.Background()
+	w.must(w.store.RequestConnection(ctx, "ines", &warmlead.Connection{RecipientID: "carmen"}))
+	for _, m := range []string{"ines", "carmen", "hugo"} {
+		w.must(w.store.PutMember(ctx, &warmlead.Member{ID: m, Name: "Renamed " + m, Stage: warmlead.StageProfessional}))
+	}
+	ev := w.streamSoFar()
+	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, failingWrites{w.store})
+	resp, err := h.Handle(ctx, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, f := range resp.BatchItemFailures {
+		failed[f.ItemIdentifier] = true
+	}
+	want := map[string]bool{}
+	for _, idx := range notify.ByPartitionKey(ev.Records) {
+		for k, i := range idx {
+			if f, err := dynamo.DecodeRecord(ev.Records[i]); err == nil && f != nil && f.Kind == warmlead.FactConnectionRequest {
+				for _, j := range idx[k:] {
+					want[ev.Records[j].Change.SequenceNumber] = true
+				}
+				break
+			}
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("no later record shares the request's key (%d records): the test proves nothing", len(want))
+	}
+	for seq := range want {
+		if !failed[seq] {
+			t.Errorf("record %s not reported failed", seq)
+		}
+	}
+	for seq := range failed {
+		if !want[seq] {
+			t.Errorf("record %s reported failed, but neither called for a notification nor follows one of its key", seq)
+		}
+	}
+	if !slices.ContainsFunc(ev.Records, func(r events.DynamoDBEventRecord) bool { return !failed[r.Change.SequenceNumber] }) {
+		t.Error("every record failed")
+	}
+}
