@@ -32,8 +32,8 @@ type batch struct {
 	alerts  map[string]*shared[[]*warmlead.SavedSearch]
 	// alertReads bounds the alert partitions the batch reads at once.
 	alertReads chan struct{}
-	orgMu   sync.Mutex
-	orgs    map[string]*shared[string]
+	orgMu      sync.Mutex
+	orgs       map[string]*shared[string]
 }
 
 // alertReadsAtOnce bounds a batch's alert partition reads in flight, as
