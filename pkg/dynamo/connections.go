@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -271,6 +272,17 @@ func (s *Store) listAllConnections(ctx context.Context, callerID string, page wa
 // consistent: a connection accepted a moment ago may be missing.
 func (s *Store) ConnectedMembers(ctx context.Context, memberID string, status warmlead.ConnectionStatus, pageSize int, fn func(ids []string) error) error {
 	return s.eachValue(ctx, "list connected members", indexByOwner, connectionsExpr(memberID, status), "GSI1SK", pageSize, fn)
+}
+
+// NetworkAt calls fn with pages of the ids of memberID's connections
+// accepted at or before at: the network a posting posted at that time is
+// announced to (README.md, "Notifications"). An edge accepted before its
+// acceptance time was recorded counts as accepted before. The filter runs
+// in the same Query, so it costs no call.
+func (s *Store) NetworkAt(ctx context.Context, memberID string, at time.Time, pageSize int, fn func(ids []string) error) error {
+	accepted := expression.Name("AcceptedAt")
+	by := accepted.AttributeNotExists().Or(accepted.LessThanEqual(expression.Value(formatTime(at))))
+	return s.eachValue(ctx, "list network", indexByOwner, connectionsExpr(memberID, warmlead.ConnectionAccepted).WithFilter(by), "GSI1SK", pageSize, fn)
 }
 
 // connectionsQuery reads owner's edges with a status from GSI1.

@@ -148,3 +148,17 @@ func TestFailedBatchWriteFailsItsRecordsAndTheirKeys(t *testing.T) {
 		t.Error("every record failed")
 	}
 }
+
+// A new lead goes to the network the poster had when posting it: a
+// connection accepted afterwards does not hear of it, however late the
+// notifier reaches the posting.
+func TestNewLeadGoesToTheNetworkAsItWasWhenPosted(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "poster", "early", "late")
+	w.connect("poster", "early")
+	p := w.post("poster", "")
+	w.connect("late", "poster")
+	w.drain()
+	w.want(warmlead.NotifyNewPosting, p.ID, 1, "early")
+	w.want(warmlead.NotifyNewPosting, p.ID, 0, "late")
+}

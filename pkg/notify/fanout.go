@@ -8,7 +8,8 @@ import (
 )
 
 // newPosting tells the poster's network about an open posting: the members of its
-// organisation for an org posting, else the poster's accepted connections;
+// organisation for an org posting, else the poster's connections accepted
+// by the time it was posted;
 // never the poster; and a member who set interests only when one of them
 // matches the posting's title, field or skills (docs/rules.md, "Search"). Recipients arrive a Query page at a time, so a
 // network of any size is read and written in bounded memory.
@@ -47,7 +48,10 @@ func (h *Handler) newPosting(ctx context.Context, p, now *warmlead.Posting) (int
 	if p.OrgID != "" {
 		err = h.store.OrgMemberIDs(ctx, p.OrgID, 0, each)
 	} else {
-		err = h.store.ConnectedMembers(ctx, p.PosterID, warmlead.ConnectionAccepted, 0, each)
+		// The network the poster had when posting: a connection made
+		// later did not have the lead as news, and would otherwise hear of
+		// it or not depending on how far behind the stream was.
+		err = h.store.NetworkAt(ctx, p.PosterID, p.CreatedAt, 0, each)
 	}
 	if err != nil || len(pending) == 0 {
 		return total, err

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -83,6 +84,9 @@ func TestHandlerOnALambdaShapedBatch(t *testing.T) {
 	if err := json.Unmarshal(raw, &ev); err != nil {
 		t.Fatal(err)
 	}
+	// The posting of the first record was posted after bob's connections
+	// were accepted (a new lead goes to the network as it was then).
+	ev.Records[0].Change.NewImage["CreatedAt"] = events.NewStringAttribute(time.Now().UTC().Format("2006-01-02T15:04:05.000000000Z"))
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
 	// The posting of the first record and the request of the third are in
 	// the table, as they are when their records arrive: the notifier reads

@@ -129,8 +129,10 @@ const NotificationBatch = 25
 // FanoutStore is what the notifier needs from storage: who is in a
 // network, what they care about, and a way to write many notifications.
 type FanoutStore interface {
-	// ConnectedMembers calls fn with pages of memberID's connections' ids.
-	ConnectedMembers(ctx context.Context, memberID string, status ConnectionStatus, pageSize int, fn func(ids []string) error) error
+	// NetworkAt calls fn with pages of the ids of memberID's connections
+	// accepted at or before at (a posting's network is the poster's as it
+	// was when they posted it).
+	NetworkAt(ctx context.Context, memberID string, at time.Time, pageSize int, fn func(ids []string) error) error
 	// OrgMemberIDs calls fn with pages of an organisation's members' ids.
 	OrgMemberIDs(ctx context.Context, orgID string, pageSize int, fn func(ids []string) error) error
 	// OrgAdminIDs returns an organisation's admins.
