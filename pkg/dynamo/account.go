@@ -356,7 +356,16 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	if err := s.writeAll(ctx, puts, deletes); err != nil {
 		return err
 	}
-	return s.writeAll(ctx, nil, []map[string]types.AttributeValue{key(memberKey(m))})
+	// The profile goes with the tombstone in one batch: from now on what
+	// others' inboxes still hold about the member reads "a former member".
+	now := s.now()
+	fpk, fsk := formerKey(m)
+	tomb, err := attributevalue.MarshalMap(formerItem{PK: fpk, SK: fsk, Type: typeFormer, ID: m,
+		DeletedAt: formatTime(now), ExpiresAt: now.Add(formerTTL).Unix()})
+	if err != nil {
+		return err
+	}
+	return s.writeAll(ctx, []map[string]types.AttributeValue{tomb}, []map[string]types.AttributeValue{key(memberKey(m))})
 }
 
 func keyAttrs(pk, sk string) (types.AttributeValue, types.AttributeValue) {

@@ -15,6 +15,7 @@ import (
 //	connection edge (x2)  MEMBER#<m>             CONN#<other>          CONNS#<m>#<status> / <other>
 //	posting               POSTING#<p>            POSTING               POSTER#<m> / <created>#<p>
 //	idempotency record    IDEM#<m>#<key>         IDEM
+//	former member         FORMER#<m>             FORMER                (tombstone; TTL)
 //
 // Open postings also sit in the sparse browse indexes, newest first
 // (GSInSK = <created>#<p>); they leave them when closed:
@@ -35,6 +36,7 @@ const (
 	typeConnection  = "Connection"
 	typePosting     = "Posting"
 	typeIdempotency = "Idempotency"
+	typeFormer      = "FormerMember"
 )
 
 // Index names (template.yaml).
@@ -50,6 +52,7 @@ const (
 	profileSK = "PROFILE"
 	postingSK = "POSTING"
 	idemSK    = "IDEM"
+	formerSK  = "FORMER"
 )
 
 // memberKey addresses a member's profile.
@@ -100,6 +103,13 @@ func orgFeedGSI5(orgID string) string { return "ORG#" + orgID }
 func idempotencyKey(memberID, key string) (pk, sk string) {
 	return "IDEM#" + memberID + "#" + key, idemSK
 }
+
+// formerKey addresses the tombstone DELETE /me leaves for a member id: it
+// holds no personal data, only that the id was deleted and when, so what
+// others still read names them "a former member" (docs/table.md, "Your
+// data"). Its own partition, not MEMBER#<m>: nothing that reads a
+// member's partition (export, deletion, profile reads) ever meets it.
+func formerKey(memberID string) (pk, sk string) { return "FORMER#" + memberID, formerSK }
 
 // Referral links and interest (issue: referral chains).
 //
