@@ -14,7 +14,7 @@ import (
 //	org invitation        ORG#<o>                INVITE#<m>            INVITES#<m> / <created>#<o>
 //	connection edge (x2)  MEMBER#<m>             CONN#<other>          CONNS#<m>#<status> / <other>
 //	posting               POSTING#<p>            POSTING               POSTER#<m> / <created>#<p>
-//	idempotency record    IDEM#<m>#<key>         IDEM
+//	idempotency record    IDEM#<m>#<key>         IDEM                  IDEMS#<m> / <created>
 //	former member         FORMER#<m>             FORMER                (tombstone; TTL)
 //
 // Open postings also sit in the sparse browse indexes, newest first
@@ -103,6 +103,10 @@ func orgFeedGSI5(orgID string) string { return "ORG#" + orgID }
 func idempotencyKey(memberID, key string) (pk, sk string) {
 	return "IDEM#" + memberID + "#" + key, idemSK
 }
+
+// idempotencyGSI1 lists a member's idempotency records, so deleting the
+// member finds them without a Scan (docs/people.md, "Your data").
+func idempotencyGSI1(memberID string) string { return "IDEMS#" + memberID }
 
 // formerKey addresses the tombstone DELETE /me leaves for a member id: it
 // holds no personal data, only that the id was deleted and when, so what

@@ -82,6 +82,9 @@ func TestDeleteMeLeavesNoTraceButDocumentedOnes(t *testing.T) {
 	putOfferVia(t, api, "vera", `{"topics":["operations"],"formats":["coffee"],"monthly_capacity":3,"status":"open"}`)
 
 	mine := createPosting(t, api, "dana", map[string]any{"title": "Dana's lead"})
+	// A create made with an Idempotency-Key keeps a record of it (and a copy of the posting).
+	wantStatus(t, "idempotent create", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "dana",
+		Body: postingJSONBody(t, map[string]any{"title": "Dana's second lead"}), Headers: map[string]string{"Idempotency-Key": "dana-1"}}), 201)
 	bobLink, _ := share(t, api, "bob", mine.ID, "")
 	wantStatus(t, "bob interested", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + mine.ID + "/interest", Member: "bob",
 		Body: `{"message":"Me!","referral_token":"` + bobLink.Token + `"}`}), 201)
