@@ -35,7 +35,7 @@ func memberSources(m string) []itemSource {
 		{"", "PK", mp}, {"", "PK", ip}, {"", "PK", mail},
 		{indexByOwner, "GSI1PK", orgs}, {indexByOwner, "GSI1PK", invites},
 		{indexByOwner, "GSI1PK", posterGSI1(m)}, {indexByOwner, "GSI1PK", memberInterestsGSI1(m)},
-		{indexByOwner, "GSI1PK", referrerGSI1(m)},
+		{indexByOwner, "GSI1PK", referrerGSI1(m)}, {indexByOwner, "GSI1PK", idempotencyGSI1(m)},
 		{indexByOwner, "GSI1PK", adviceRequesterGSI1(m)}, {indexFeed, "GSI2PK", adviceAdvisorGSI2(m)},
 		{indexByOwner, "GSI1PK", introRequesterGSI1(m)}, {indexFeed, "GSI2PK", introIntroducerGSI2(m)}, {indexField, "GSI3PK", introTargetGSI3(m)},
 	}
@@ -80,11 +80,7 @@ func (s *Store) ExportMember(ctx context.Context, m string) ([]warmlead.ExportIt
 				if err := attributevalue.UnmarshalMap(av, &fields); err != nil {
 					return err
 				}
-				for a := range fields {
-					if exportHidden[a] {
-						delete(fields, a)
-					}
-				}
+				hideStorage(fields)
 				out = append(out, warmlead.ExportItem{Kind: typeOf(av), Fields: fields})
 			}
 			return nil
@@ -95,6 +91,18 @@ func (s *Store) ExportMember(ctx context.Context, m string) ([]warmlead.ExportIt
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
 	return out, nil
+}
+
+// hideStorage removes storage attributes, at any depth: an idempotency
+// record holds a copy of the posting it made, keys and all.
+func hideStorage(fields map[string]any) {
+	for a, v := range fields {
+		if exportHidden[a] {
+			delete(fields, a)
+		} else if m, ok := v.(map[string]any); ok {
+			hideStorage(m)
+		}
+	}
 }
 
 // namesMember reports whether a key names the member as one of its
@@ -356,7 +364,16 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	if err := s.writeAll(ctx, puts, deletes); err != nil {
 		return err
 	}
-	return s.writeAll(ctx, nil, []map[string]types.AttributeValue{key(memberKey(m))})
+	// The profile goes with the tombstone in one batch: from now on what
+	// others' inboxes still hold about the member reads "a former member".
+	now := s.now()
+	fpk, fsk := formerKey(m)
+	tomb, err := attributevalue.MarshalMap(formerItem{PK: fpk, SK: fsk, Type: typeFormer, ID: m,
+		DeletedAt: formatTime(now), ExpiresAt: now.Add(formerTTL).Unix()})
+	if err != nil {
+		return err
+	}
+	return s.writeAll(ctx, []map[string]types.AttributeValue{tomb}, []map[string]types.AttributeValue{key(memberKey(m))})
 }
 
 func keyAttrs(pk, sk string) (types.AttributeValue, types.AttributeValue) {

@@ -14,7 +14,8 @@ import (
 //	org invitation        ORG#<o>                INVITE#<m>            INVITES#<m> / <created>#<o>
 //	connection edge (x2)  MEMBER#<m>             CONN#<other>          CONNS#<m>#<status> / <other>
 //	posting               POSTING#<p>            POSTING               POSTER#<m> / <created>#<p>
-//	idempotency record    IDEM#<m>#<key>         IDEM
+//	idempotency record    IDEM#<m>#<key>         IDEM                  IDEMS#<m> / <created>
+//	former member         FORMER#<m>             FORMER                (tombstone; TTL)
 //
 // Open postings also sit in the sparse browse indexes, newest first
 // (GSInSK = <created>#<p>); they leave them when closed:
@@ -35,6 +36,7 @@ const (
 	typeConnection  = "Connection"
 	typePosting     = "Posting"
 	typeIdempotency = "Idempotency"
+	typeFormer      = "FormerMember"
 )
 
 // Index names (template.yaml).
@@ -50,6 +52,7 @@ const (
 	profileSK = "PROFILE"
 	postingSK = "POSTING"
 	idemSK    = "IDEM"
+	formerSK  = "FORMER"
 )
 
 // memberKey addresses a member's profile.
@@ -100,6 +103,17 @@ func orgFeedGSI5(orgID string) string { return "ORG#" + orgID }
 func idempotencyKey(memberID, key string) (pk, sk string) {
 	return "IDEM#" + memberID + "#" + key, idemSK
 }
+
+// idempotencyGSI1 lists a member's idempotency records, so deleting the
+// member finds them without a Scan (docs/people.md, "Your data").
+func idempotencyGSI1(memberID string) string { return "IDEMS#" + memberID }
+
+// formerKey addresses the tombstone DELETE /me leaves for a member id: it
+// holds no personal data, only that the id was deleted and when, so what
+// others still read names them "a former member" (docs/table.md, "Your
+// data"). Its own partition, not MEMBER#<m>: nothing that reads a
+// member's partition (export, deletion, profile reads) ever meets it.
+func formerKey(memberID string) (pk, sk string) { return "FORMER#" + memberID, formerSK }
 
 // Referral links and interest (issue: referral chains).
 //

@@ -96,43 +96,54 @@ func (s *Store) ReleaseMail(ctx context.Context, memberID, k string) error {
 }
 
 // DescribeNotifications reads the names and titles the notifications
-// mention (one BatchGetItem per 100) and writes each one's Summary.
+// mention, and the tombstones of the members among them who deleted their
+// account (formerKey), in the same BatchGetItem (one per 100 keys); then
+// writes each one's Summary and empties a former member's ids
+// (docs/people.md, "Your data").
 func (s *Store) DescribeNotifications(ctx context.Context, ns []*warmlead.Notification) error {
 	var keys []map[string]types.AttributeValue
 	for _, n := range ns {
-		for _, id := range append([]string{n.ActorID}, n.Others...) {
+		for _, id := range append([]string{n.ActorID, n.OtherID}, n.Others...) {
 			if warmlead.ValidateMemberID(id) == nil {
-				keys = append(keys, key(memberKey(id)))
+				keys = append(keys, key(memberKey(id)), key(formerKey(id)))
 			}
 		}
 		if validID(n.PostingID) {
 			keys = append(keys, key(postingKey(n.PostingID)))
 		}
 	}
-	names := warmlead.Names{Members: map[string]string{}, Postings: map[string]string{}}
+	names := warmlead.Names{Members: map[string]string{}, Postings: map[string]string{}, Former: map[string]time.Time{}}
 	if len(keys) > 0 {
-		items, err := s.batchGetProjected(ctx, dedupeKeys(keys), "SK", "ID", "Name", "Title")
+		items, err := s.batchGetProjected(ctx, dedupeKeys(keys), "SK", "ID", "Name", "Title", "DeletedAt")
 		if err != nil {
 			return storageError("read names", err)
 		}
 		for _, av := range items {
 			var it struct {
-				SK, ID, Name, Title string
+				SK, ID, Name, Title, DeletedAt string
 			}
 			if err := attributevalue.UnmarshalMap(av, &it); err != nil {
 				return err
 			}
-			if it.SK == postingSK {
+			switch it.SK {
+			case postingSK:
 				names.Postings[it.ID] = it.Title
-			} else {
+			case formerSK:
+				names.Former[it.ID] = parseTime(it.DeletedAt)
+			default:
 				names.Members[it.ID] = it.Name
 			}
 		}
 	}
 	for _, n := range ns {
-		if n.Summary == "" { // the notifier wrote some already (org_invitation)
+		// A Summary was written at delivery for org_invitation and search_match,
+		// and for people notifications delivered before they were worded when read.
+		if n.Summary == "" {
 			n.Summary = warmlead.Summarize(n, names)
+		} else {
+			n.Summary = warmlead.StoredSummary(n, names)
 		}
+		warmlead.HideFormer(n, names)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package dynamo
 
 import (
+	"time"
+
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -32,4 +34,23 @@ func (it *memberItem) member() *warmlead.Member {
 		CreatedAt: parseTime(it.CreatedAt),
 		UpdatedAt: parseTime(it.UpdatedAt),
 	}
+}
+
+// formerTTL keeps a tombstone as long as a notification naming the member
+// can still be read: notifications live 90 days (notificationTTL) from
+// their fact, which the notifier may deliver up to the stream's 24 h
+// after the deletion, and TTL deletes expired items only eventually (an
+// expired notification can still be read for a while). 120 days covers
+// all of that, as the email-sent markers do (mailSentTTL).
+const formerTTL = 120 * 24 * time.Hour
+
+// formerItem is a deleted member's tombstone (formerKey): the id, when it
+// was deleted, and when the tombstone expires. Nothing else.
+type formerItem struct {
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
+	Type      string `dynamodbav:"Type"`
+	ID        string `dynamodbav:"ID"`
+	DeletedAt string `dynamodbav:"DeletedAt"`
+	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
 }

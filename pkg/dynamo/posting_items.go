@@ -143,6 +143,8 @@ type idempotencyItem struct {
 	PK        string      `dynamodbav:"PK"`
 	SK        string      `dynamodbav:"SK"`
 	Type      string      `dynamodbav:"Type"`
+	GSI1PK    string      `dynamodbav:"GSI1PK"` // idempotencyGSI1: found by DELETE /me
+	GSI1SK    string      `dynamodbav:"GSI1SK"`
 	BodyHash  string      `dynamodbav:"BodyHash"`
 	CreatedAt string      `dynamodbav:"CreatedAt"`
 	ExpiresAt int64       `dynamodbav:"ExpiresAt"` // TTL

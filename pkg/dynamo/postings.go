@@ -70,6 +70,7 @@ func (s *Store) CreatePosting(ctx context.Context, callerID string, p *warmlead.
 		rec := idempotencyItem{Type: typeIdempotency, BodyHash: idem.BodyHash, CreatedAt: formatTime(now),
 			ExpiresAt: now.Add(warmlead.IdempotencyWindow).Unix(), Posting: *item}
 		rec.PK, rec.SK = idempotencyKey(callerID, idem.Key)
+		rec.GSI1PK, rec.GSI1SK = idempotencyGSI1(callerID), rec.CreatedAt
 		recAV, err := attributevalue.MarshalMap(rec)
 		if err != nil {
 			return nil, false, err

@@ -112,7 +112,9 @@ type MailStore interface {
 	ClaimMail(ctx context.Context, memberID, key string) (bool, error)
 	// ReleaseMail forgets a claim whose email could not be sent.
 	ReleaseMail(ctx context.Context, memberID, key string) error
-	// DescribeNotifications fills each notification's Summary (and Names).
+	// DescribeNotifications fills each notification's Summary, naming a
+	// member who deleted their account "a former member" and emptying
+	// their ids (docs/people.md, "Your data").
 	DescribeNotifications(ctx context.Context, ns []*Notification) error
 	// NotificationsBetween reads a member's notifications created in [from, to).
 	NotificationsBetween(ctx context.Context, memberID string, from, to time.Time) ([]*Notification, error)

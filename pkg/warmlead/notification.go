@@ -58,7 +58,27 @@ type Notification struct {
 	// instead of the member's setting for its type (unless that is off):
 	// a search_match carries its saved search's alert cadence.
 	Frequency Frequency
+	// People notifications (docs/people.md) name people by id and are
+	// worded when read (Summarize), like every other type, so a member
+	// who has since deleted their account reads as FormerMemberName.
+	// Those delivered before carry their words in Summary instead.
+	OtherID string // the second person named: an introduction's requester or introducer
+	Step    string // which sentence: an introduction's IntroStep, an advice request's format
+	Note    string // what a person wrote, clipped: a pitch, a goal, a thank-you
 }
+
+// IntroStep says which step of an introduction a notification tells, and
+// so which sentence its summary is (Summarize).
+type IntroStep string
+
+// Introduction steps: to whom, and who ActorID and OtherID are.
+const (
+	IntroStepForwarded      IntroStep = "forwarded"       // to the target; actor introducer, other requester
+	IntroStepIntroduced     IntroStep = "introduced"      // to the requester; actor target, other introducer
+	IntroStepAccepted       IntroStep = "accepted"        // to the introducer; actor target, other requester
+	IntroStepTargetDeclined IntroStep = "target_declined" // to the introducer; actor target, other requester
+	IntroStepDeclined       IntroStep = "declined"        // to the requester; actor introducer
+)
 
 // Inbox is one page of a member's notifications and how many are unread.
 type Inbox struct {
