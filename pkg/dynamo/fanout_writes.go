@@ -22,6 +22,7 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 	// A member who deleted their data is an empty id on what others keep
 	// (docs/people.md, "Your data"): nobody to tell.
 	ns = slices.DeleteFunc(slices.Clone(ns), func(n *warmlead.Notification) bool { return n.RecipientID == "" })
+	ns = lastOfEach(ns)
 	if len(ns) == 0 {
 		return nil
 	}
@@ -68,4 +69,23 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 	default:
 		return err
 	}
+}
+
+// lastOfEach keeps the last of notifications with the same key (recipient
+// and id: the same fact told twice, e.g. a record and its replay in one
+// stream batch). One BatchWriteItem may not name a key twice, and writing
+// it twice in a row would leave the last anyway.
+func lastOfEach(ns []*warmlead.Notification) []*warmlead.Notification {
+	at := make(map[[2]string]int, len(ns))
+	out := ns[:0]
+	for _, n := range ns {
+		k := [2]string{n.RecipientID, n.ID}
+		if i, ok := at[k]; ok {
+			out[i] = n
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, n)
+	}
+	return out
 }

@@ -162,3 +162,22 @@ func TestNewLeadGoesToTheNetworkAsItWasWhenPosted(t *testing.T) {
 	w.want(warmlead.NotifyNewPosting, p.ID, 1, "early")
 	w.want(warmlead.NotifyNewPosting, p.ID, 0, "late")
 }
+
+// A batch that tells the same fact twice (a record and its replay, or an
+// item written and then changed) writes its notification once: one
+// BatchWriteItem may not name a key twice, and a refused write would send
+// the records to the failure destination.
+func TestABatchTellingAFactTwiceWritesItOnce(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "ines", "carmen")
+	w.must(w.store.RequestConnection(context.Background(), "ines", &warmlead.Connection{RecipientID: "carmen"}))
+	ev := w.streamSoFar()
+	for _, r := range slices.Clone(ev.Records) {
+		r.Change.SequenceNumber += "0" // a later copy
+		ev.Records = append(ev.Records, r)
+	}
+	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("handle: %v %+v", err, resp)
+	}
+	w.want(warmlead.NotifyConnectionRequest, "", 1, "carmen")
+}
