@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 
@@ -113,4 +114,38 @@ func GroupOf(tag string) (Group, bool) {
 		}
 	}
 	return GroupAll, false
+}
+
+// docOnlyRegistry is the schema registry of a group's API. A group serves
+// no document built at start (GroupSite serves the embedded one, built
+// from the whole API), so the schemas only a document reads are not built
+// there: huma derives them by reflection as it registers each operation,
+// a good part of a group function's cold start (docs/platform.md, "One
+// API, several functions"), and nothing reads them while serving. Those
+// are the response bodies' schemas (huma validates requests, never
+// responses) and the error model's. Request schemas, which validation
+// reads, are built exactly as in the whole API.
+type docOnlyRegistry struct {
+	huma.Registry
+	// response is the response body type of the operation being
+	// registered (register sets it), nil between operations.
+	response reflect.Type
+}
+
+// errorModelType is the type of huma's problem bodies, whose schema only
+// documents the error responses.
+var errorModelType = reflect.TypeOf(huma.ErrorModel{})
+
+func (r *docOnlyRegistry) Schema(t reflect.Type, allowRef bool, hint string) *huma.Schema {
+	if t != nil && (t == r.response || t == errorModelType) {
+		return &huma.Schema{} // not built: see docOnlyRegistry
+	}
+	return r.Registry.Schema(t, allowRef, hint)
+}
+
+// documentOnly returns api's docOnlyRegistry, nil when api builds the whole
+// document (GroupAll).
+func documentOnly(api huma.API) *docOnlyRegistry {
+	r, _ := api.OpenAPI().Components.Schemas.(*docOnlyRegistry)
+	return r
 }

@@ -276,5 +276,8 @@ func landingSchema(api huma.API, tag string) *huma.Schema {
 	if !serves(api, tag) {
 		return nil // not this function's operation (groups.go)
 	}
+	if documentOnly(api) != nil {
+		return &huma.Schema{} // a response's schema: a group builds none (groups.go)
+	}
 	return api.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(landingJSON{}), true, "")
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -27,8 +28,10 @@ var notEditable = map[string]string{
 	"org_id": "cannot change after posting",
 }
 
-// editableFields are the JSON names of postingBody, the fields a patch may set.
-var editableFields = jsonFieldNames(reflect.TypeOf(postingBody{}))
+// editableFields are the JSON names of postingBody, the fields a patch may
+// set; built on the first patch, not at every function's start (only
+// PostingsFunction serves patches).
+var editableFields = sync.OnceValue(func() map[string]bool { return jsonFieldNames(reflect.TypeOf(postingBody{})) })
 
 func handlePatchPosting(postings warmlead.PostingService) func(context.Context, *patchPostingInput) (*postingOutput, error) {
 	return func(ctx context.Context, in *patchPostingInput) (*postingOutput, error) {
@@ -70,7 +73,7 @@ func decodeMergePatch(raw []byte) (map[string]any, error) {
 		}
 		if why, ok := notEditable[k]; ok {
 			fields = append(fields, warmlead.FieldError{Field: k, Message: why})
-		} else if !editableFields[k] {
+		} else if !editableFields()[k] {
 			fields = append(fields, warmlead.FieldError{Field: k, Message: "unexpected property"})
 		}
 	}

@@ -179,6 +179,16 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 		op.Metadata = map[string]any{}
 	}
 	op.Metadata[textSpecKey] = bodyTextSpec(reflect.TypeFor[I]())
+	if r := documentOnly(api); r != nil {
+		// A group builds no response body's schema (groups.go), unless
+		// the request body has the same type: that one validates.
+		// Only an object: a parameter of the request may share a
+		// simpler type, and its schema validates.
+		if t := bodyType(reflect.TypeFor[O]()); t != nil && t.Kind() == reflect.Struct && t != bodyType(reflect.TypeFor[I]()) {
+			r.response = t
+		}
+		defer func() { r.response = nil }()
+	}
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {
@@ -194,4 +204,13 @@ func anonymously[I, O any](h func(context.Context, *I) (*O, error)) func(context
 	return func(ctx context.Context, in *I) (*O, error) {
 		return h(context.WithValue(ctx, callerKey{}, ""), in)
 	}
+}
+
+// bodyType is the type of a huma input or output struct's Body field, nil
+// when it has none.
+func bodyType(t reflect.Type) reflect.Type {
+	if f, ok := t.FieldByName("Body"); ok {
+		return f.Type
+	}
+	return nil
 }

@@ -71,6 +71,10 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 		// Only the whole API knows the whole document: a group serves
 		// the one built from it at build time (openapi_embed.go), or none.
 		hcfg.OpenAPIPath = ""
+		// Nor the JSON Schemas huma serves beside a live document, and
+		// only the schemas requests are validated with are built.
+		hcfg.SchemasPath = ""
+		hcfg.Components.Schemas = &docOnlyRegistry{Registry: hcfg.Components.Schemas}
 		if cfg.Group == GroupSite {
 			serveEmbeddedDocument(mux, &cfg)
 		}
@@ -79,7 +83,11 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
 	addRoutes(inGroup(api, cfg.Group), &cfg, svc)
-	finishDocument(api, &cfg) // openapi_doc.go
+	if cfg.Group == GroupAll {
+		// Only the whole API's document is read (groups serve the
+		// embedded one, or none).
+		finishDocument(api, &cfg) // openapi_doc.go
+	}
 
 	var elsewhere func(string) []string
 	if cfg.Group == GroupSite { // it also serves the $default route
