@@ -59,7 +59,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	w := newWorld(cfg.Clients)
 	clients := make([]*client, cfg.Clients)
 	for i := range clients {
-		id := fmt.Sprintf("load%03d", i)
+		id := memberID(i)
 		tok, err := cfg.Token(ctx, id)
 		if err != nil {
 			return nil, err

@@ -32,12 +32,15 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 		if err != nil || res.status != 201 {
 			return res, expect(err, res, 201)
 		}
-		var p struct{ ID string }
+		var p struct {
+			ID        string    `json:"id"`
+			CreatedAt time.Time `json:"created_at"`
+		}
 		if err := res.decode(&p); err != nil {
 			return res, err
 		}
 		w.mu.Lock()
-		w.postings = append(w.postings, &posting{id: p.ID, poster: c.id, public: public, org: onBehalf})
+		w.postings = append(w.postings, &posting{id: p.ID, poster: c.id, public: public, org: onBehalf, created: p.CreatedAt})
 		w.mu.Unlock()
 		return res, nil
 
@@ -119,7 +122,7 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 
 	case opConnect:
 		j := rng.IntN(w.members)
-		other := fmt.Sprintf("load%03d", j)
+		other := memberID(j)
 		w.mu.Lock()
 		ring := w.ring[[2]string{c.id, other}]
 		w.mu.Unlock()
@@ -163,12 +166,17 @@ func perform(k op, c *client, i int, w *world, rng *rand.Rand) (response, error)
 			return response{}, nil
 		}
 		it := page.Items[mine[rng.IntN(len(mine))]]
+		sent := time.Now()
 		res, err = c.call("POST", "/connections/"+it.ID+"/accept", nil)
 		if err != nil || res.status != 200 {
 			return res, expect(err, res, 200)
 		}
+		acked := time.Now()
 		w.mu.Lock()
 		w.accepted[pair{it.RequesterID, it.RecipientID}] = true
+		if _, again := w.acceptedIn[unordered(it.RequesterID, it.RecipientID)]; !again {
+			w.acceptedIn[unordered(it.RequesterID, it.RecipientID)] = span{sent, acked}
+		}
 		delete(w.pending, unordered(it.RequesterID, it.RecipientID))
 		w.mu.Unlock()
 		return res, nil

@@ -422,9 +422,10 @@ func expectedNotifications(w *world, poster map[string]string) map[notif]int {
 			}
 			continue
 		}
-		for other := range w.ring {
-			if other[0] == p.poster {
-				exp[notif{other[1], "new_lead", p.id, p.poster}] = 1
+		for i := range w.members {
+			m := memberID(i)
+			if yes, _ := w.connectedWhen(p.poster, m, p.created); yes && m != p.poster {
+				exp[notif{m, "new_lead", p.id, p.poster}] = 1
 			}
 		}
 	}
@@ -486,9 +487,14 @@ func readInboxes(clients []*client, into map[notif]int) (map[notif]int, error) {
 }
 
 // compareNotifications: every expected one exactly once; nothing twice;
-// nothing unexpected, except new postings reaching connections made during
-// the run (whether they arrive depends on when the stream was read).
+// nothing unexpected, except a new lead reaching a connection accepted
+// while the lead was being posted (the two requests overlapped, so either
+// may have come first).
 func compareNotifications(w *world, expected map[notif]int, got map[notif]int) []string {
+	byID := map[string]*posting{}
+	for _, p := range w.postings {
+		byID[p.id] = p
+	}
 	var out []string
 	for k, n := range expected {
 		if got[k] != n {
@@ -499,8 +505,13 @@ func compareNotifications(w *world, expected map[notif]int, got map[notif]int) [
 		if expected[k] > 0 {
 			continue
 		}
-		lateConnection := k.typ == "new_lead" && (w.accepted[pair{k.recipient, k.actor}] || w.accepted[pair{k.actor, k.recipient}])
-		if !lateConnection || n > 1 {
+		// A connection accepted while the lead was being posted may or may
+		// not have been in the poster's network then.
+		inFlight := false
+		if p := byID[k.posting]; k.typ == "new_lead" && p != nil && !p.org {
+			_, inFlight = w.connectedWhen(k.actor, k.recipient, p.created)
+		}
+		if !inFlight || n > 1 {
 			out = append(out, fmt.Sprintf("unexpected notification %+v (%d)", k, n))
 		}
 	}

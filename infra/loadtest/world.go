@@ -1,8 +1,10 @@
 package loadtest
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"sync"
+	"time"
 )
 
 // The ground truth: what the server acknowledged, as the clients saw it.
@@ -10,8 +12,13 @@ import (
 type posting struct {
 	id, poster string
 	public     bool
-	org        bool // posted on behalf of the organisation (org.go)
+	org        bool      // posted on behalf of the organisation (org.go)
+	created    time.Time // its created_at, as the server answered
 }
+
+// span is when a request was sent and when its answer came back: the
+// server did the write somewhere in between.
+type span struct{ sent, acked time.Time }
 
 type link struct {
 	token, posting, referrer, parent string
@@ -37,14 +44,18 @@ type world struct {
 	ring      map[[2]string]bool      // connected before the run, both orders
 	requested []pair                  // 201s of POST /connections
 	accepted  map[pair]bool           // accepted (ring and during the run)
-	pending   map[[2]string]pair      // unordered pair -> request, while pending
-	org       *orgInfo                // the run's organisation (org.go)
+	// acceptedIn is when each connection accepted during the run was
+	// accepted (by unordered pair): a new lead goes to the network the
+	// poster had when posting it (README.md, "Notifications").
+	acceptedIn map[[2]string]span
+	pending    map[[2]string]pair // unordered pair -> request, while pending
+	org        *orgInfo           // the run's organisation (org.go)
 }
 
 func newWorld(members int) *world {
 	return &world{members: members, links: map[string]*link{}, linkOf: map[[2]string]string{},
 		linksFor: map[string][]*link{}, interests: map[[2]string]*interest{}, ring: map[[2]string]bool{},
-		accepted: map[pair]bool{}, pending: map[[2]string]pair{}, org: &orgInfo{}}
+		accepted: map[pair]bool{}, acceptedIn: map[[2]string]span{}, pending: map[[2]string]pair{}, org: &orgInfo{}}
 }
 
 func unordered(a, b string) [2]string {
@@ -90,3 +101,23 @@ func (w *world) randomLink(postingID string, rng *rand.Rand) *link {
 	}
 	return ls[rng.IntN(len(ls))]
 }
+
+// connectedWhen tells whether a and b were connected when a posting was
+// posted at t: yes (a ring pair, or accepted before t), no, or unknown when
+// the accept was in flight at t.
+func (w *world) connectedWhen(a, b string, t time.Time) (yes, unknown bool) {
+	if w.ring[[2]string{a, b}] {
+		return true, false
+	}
+	s, ok := w.acceptedIn[unordered(a, b)]
+	switch {
+	case !ok || !s.sent.Before(t):
+		return false, false
+	case s.acked.Before(t):
+		return true, false
+	}
+	return false, true
+}
+
+// memberID is the id of the run's i-th member.
+func memberID(i int) string { return fmt.Sprintf("load%03d", i) }
