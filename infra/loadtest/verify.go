@@ -208,10 +208,13 @@ func verify(clients []*client, w *world, rep *Report) []string {
 // of the load (bound: 60 s; BENCHMARKS.md, "make load").
 type Notifications struct {
 	Owed, Delivered, Duplicates int
-	// LastArrival is the end of the reading that first found every owed
-	// notification of the last inbox to complete, after the load ended: an
-	// upper bound, at most a pause (pollEvery, or a round's time if
-	// longer) plus one round and one inbox's reading above the true time.
+	// LastArrival is when the last inbox to complete was seen holding all
+	// it is owed, after the load ended: an upper bound, at most a pause
+	// (pollEvery, or a round's time if longer) plus a round above the true
+	// time. An inbox is complete when a full reading finds everything it
+	// is owed; it was so when its unread count was read if the reading
+	// found no more notifications than that count, else when the reading
+	// ended.
 	LastArrival time.Duration
 	Reading     time.Duration // the longest round of the wait
 	Complete    bool          // every owed notification arrived within the wait
@@ -246,6 +249,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 	}
 	todo := clients
 	seen := &readCounts{at: map[string]int{}}
+	var last time.Duration // when the latest inbox to complete did
 	n := &rep.Notifications
 	for {
 		start := time.Now()
@@ -261,7 +265,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				done, err := inboxComplete(c, owed[c.id], total[c.id], seen)
+				at, done, err := inboxComplete(c, owed[c.id], total[c.id], seen)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -269,6 +273,8 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 					errs = append(errs, err)
 				case !done:
 					still = append(still, c)
+				case !at.IsZero():
+					last = max(last, at.Sub(loadEnd))
 				}
 			}()
 		}
@@ -279,7 +285,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		n.Reading = max(n.Reading, time.Since(start))
 		todo = still
 		if len(todo) == 0 {
-			n.LastArrival, n.Complete = time.Since(loadEnd), true
+			n.LastArrival, n.Complete = last, true
 			return nil
 		}
 		if time.Since(loadEnd) > settle || ctx.Err() != nil {
@@ -310,41 +316,51 @@ type readCounts struct {
 }
 
 // inboxComplete reports whether c's inbox holds everything it is owed
-// (want; total of them): its unread count first, then, if that could be
-// complete and changed since the last full reading, the whole inbox.
-func inboxComplete(c *client, want map[notif]int, total int, seen *readCounts) (bool, error) {
+// (want; total of them), and when it was seen to (zero: from the start): its
+// unread count first, then, if that could be complete and changed since the
+// last full reading, the whole inbox.
+func inboxComplete(c *client, want map[notif]int, total int, seen *readCounts) (at time.Time, done bool, err error) {
 	if total == 0 {
-		return true, nil
+		return time.Time{}, true, nil // owed nothing: complete from the start
 	}
 	res, err := c.call("GET", "/me/notifications?limit=1", nil)
 	if err != nil || res.status != 200 {
-		return false, fmt.Errorf("read %s's unread count: %v", c.id, expect(err, res, 200))
+		return time.Time{}, false, fmt.Errorf("read %s's unread count: %v", c.id, expect(err, res, 200))
 	}
+	counted := time.Now()
 	var page struct {
 		Unread int `json:"unread"`
 	}
 	if err := res.decode(&page); err != nil {
-		return false, err
+		return time.Time{}, false, err
 	}
 	seen.mu.Lock()
 	last, read := seen.at[c.id]
 	seen.mu.Unlock()
 	if page.Unread < total || (read && page.Unread == last) {
-		return false, nil
+		return time.Time{}, false, nil
 	}
 	got, err := readInboxes([]*client{c}, nil)
 	if err != nil {
-		return false, err
+		return time.Time{}, false, err
 	}
+	readAt := time.Now()
 	seen.mu.Lock()
 	seen.at[c.id] = page.Unread
 	seen.mu.Unlock()
+	held := 0
+	for _, n := range got {
+		held += n
+	}
 	for k, n := range want {
 		if got[k] < n {
-			return false, nil
+			return time.Time{}, false, nil
 		}
 	}
-	return true, nil
+	if held <= page.Unread { // nothing arrived between the count and the reading
+		return counted, true, nil
+	}
+	return readAt, true, nil
 }
 
 // sameOnce reports ids missing from seen, extra in seen, or seen twice.
