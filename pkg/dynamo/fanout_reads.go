@@ -29,6 +29,32 @@ func (s *Store) CurrentPosting(ctx context.Context, id string) (*warmlead.Postin
 	return it.posting(), nil
 }
 
+// CurrentPostings reads postings as they are now, 100 to a BatchGetItem
+// (consistent reads); one that is gone is absent from the map. A stream
+// batch reads its postings with it once, instead of one GetItem each.
+func (s *Store) CurrentPostings(ctx context.Context, ids []string) (map[string]*warmlead.Posting, error) {
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	asked := map[string]bool{}
+	for _, id := range ids {
+		if asked[id] || !validID(id) {
+			continue
+		}
+		asked[id] = true
+		pk, sk := postingKey(id)
+		keys = append(keys, key(pk, sk))
+	}
+	items, err := batchGetItems[postingItem](ctx, s, "get postings", keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*warmlead.Posting, len(items))
+	for i := range items {
+		p := items[i].posting()
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
 // CurrentConnection reads ownerID's side of a connection with otherID as it
 // is now with one GetItem (nil when there is none: withdrawn, declined or
 // removed).

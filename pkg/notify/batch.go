@@ -16,8 +16,9 @@ import (
 //     record is done, in full batches, instead of one small write per fact;
 //   - each saved-search alert partition is read once per batch however many
 //     of its new postings name it ("ANY", a kind, a common word);
-//   - a posting's organisation is read once per batch however many of its
-//     links the batch holds.
+//   - the postings its new postings and links name are read in one
+//     BatchGetItem (they are read back before being announced, and a link's
+//     posting names its organisation), instead of one GetItem each.
 //
 // Held notifications are written before the batch reports: a record whose
 // notifications fail to write is reported failed with the records of its
@@ -34,13 +35,54 @@ type batch struct {
 	alertReads chan struct{}
 	orgMu      sync.Mutex
 	orgs       map[string]*shared[string]
+
+	// postingIDs are the postings the batch's facts name; postings is
+	// their one read.
+	postingIDs map[string]bool
+	postings   shared[map[string]*warmlead.Posting]
 }
 
 // alertReadsAtOnce bounds a batch's alert partition reads in flight, as
 // the store bounds one posting's.
 const alertReadsAtOnce = 8
 
-func newBatch() *batch { return &batch{alertReads: make(chan struct{}, alertReadsAtOnce)} }
+// newBatch returns the state records share; postingIDs are the postings
+// their facts name.
+func newBatch(postingIDs map[string]bool) *batch {
+	return &batch{alertReads: make(chan struct{}, alertReadsAtOnce), postingIDs: postingIDs}
+}
+
+// batchPostings returns the postings the facts name (a new posting, a
+// link's posting), by id.
+func batchPostings(facts []decoded) map[string]bool {
+	ids := map[string]bool{}
+	for _, d := range facts {
+		switch f := d.fact; {
+		case f == nil:
+		case f.Kind == warmlead.FactNewPosting && f.Posting != nil:
+			ids[f.Posting.ID] = true
+		case f.Kind == warmlead.FactReferral && f.Referral != nil:
+			ids[f.Referral.PostingID] = true
+		}
+	}
+	return ids
+}
+
+// posting returns the batch's read of posting id, and whether the batch
+// read it (false: id is not one of the batch's postings).
+func (b *batch) posting(ctx context.Context, store warmlead.FanoutStore, id string) (*warmlead.Posting, bool, error) {
+	if !b.postingIDs[id] {
+		return nil, false, nil
+	}
+	all, err := b.postings.get(func() (map[string]*warmlead.Posting, error) {
+		ids := make([]string, 0, len(b.postingIDs))
+		for id := range b.postingIDs {
+			ids = append(ids, id)
+		}
+		return store.CurrentPostings(ctx, ids)
+	})
+	return all[id], true, err
+}
 
 // shared is one read a batch's records share: the first to ask reads, the
 // others wait for its result.
@@ -147,8 +189,23 @@ func (s recordStore) SearchAlertCandidates(ctx context.Context, keys []string) (
 	return out, nil
 }
 
-// PostingOrgID reads each posting's organisation once per batch.
+// CurrentPosting answers from the batch's read of its postings.
+func (s recordStore) CurrentPosting(ctx context.Context, id string) (*warmlead.Posting, error) {
+	if p, ok, err := s.b.posting(ctx, s.FanoutStore, id); ok {
+		return p, err
+	}
+	return s.FanoutStore.CurrentPosting(ctx, id)
+}
+
+// PostingOrgID answers from the batch's read of its postings, else reads
+// each posting's organisation once per batch.
 func (s recordStore) PostingOrgID(ctx context.Context, postingID string) (string, error) {
+	if p, ok, err := s.b.posting(ctx, s.FanoutStore, postingID); ok {
+		if err != nil || p == nil {
+			return "", err
+		}
+		return p.OrgID, nil
+	}
 	return entry(&s.b.orgMu, &s.b.orgs, postingID).get(func() (string, error) {
 		return s.FanoutStore.PostingOrgID(ctx, postingID)
 	})

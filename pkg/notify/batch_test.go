@@ -59,7 +59,8 @@ func TestABatchWritesItsNotificationsTogether(t *testing.T) {
 }
 
 // A batch reads each saved-search alert partition once, however many of
-// its new postings name it ("ANY", the kind, a shared word).
+// its new postings name it ("ANY", the kind, a shared word), and its
+// postings in one call.
 func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
 	t.Parallel()
 	w := newFanoutWorld(t, "bob", "seeker")
@@ -74,6 +75,9 @@ func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
 			each++
 		}
 	}
+	// A link to one of them: its posting's organisation is counted from
+	// the same read (org insights).
+	w.must(w.store.CreateReferral(context.Background(), "bob", postings[0].ID, ""))
 	ev := w.streamSoFar()
 	w.env.Calls.Reset()
 	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
@@ -86,6 +90,10 @@ func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
 	// poster's connections (none: the fan-out reads one empty page).
 	if got, want := w.env.Calls.Count("Query"), len(distinct)+len(postings); got != want {
 		t.Errorf("%d Query calls, want %d (%d partitions named %d times, %d postings)", got, want, len(distinct), each, len(postings))
+	}
+	// The postings are read back once for the batch, not once each.
+	if got, gets := w.env.Calls.Count("BatchGetItem"), w.env.Calls.Count("GetItem"); got != 1 || gets != 0 {
+		t.Errorf("the batch read its postings with %d BatchGetItem and %d GetItem calls, want 1 and 0", got, gets)
 	}
 	for _, p := range postings {
 		w.want(warmlead.NotifySearchMatch, p.ID, 1, "seeker")

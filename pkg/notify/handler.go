@@ -68,7 +68,13 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		failed[i] = true
 	}
 	tally := &termTally{}
-	b := newBatch() // what the batch's records share (batch.go)
+	// Every record is decoded first: the batch reads the postings its facts
+	// name in one call (batch.go).
+	facts := make([]decoded, len(ev.Records))
+	for i, r := range ev.Records {
+		facts[i].fact, facts[i].err = safely(h.decode, r)
+	}
+	b := newBatch(batchPostings(facts)) // what the batch's records share (batch.go)
 	each := func(idx []int) {
 		for k, i := range idx {
 			// A posting's words are tallied once its record is done, so a
@@ -76,7 +82,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 			var words []string
 			rh := *h
 			rh.store = recordStore{FanoutStore: h.store, b: b, i: i}
-			if err := rh.record(ctx, ev.Records[i], func(keys []string) { words = keys }); err != nil {
+			if err := rh.record(ctx, ev.Records[i], facts[i], func(keys []string) { words = keys }); err != nil {
 				fail(i, err)
 				for _, j := range idx[k+1:] {
 					failed[j] = true
@@ -166,17 +172,33 @@ func ByPartitionKey(records []events.DynamoDBEventRecord) [][]int {
 	return groups
 }
 
-// record handles one record; count tallies a new posting's index keys for
-// the batch to count.
-func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord, count func(keys []string)) (err error) {
+// decoded is a record's fact (nil: none) or why it could not be read.
+type decoded struct {
+	fact *warmlead.Fact
+	err  error
+}
+
+// safely decodes r, a panic being the record's error.
+func safely(decode Decoder, r events.DynamoDBEventRecord) (f *warmlead.Fact, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic: %v", v)
 		}
 	}()
-	fact, err := h.decode(r)
-	if err != nil || fact == nil {
-		return err
+	return decode(r)
+}
+
+// record handles one record, d its decoded fact; count tallies a new
+// posting's index keys for the batch to count.
+func (h *Handler) record(ctx context.Context, r events.DynamoDBEventRecord, d decoded, count func(keys []string)) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	fact := d.fact
+	if d.err != nil || fact == nil {
+		return d.err
 	}
 	n, err := h.notify(ctx, fact, count)
 	if err == nil { // org insights (insights.go)

@@ -26,29 +26,14 @@ func TestRecordsOfOneKeyInOrder(t *testing.T) {
 	batch := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{
 		rec("1", "A"), rec("2", "B"), rec("3", "A"), rec("4", "C"), rec("5", "A"), rec("6", "B"), rec("7", "B"),
 	}}
-	var (
-		mu      sync.Mutex
-		tried   = map[string][]string{}
-		running int
-		most    int
-	)
+	// Each record is a connection request of its key's member; handling
+	// one reads the connection back, which the probe records.
 	decode := func(r events.DynamoDBEventRecord) (*warmlead.Fact, error) {
-		mu.Lock()
-		running++
-		most = max(most, running)
-		pk := r.Change.Keys["PK"].String()
-		tried[pk] = append(tried[pk], r.Change.SequenceNumber)
-		mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-		mu.Lock()
-		running--
-		mu.Unlock()
-		if r.Change.SequenceNumber == "3" {
-			return nil, errors.New("boom")
-		}
-		return nil, nil // no fact: nothing to write
+		return &warmlead.Fact{Kind: warmlead.FactConnectionRequest, Connection: &warmlead.Connection{
+			ID: r.Change.SequenceNumber, RequesterID: r.Change.SequenceNumber, RecipientID: r.Change.Keys["PK"].String()}}, nil
 	}
-	h := notify.NewHandler(quietLogger(), decode, nil)
+	probe := &probeStore{tried: map[string][]string{}, fail: "3"}
+	h := notify.NewHandler(quietLogger(), decode, probe)
 	resp, err := h.Handle(context.Background(), batch)
 	if err != nil {
 		t.Fatal(err)
@@ -62,20 +47,49 @@ func TestRecordsOfOneKeyInOrder(t *testing.T) {
 		t.Errorf("failures %v, want %v (the failed record and the later one of its key)", failed, want)
 	}
 	for pk, want := range map[string][]string{"A": {"1", "3"}, "B": {"2", "6", "7"}, "C": {"4"}} {
-		if !slices.Equal(tried[pk], want) {
-			t.Errorf("key %s tried %v, want %v", pk, tried[pk], want)
+		if !slices.Equal(probe.tried[pk], want) {
+			t.Errorf("key %s tried %v, want %v", pk, probe.tried[pk], want)
 		}
 	}
-	if most < 2 {
-		t.Errorf("at most %d record at a time, want keys handled at once", most)
+	if probe.most < 2 {
+		t.Errorf("at most %d record at a time, want keys handled at once", probe.most)
 	}
 
 	h.SetWorkers(1)
-	tried, most = map[string][]string{}, 0
+	probe.tried, probe.most = map[string][]string{}, 0
 	if _, err := h.Handle(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	if most != 1 {
-		t.Errorf("with one worker, %d records at a time", most)
+	if probe.most != 1 {
+		t.Errorf("with one worker, %d records at a time", probe.most)
 	}
 }
+
+// probeStore records which connections are read back, by recipient (the
+// record's key), and how many at once; reading fail's fails. Any other
+// call but writing notifications panics (nil FanoutStore).
+type probeStore struct {
+	warmlead.FanoutStore
+	mu            sync.Mutex
+	tried         map[string][]string
+	running, most int
+	fail          string
+}
+
+func (p *probeStore) CurrentConnection(_ context.Context, owner, other string) (*warmlead.Connection, error) {
+	p.mu.Lock()
+	p.running++
+	p.most = max(p.most, p.running)
+	p.tried[owner] = append(p.tried[owner], other)
+	p.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	p.mu.Lock()
+	p.running--
+	p.mu.Unlock()
+	if other == p.fail {
+		return nil, errors.New("boom")
+	}
+	return &warmlead.Connection{ID: other, RequesterID: other, RecipientID: owner}, nil
+}
+
+func (p *probeStore) PutNotifications(context.Context, []*warmlead.Notification) error { return nil }

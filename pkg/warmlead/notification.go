@@ -165,6 +165,9 @@ type FanoutStore interface {
 	// CurrentPosting reads a posting as it is now (nil: gone), so a posting
 	// closed or expired before the notifier reaches it is not announced.
 	CurrentPosting(ctx context.Context, id string) (*Posting, error)
+	// CurrentPostings reads postings as they are now in one call per 100
+	// (those gone are absent), for a stream batch's postings at once.
+	CurrentPostings(ctx context.Context, ids []string) (map[string]*Posting, error)
 	// CurrentConnection reads the connection of ownerID with otherID as it
 	// is now (nil: gone), so a request withdrawn or declined before the
 	// notifier reaches it is not announced.
