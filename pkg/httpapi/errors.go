@@ -136,9 +136,18 @@ func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 			d.Location += "." + sub[1]
 		}
 	}
+	// huma refuses a missing required body with a bare detail: name the
+	// body as the field at fault, as every other problem names its field.
+	if len(m.Errors) == 0 && m.Status == http.StatusBadRequest && m.Detail == bodyRequired {
+		m.Errors = []*huma.ErrorDetail{errorDetail("body", "A JSON body is required.")}
+	}
 	boundProblem(m, ours) // problems.go: no echo, at most 20 errors, small
 	return v, nil
 }
+
+// bodyRequired is huma's detail for a request with no body where one is
+// required.
+const bodyRequired = "request body is required"
 
 func errorDetail(location, message string) *huma.ErrorDetail {
 	return &huma.ErrorDetail{Location: location, Message: message}

@@ -319,3 +319,13 @@ func TestLandingNegotiatesPerRFC9110(t *testing.T) {
 		t.Errorf("clicks = %d after 406s, want %d", s.Clicks, clicks)
 	}
 }
+
+// A request with no body where one is required is a 400 naming the body,
+// like every other problem naming its field.
+func TestMissingBodyNamesTheBody(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice"})
+	checkSmallProblem(t, "no body", res)
+	wantProblem(t, res, 400, "body")
+}
