@@ -2,6 +2,9 @@ package notify
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -23,11 +26,12 @@ import (
 // Held notifications are written before the batch reports: a record whose
 // notifications fail to write is reported failed with the records of its
 // key after it, and its replay rewrites the same notifications (their ids
-// come from the fact), so nothing is lost and nothing doubled.
+// come from the fact), so nothing is lost and nothing doubled. When the
+// shared write fails, each record's are written alone, so one notification
+// DynamoDB refuses fails its own record, not every record of the batch.
 type batch struct {
-	mu      sync.Mutex
-	held    []*warmlead.Notification
-	holders map[int]bool // records whose notifications are held
+	mu   sync.Mutex
+	held map[int][]*warmlead.Notification // by batch record
 
 	alertMu sync.Mutex
 	alerts  map[string]*shared[[]*warmlead.SavedSearch]
@@ -93,7 +97,17 @@ type shared[T any] struct {
 }
 
 func (s *shared[T]) get(read func() (T, error)) (T, error) {
-	s.once.Do(func() { s.val, s.err = read() })
+	s.once.Do(func() {
+		// A read that panics is an error for every record that asks,
+		// not a crash (some ask from goroutines record's recover does not
+		// reach), nor, once Once is done, a zero answer without error.
+		defer func() {
+			if v := recover(); v != nil {
+				s.err = fmt.Errorf("panic: %v", v)
+			}
+		}()
+		s.val, s.err = read()
+	})
 	return s.val, s.err
 }
 
@@ -112,20 +126,43 @@ func entry[T any](mu *sync.Mutex, m *map[string]*shared[T], key string) *shared[
 	return e
 }
 
-// flush writes the held notifications, in full batches. It returns the
-// records to report failed when a write fails.
+// flush writes the held notifications, in full batches, in batch order. It
+// returns the records to report failed when a write fails: after a failed
+// write of them all, those whose own notifications still fail alone.
 func (b *batch) flush(ctx context.Context, store warmlead.FanoutStore) ([]int, error) {
 	if len(b.held) == 0 {
 		return nil, nil
 	}
-	if err := store.PutNotifications(ctx, b.held); err != nil {
-		records := make([]int, 0, len(b.holders))
-		for i := range b.holders {
-			records = append(records, i)
-		}
-		return records, err
+	records := slices.Sorted(maps.Keys(b.held))
+	var all []*warmlead.Notification
+	for _, i := range records {
+		all = append(all, b.held[i]...)
 	}
-	return nil, nil
+	err := putRecovered(ctx, store, all)
+	if err == nil {
+		return nil, nil
+	}
+	var failed []int
+	for k, i := range records {
+		if ctx.Err() != nil { // out of time: the rest are not tried
+			return append(failed, records[k:]...), err
+		}
+		if err := putRecovered(ctx, store, b.held[i]); err != nil {
+			failed = append(failed, i)
+		}
+	}
+	return failed, err
+}
+
+// putRecovered writes ns, a panic an error: the flush runs outside every
+// record's recover, and Handle never panics.
+func putRecovered(ctx context.Context, store warmlead.FanoutStore, ns []*warmlead.Notification) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v", v)
+		}
+	}()
+	return store.PutNotifications(ctx, ns)
 }
 
 // recordStore is the store as batch record i sees it.
@@ -147,11 +184,10 @@ func (s recordStore) PutNotifications(ctx context.Context, ns []*warmlead.Notifi
 	if rest := ns[full:]; len(rest) > 0 {
 		s.b.mu.Lock()
 		defer s.b.mu.Unlock()
-		s.b.held = append(s.b.held, rest...)
-		if s.b.holders == nil {
-			s.b.holders = map[int]bool{}
+		if s.b.held == nil {
+			s.b.held = map[int][]*warmlead.Notification{}
 		}
-		s.b.holders[s.i] = true
+		s.b.held[s.i] = append(s.b.held[s.i], rest...)
 	}
 	return nil
 }
