@@ -17,11 +17,12 @@ func (directoryVisibility) Schema(huma.Registry) *huma.Schema {
 		"orgs: fellow members of your organisations see you in their directories; connections: only those of them who are your accepted connections; hidden: only the organisations' admins.")
 }
 
-// directoryStage is the stage filter: a stage, or empty for any.
+// directoryStage is the stage filter: a stage, or absent (or empty: huma
+// skips an empty query value) for any.
 type directoryStage string
 
 func (directoryStage) Schema(huma.Registry) *huma.Schema {
-	return enumSchema(append([]warmlead.Stage{""}, warmlead.Stages...), "Only members at this stage.")
+	return enumSchema(warmlead.Stages, "Only members at this stage.")
 }
 
 type directoryEntryJSON struct {

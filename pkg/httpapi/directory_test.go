@@ -126,7 +126,16 @@ func TestDirectorySearchAndFilters(t *testing.T) {
 			t.Errorf("%s made %s", c.query, n)
 		}
 	}
-	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID + "/members?stage=ceo", Member: "nadia"}), 422, "query.stage")
+	bad := wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID + "/members?stage=ceo", Member: "nadia"}), 422, "query.stage")
+	for _, e := range bad.Errors {
+		if strings.Contains(e.Message, `", `) || strings.Contains(e.Message, `one of ,`) {
+			t.Errorf("the stages offered include an empty one: %q", e.Message)
+		}
+	}
+	// An empty filter is no filter.
+	if res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID + "/members?stage=", Member: "nadia"}); res.Status != 200 {
+		t.Errorf("?stage= = %d %s, want 200", res.Status, res.Body)
+	}
 	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID + "/members?q=%E2%80%AEx", Member: "nadia"}), 422, "query.q")
 
 	// A filtered walk with limit=1 visits each match once.
