@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,45 @@ func TestStepsRefuseAnEmptySide(t *testing.T) {
 	res.JSON(t, &page)
 	if len(page.Items) != 1 {
 		t.Errorf("tom has %d connections, want grace only: %s", len(page.Items), res.Body)
+	}
+}
+
+// Three members interested in one posting delete their accounts: the
+// poster still sees three interests, each with an id of its own that stays
+// the same from one read to the next (docs/people.md, "Your data").
+func TestAnonymisedInterestsKeepUniqueIDs(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	putProfilesVia(t, api, "vera", "ana", "ben", "cy")
+	p := createPosting(t, api, "vera", nil)
+	for _, m := range []string{"ana", "ben", "cy"} {
+		wantStatus(t, m+" interested", api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + p.ID + "/interest", Member: m, Body: `{}`}), 201)
+	}
+	for _, m := range []string{"ana", "ben", "cy"} {
+		wantStatus(t, m+" deletes", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/me", Member: m}), 204)
+	}
+	ids := func() []string {
+		res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + p.ID + "/interest?limit=100", Member: "vera"})
+		wantStatus(t, "interest list", res, 200)
+		var page struct {
+			Items []struct{ ID, MemberID string }
+		}
+		res.JSON(t, &page)
+		var out []string
+		for _, it := range page.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	first := ids()
+	seen := map[string]bool{}
+	for _, id := range first {
+		if seen[id] || !strings.HasPrefix(id, p.ID+":~") || len(id) <= len(p.ID)+2 {
+			t.Errorf("interest id %q: not unique or not <posting>:~<random> (%v)", id, first)
+		}
+		seen[id] = true
+	}
+	if len(first) != 3 || strings.Join(ids(), ",") != strings.Join(first, ",") {
+		t.Errorf("ids %v, then %v: want 3, stable", first, ids())
 	}
 }
