@@ -225,6 +225,20 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 		if err := s.RemoveOrgMember(ctx, m, ms.OrgID, m); err != nil && warmlead.ErrorCode(err) != warmlead.ENOTFOUND {
 			return err
 		}
+		// An organisation they created no longer names them (one
+		// UpdateItem per organisation they belonged to, conditioned on
+		// CreatedBy: it changes nothing else of the organisation).
+		cb := expression.Name("CreatedBy")
+		e, err := expression.NewBuilder().WithUpdate(expression.Set(cb, expression.Value(""))).
+			WithCondition(cb.Equal(expression.Value(m))).Build()
+		if err != nil {
+			return err
+		}
+		if _, err := s.client.UpdateItem(ctx, s.updateInput(key(orgKey(ms.OrgID)), e)); err != nil {
+			if _, failed := conditionFailed(err); !failed {
+				return storageError("anonymise org creator", err)
+			}
+		}
 	}
 
 	now := s.now()

@@ -181,3 +181,37 @@ func TestAnonymisedInterestsKeepUniqueIDs(t *testing.T) {
 		t.Errorf("ids %v, then %v: want 3, stable", first, ids())
 	}
 }
+
+// After oa, an organisation's creator and admin, deletes their account
+// (another admin stays), the invitation oa sent reads "a former member"
+// with no id, and the organisation no longer names oa as its creator;
+// GET /me/invitations makes one BatchGetItem more (the inviters'
+// tombstones) only when it lists invitations (docs/people.md).
+func TestDeleteMeLeavesNoOrgNamingTheMember(t *testing.T) {
+	t.Parallel()
+	api, env := newAPI(t)
+	putProfilesVia(t, api, "oa", "ob", "inv")
+	org := createOrgVia(t, api, "oa")
+	joinOrgVia(t, api, "oa", org.ID, "ob", "admin")
+	wantStatus(t, "oa invites inv", addOrgMemberVia(t, api, "oa", org.ID, "inv", ""), 201)
+	env.Calls.Reset()
+	wantStatus(t, "inv's invitations", api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/invitations", Member: "inv"}), 200)
+	t.Logf("GET /me/invitations: %s", env.Calls)
+	wantStatus(t, "oa deletes", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/me", Member: "oa"}), 204)
+
+	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/invitations", Member: "inv"})
+	wantStatus(t, "inv's invitations", res, 200)
+	if strings.Contains(res.Body, `"oa"`) || strings.Contains(res.Body, "Member oa") || !strings.Contains(res.Body, `"inviter_name":"a former member"`) {
+		t.Errorf("inv's invitations name oa: %s", res.Body)
+	}
+	res = api.Do(t, apigwtest.Request{Method: "GET", Path: "/orgs/" + org.ID, Member: "ob"})
+	wantStatus(t, "ob reads the org", res, 200)
+	if strings.Contains(res.Body, `"oa"`) {
+		t.Errorf("the org names oa: %s", res.Body)
+	}
+	env.Calls.Reset()
+	wantStatus(t, "empty invitations", api.Do(t, apigwtest.Request{Method: "GET", Path: "/me/invitations", Member: "ob"}), 200)
+	if env.Calls.Total() != 1 {
+		t.Errorf("an empty GET /me/invitations made %s, want one Query", env.Calls)
+	}
+}
