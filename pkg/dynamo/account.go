@@ -225,8 +225,23 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 		if err := s.RemoveOrgMember(ctx, m, ms.OrgID, m); err != nil && warmlead.ErrorCode(err) != warmlead.ENOTFOUND {
 			return err
 		}
+		// An organisation they created no longer names them (one
+		// UpdateItem per organisation they belonged to, conditioned on
+		// CreatedBy: it changes nothing else of the organisation).
+		cb := expression.Name("CreatedBy")
+		e, err := expression.NewBuilder().WithUpdate(expression.Set(cb, expression.Value(""))).
+			WithCondition(cb.Equal(expression.Value(m))).Build()
+		if err != nil {
+			return err
+		}
+		if _, err := s.client.UpdateItem(ctx, s.updateInput(key(orgKey(ms.OrgID)), e)); err != nil {
+			if _, failed := conditionFailed(err); !failed {
+				return storageError("anonymise org creator", err)
+			}
+		}
 	}
 
+	now := s.now()
 	var deletes []map[string]types.AttributeValue
 	var puts []map[string]types.AttributeValue
 	postings := map[string]bool{} // partitions holding others' items that may name the member
@@ -306,10 +321,24 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					if err := attributevalue.UnmarshalMap(av, &r); err != nil {
 						return err
 					}
-					puts = append(puts, anonymise(av, m))
+					// An open request is closed too, so no one can step it
+					// with an empty side (docs/people.md, "Your data").
+					a := anonymise(av, m)
+					if to, ok := warmlead.AdviceStatusOnLeaving(warmlead.AdviceStatus(r.Status), r.request().Role(m)); ok {
+						a["Status"], a["UpdatedAt"] = attrS(string(to)), attrS(formatTime(now))
+					}
+					puts = append(puts, a)
 					deletes = append(deletes, key(advicePairKey(r.RequesterID, r.AdvisorID)))
 				case typ == typeIntroduction:
-					puts = append(puts, anonymise(av, m))
+					var it introductionItem
+					if err := attributevalue.UnmarshalMap(av, &it); err != nil {
+						return err
+					}
+					a := anonymise(av, m)
+					if to, by, ok := warmlead.IntroStatusOnLeaving(warmlead.IntroStatus(it.Status), it.introduction().Role(m)); ok {
+						a["Status"], a["DeclinedBy"], a["UpdatedAt"] = attrS(string(to)), attrS(string(by)), attrS(formatTime(now))
+					}
+					puts = append(puts, a)
 				default: // the member's own: memberships left above, invitations, notifications, counters, settings
 					deletes = append(deletes, k)
 				}
@@ -366,7 +395,6 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	}
 	// The profile goes with the tombstone in one batch: from now on what
 	// others' inboxes still hold about the member reads "a former member".
-	now := s.now()
 	fpk, fsk := formerKey(m)
 	tomb, err := attributevalue.MarshalMap(formerItem{PK: fpk, SK: fsk, Type: typeFormer, ID: m,
 		DeletedAt: formatTime(now), ExpiresAt: now.Add(formerTTL).Unix()})

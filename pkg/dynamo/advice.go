@@ -166,6 +166,9 @@ func (s *Store) StepAdvice(ctx context.Context, callerID, id string, st *warmlea
 			return nil, err
 		}
 		r := it.request()
+		if err := r.StepAllowed(); err != nil {
+			return nil, err
+		}
 		to, err := warmlead.NextAdviceStatus(r.Status, st.Action, r.Role(callerID))
 		if err != nil {
 			return nil, err

@@ -104,6 +104,9 @@ func (s *Store) StepIntroduction(ctx context.Context, callerID, id string, act w
 	if err != nil {
 		return nil, err
 	}
+	if err := in.StepAllowed(); err != nil {
+		return nil, err
+	}
 	role := in.Role(callerID)
 	to, err := warmlead.NextIntroStatus(in.Status, act, role)
 	if err != nil {

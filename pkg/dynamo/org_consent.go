@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -432,7 +433,42 @@ func (s *Store) ListMyInvitations(ctx context.Context, callerID string, page war
 	if err != nil {
 		return nil, err
 	}
-	return decodePage(items, next, (*orgInvitationItem).invitation)
+	pg, err := decodePage(items, next, (*orgInvitationItem).invitation)
+	if err != nil {
+		return nil, err
+	}
+	return pg, s.hideFormerInviters(ctx, pg.Items)
+}
+
+// hideFormerInviters reads the tombstones (formerKey) of the inviters of
+// a page of invitations, in one BatchGetItem, and names an inviter who
+// deleted their account after inviting "a former member", with no id
+// (docs/people.md, "What still names a deleted member"): nothing lists
+// invitations by inviter, so they are made right when read.
+func (s *Store) hideFormerInviters(ctx context.Context, invs []*warmlead.OrgInvitation) error {
+	var keys []map[string]types.AttributeValue
+	for _, inv := range invs {
+		if warmlead.ValidateMemberID(inv.InvitedBy) == nil {
+			keys = append(keys, key(formerKey(inv.InvitedBy)))
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	formers, err := batchGetItems[formerItem](ctx, s, "read former inviters", dedupeKeys(keys))
+	if err != nil {
+		return err
+	}
+	deleted := map[string]time.Time{}
+	for _, f := range formers {
+		deleted[f.ID] = parseTime(f.DeletedAt)
+	}
+	for _, inv := range invs {
+		if at, ok := deleted[inv.InvitedBy]; ok && !inv.CreatedAt.After(at) {
+			inv.InvitedBy, inv.InviterName = "", warmlead.FormerMemberName
+		}
+	}
+	return nil
 }
 
 // ListMyOrgs pages through the caller's memberships (one Query of GSI1)

@@ -32,6 +32,10 @@ func decodePeopleFact(typ string, image map[string]types.AttributeValue) (*warml
 		if it.ID != "" && it.Status != "" && (it.RequesterID == "" || it.IntroducerID == "") {
 			return nil, nil // anonymised when a member deleted their data (docs/people.md): nothing to tell
 		}
+		if it.TargetID == "" && (it.Status == string(warmlead.IntroForwarded) || it.Status == string(warmlead.IntroIntroduced) ||
+			it.DeclinedBy == string(warmlead.IntroAsTarget)) {
+			return nil, nil // its target deleted their data: nothing to tell
+		}
 		if it.ID == "" || it.RequesterID == "" || it.IntroducerID == "" || it.Status == "" {
 			return nil, fmt.Errorf("introduction record without id, members or status")
 		}

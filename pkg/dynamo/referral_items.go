@@ -1,6 +1,10 @@
 package dynamo
 
-import "github.com/warmlead/warmlead/pkg/warmlead"
+import (
+	"strings"
+
+	"github.com/warmlead/warmlead/pkg/warmlead"
+)
 
 // referralItem is a link as stored, under its token. The same shape (less
 // counters and index keys) is copied under the posting as the member's
@@ -62,7 +66,7 @@ type interestItem struct {
 
 func (it *interestItem) interest() *warmlead.Interest {
 	return &warmlead.Interest{
-		PostingID: it.PostingID, MemberID: it.MemberID, MemberName: it.MemberName, Message: it.Message,
+		ID: interestPublicID(it.PostingID, it.SK), PostingID: it.PostingID, MemberID: it.MemberID, MemberName: it.MemberName, Message: it.Message,
 		ReferralToken: it.ReferralToken, Chain: it.Chain, ChainNames: it.ChainNames, PosterID: it.PosterID,
 		OrgID: it.OrgID, CreatedAt: parseTime(it.CreatedAt),
 		ShareWithChain: it.ShareWithChain, CreditedTokens: it.CreditedTokens, CreditedIDs: it.CreditedIDs,
@@ -77,4 +81,14 @@ type cooldownItem struct {
 	Type      string `dynamodbav:"Type"`
 	Until     string `dynamodbav:"Until"`
 	ExpiresAt int64  `dynamodbav:"ExpiresAt"` // TTL
+}
+
+// interestPublicID is an interest's id, from its key (the member's id, or
+// the "~<random>" of one anonymised when its member deleted their data),
+// so each is unique and stable (docs/people.md, "Your data").
+func interestPublicID(postingID, sk string) string {
+	if !strings.HasPrefix(sk, interestPrefix) {
+		return ""
+	}
+	return postingID + ":" + strings.TrimPrefix(sk, interestPrefix)
 }

@@ -14,7 +14,7 @@ type chainMemberJSON struct {
 }
 
 type interestJSON struct {
-	ID             string            `json:"id" doc:"The interest: one per member and posting (<posting_id>:<member_id>)."`
+	ID             string            `json:"id" doc:"The interest: one per member and posting (<posting_id>:<member_id>); one whose member deleted their account keeps a unique <posting_id>:~<random>."`
 	PostingID      string            `json:"posting_id"`
 	MemberID       string            `json:"member_id" example:"carmen"`
 	MemberName     string            `json:"member_name,omitempty" example:"Carmen Ruiz"`
@@ -26,7 +26,11 @@ type interestJSON struct {
 }
 
 func toInterestJSON(in *warmlead.Interest) interestJSON {
-	out := interestJSON{ID: in.PostingID + ":" + in.MemberID, PostingID: in.PostingID, MemberID: in.MemberID, MemberName: in.MemberName, Message: in.Message,
+	id := in.ID
+	if id == "" {
+		id = in.PostingID + ":" + in.MemberID
+	}
+	out := interestJSON{ID: id, PostingID: in.PostingID, MemberID: in.MemberID, MemberName: in.MemberName, Message: in.Message,
 		ReferralToken: in.ReferralToken, Chain: make([]chainMemberJSON, len(in.Chain)), CreatedAt: in.CreatedAt, ShareWithChain: in.ShareWithChain}
 	for i, id := range in.Chain {
 		out.Chain[i].ID = id

@@ -33,7 +33,7 @@ type introductionJSON struct {
 	Field          string      `json:"field"`
 	Note           string      `json:"note,omitempty" doc:"The introducer's note to the target."`
 	Status         introStatus `json:"status"`
-	DeclinedBy     string      `json:"declined_by,omitempty" doc:"introducer or target; the requester is not told which member declined."`
+	DeclinedBy     string      `json:"declined_by,omitempty" doc:"introducer or target; requester when the requester deleted their account while it was open. The requester is not told which member declined."`
 	CreatedAt      time.Time   `json:"created_at"`
 	UpdatedAt      time.Time   `json:"updated_at"`
 }

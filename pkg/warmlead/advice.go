@@ -443,3 +443,31 @@ type AdviceService interface {
 	// newest first, optionally with one status.
 	ListAdviceRequests(ctx context.Context, callerID string, role AdviceRole, status AdviceStatus, page PageRequest) (*Page[*AdviceRequest], error)
 }
+
+// AdviceStatusOnLeaving is where a request goes when one of its sides
+// deletes their account (docs/people.md, "Your data"): an open request
+// (requested, or accepted and not yet held) is closed, as the leaver's own
+// withdrawal when they asked, as a decline when they were asked (an
+// accepted request is then declined too: the interview will not happen).
+// ok is false when the request is already settled.
+func AdviceStatusOnLeaving(from AdviceStatus, leaver AdviceRole) (to AdviceStatus, ok bool) {
+	if !from.Open() {
+		return "", false
+	}
+	if leaver == RoleRequester {
+		return AdviceWithdrawn, true
+	}
+	return AdviceDeclined, true
+}
+
+// StepAllowed refuses any step on a request one side of which has deleted
+// their account (their id is empty; docs/people.md, "Your data"): EGONE,
+// for good, since no one can answer for that side again, and so an empty
+// side can never become a connection.
+func (r *AdviceRequest) StepAllowed() error {
+	if r.RequesterID == "" || r.AdvisorID == "" {
+		return &Error{Code: EGONE, Message: "This advice request can no longer change: the other member left Warmlead.",
+			Fields: []FieldError{{Field: "id", Message: "names an advice request whose other member left Warmlead"}}}
+	}
+	return nil
+}

@@ -168,3 +168,28 @@ func (in *Introduction) ForRequester() *Introduction {
 	}
 	return &c
 }
+
+// IntroStatusOnLeaving is where an introduction goes when one of its sides
+// deletes their account (docs/people.md, "Your data"): an open one
+// (requested or forwarded) is declined, by the leaver's side. The
+// requester's own is recorded as declined by the requester (there is no
+// withdrawn status for introductions: it reads "the requester called it
+// off"). ok is false when it is already settled.
+func IntroStatusOnLeaving(from IntroStatus, leaver IntroRole) (to IntroStatus, by IntroRole, ok bool) {
+	if from != IntroRequested && from != IntroForwarded || leaver == "" {
+		return "", "", false
+	}
+	return IntroDeclined, leaver, true
+}
+
+// StepAllowed refuses any step on an introduction one side of which has
+// deleted their account (their id is empty; docs/people.md, "Your data"):
+// EGONE, for good, so an empty side can never become a connection or earn
+// a credit.
+func (in *Introduction) StepAllowed() error {
+	if in.RequesterID == "" || in.IntroducerID == "" || in.TargetID == "" && in.Status != IntroRequested && in.Status != IntroDeclined {
+		return &Error{Code: EGONE, Message: "This introduction can no longer change: a member it names left Warmlead.",
+			Fields: []FieldError{{Field: "id", Message: "names an introduction a member of which left Warmlead"}}}
+	}
+	return nil
+}

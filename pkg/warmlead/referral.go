@@ -54,6 +54,10 @@ func (l *Landing) Status() PostingStatus {
 // Interest is a member's expression of interest in a posting, with the chain
 // of people it came through (poster first).
 type Interest struct {
+	// ID is the interest's public id, "<posting_id>:<member_id>"; one kept
+	// after its member deleted their account has "<posting_id>:~<random>"
+	// (docs/people.md, "Your data"), unique and stable. Set on reads.
+	ID            string
 	PostingID     string
 	MemberID      string
 	MemberName    string
