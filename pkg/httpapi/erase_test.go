@@ -13,22 +13,24 @@ import (
 	"github.com/warmlead/warmlead/infra/testenv"
 )
 
+// readVia GETs path as who and decodes the 200 it must answer.
+func readVia[T any](t *testing.T, api *apigwtest.Client, who, path string) T {
+	t.Helper()
+	res := api.Do(t, apigwtest.Request{Method: "GET", Path: path, Member: who})
+	wantStatus(t, who+" reads "+path, res, 200)
+	var v T
+	res.JSON(t, &v)
+	return v
+}
+
 func getAdviceVia(t *testing.T, api *apigwtest.Client, who, id string) adviceResp {
 	t.Helper()
-	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/advice-requests/" + id, Member: who})
-	wantStatus(t, who+" reads advice request", res, 200)
-	var r adviceResp
-	res.JSON(t, &r)
-	return r
+	return readVia[adviceResp](t, api, who, "/advice-requests/"+id)
 }
 
 func getIntroVia(t *testing.T, api *apigwtest.Client, who, id string) introResp {
 	t.Helper()
-	res := api.Do(t, apigwtest.Request{Method: "GET", Path: "/introductions/" + id, Member: who})
-	wantStatus(t, who+" reads introduction", res, 200)
-	var in introResp
-	res.JSON(t, &in)
-	return in
+	return readVia[introResp](t, api, who, "/introductions/"+id)
 }
 
 func askIntroVia(t *testing.T, api *apigwtest.Client, from, introducer string) introResp {
