@@ -112,35 +112,36 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 		}
 		wg.Wait()
 	}
-	// The notifications the records held, in full batches (batch.go), and
-	// the batch's postings' words, counted once per key (term_tally.go). A
-	// record that fails here takes the later records of its key with it,
-	// as above.
-	var flushFailed map[int]bool
-	for _, flush := range []func() ([]int, error){
-		func() ([]int, error) { return b.flush(ctx, h.store) },
-		func() ([]int, error) { return tally.flush(ctx, h.store) },
-	} {
-		records, err := flush()
+	// A record that fails after it was handled (below) takes the later
+	// records of its key with it, as above.
+	failAfter := func(records []int, err error) {
+		at := map[int]bool{}
 		for _, i := range records {
 			if !failed[i] {
 				fail(i, err)
 			}
-			if flushFailed == nil {
-				flushFailed = map[int]bool{}
+			at[i] = true
+		}
+		for _, idx := range groups {
+			for k, i := range idx {
+				if at[i] {
+					for _, j := range idx[k+1:] {
+						failed[j] = true
+					}
+					break
+				}
 			}
-			flushFailed[i] = true
 		}
 	}
-	for _, idx := range groups {
-		for k, i := range idx {
-			if flushFailed[i] {
-				for _, j := range idx[k+1:] {
-					failed[j] = true
-				}
-				break
-			}
-		}
+	// The notifications the records held, in full batches (batch.go); then
+	// the words of the postings of the records that did not fail, counted
+	// once per key (term_tally.go): a failed record is counted when it is
+	// replayed.
+	if records, err := b.flush(ctx, h.store); err != nil {
+		failAfter(records, err)
+	}
+	if records, err := tally.flush(ctx, h.store, func(i int) bool { return failed[i] }); err != nil {
+		failAfter(records, err)
 	}
 	var resp events.DynamoDBEventResponse
 	for i, r := range ev.Records {

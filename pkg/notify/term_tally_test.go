@@ -58,3 +58,39 @@ func TestABatchCountsEachWordOnce(t *testing.T) {
 		t.Fatal("the postings share no word: the test proves nothing")
 	}
 }
+
+// A posting whose notifications fail to write is not counted until its
+// record is replayed, and then once.
+func TestAFailedPostingIsCountedWhenReplayed(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "poster", "friend")
+	w.connect("poster", "friend")
+	p := w.post("poster", "")
+	ev := w.streamSoFar()
+	word := warmlead.PostingTerms(p).Keys()[0]
+	count := func() string {
+		t.Helper()
+		out, err := w.env.Client.GetItem(context.Background(), &dynamodb.GetItemInput{TableName: aws.String(w.env.Table),
+			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "TERMCOUNT#" + word}, "SK": &types.AttributeValueMemberS{Value: "COUNT"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, ok := out.Item["N"].(*types.AttributeValueMemberN); ok {
+			return n.Value
+		}
+		return "0"
+	}
+	failing := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, failingWrites{w.store})
+	if resp, err := failing.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) == 0 {
+		t.Fatalf("handle with failing writes: %v %+v, want the posting's record failed", err, resp)
+	}
+	if got := count(); got != "0" {
+		t.Errorf("after the failed delivery %q is counted %s times, want 0", word, got)
+	}
+	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("replay: %v %+v", err, resp)
+	}
+	if got := count(); got != "1" {
+		t.Errorf("after the replay %q is counted %s times, want 1", word, got)
+	}
+}
