@@ -74,7 +74,7 @@ func New(o Options) (*Provider, error) {
 		if warmlead.ValidateMemberID(id) != nil {
 			return Member{}, false
 		}
-		return Member{ID: id, Name: id, Email: emailOf(id)}, true
+		return Member{ID: id, Name: id, Email: EmailOf(id)}, true
 	}
 	s := &storage{members: members, requests: map[string]*authRequest{}, codes: map[string]string{}, key: key,
 		client: &client{id: ClientID, redirects: o.RedirectURIs}}
@@ -96,11 +96,12 @@ func New(o Options) (*Provider, error) {
 	return &Provider{Handler: mux, store: s, keyPath: o.KeyPath}, nil
 }
 
-// emailOf is the verified address a member signs in with locally.
-func emailOf(id string) string { return id + "@members.warmlead.test" }
+// EmailOf is the verified address a member signs in with locally, the one
+// the demo's mail goes to in Mailpit (README.md, "Follow-ups and email").
+func EmailOf(id string) string { return id + "@demo.warmlead.example" }
 
 // DemoMember is a member with the local email address filled in.
-func DemoMember(id, name string) Member { return Member{ID: id, Name: name, Email: emailOf(id)} }
+func DemoMember(id, name string) Member { return Member{ID: id, Name: name, Email: EmailOf(id)} }
 
 // Rotate replaces the signing key: tokens signed with the old one no longer
 // verify (the JWKS lists only the new key), as after a key rotation.

@@ -53,7 +53,7 @@ func TestSignInIssuesVerifiableRS256IDTokens(t *testing.T) {
 		Exp           int64  `json:"exp"`
 	}
 	_ = idt.Claims(&c)
-	if c.Sub != "alice" || c.Email != "alice@members.warmlead.test" || !c.EmailVerified || c.Exp == 0 ||
+	if c.Sub != "alice" || c.Email != "alice@demo.warmlead.example" || !c.EmailVerified || c.Exp == 0 ||
 		idt.Issuer != issuer || len(idt.Audience) != 1 || idt.Audience[0] != localidp.ClientID {
 		t.Errorf("claims = %+v iss %s aud %v", c, idt.Issuer, idt.Audience)
 	}

@@ -167,6 +167,16 @@ func TestMakeRunServesTheSeededStack(t *testing.T) {
 		}
 	}
 
+	// Every demo member, the people walk-through's too, reads their email
+	// in Mailpit at the address they sign in with (README.md, "Follow-ups
+	// and email").
+	for _, m := range []string{"sam", "grace", "nadia"} {
+		if status, body := call(t, "GET", base+"/me/notification-settings", signIn(m), ""); status != 200 ||
+			!strings.Contains(body, `"address":"`+m+`@demo.warmlead.example"`) {
+			t.Errorf("%s's notification settings = %d %s, want the demo address", m, status, body)
+		}
+	}
+
 	// Demo members joined the alumni association by invitation; sam's
 	// admin invitation is still pending (docs/rules.md, "Organisations and
 	// consent").

@@ -5,10 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/warmlead/warmlead/infra/localidp"
+	"github.com/warmlead/warmlead/pkg/warmlead"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,9 +59,11 @@ func startMail(ctx context.Context, cfg Config, secret []byte, base string, stor
 		ms.stop()
 		return nil, err
 	}
-	// The demo members read their email in Mailpit.
-	for _, id := range []string{"alice", "bob", "carmen", "dev", "sam"} {
-		if err := store.SetMemberEmail(ctx, id, id+"@demo.warmlead.example"); err != nil {
+	// Every demo member reads their email in Mailpit; one who deleted their
+	// account (DELETE /me) stays deleted.
+	for _, m := range slices.Concat(demoMembers, peopleMembers) {
+		err := store.SetMemberEmail(ctx, m.ID, localidp.EmailOf(m.ID))
+		if err != nil && warmlead.ErrorCode(err) != warmlead.ENOTFOUND {
 			ms.stop()
 			return nil, err
 		}
