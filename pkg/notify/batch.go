@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -101,12 +100,7 @@ func (s *shared[T]) get(read func() (T, error)) (T, error) {
 		// A read that panics is an error for every record that asks,
 		// not a crash (some ask from goroutines record's recover does not
 		// reach), nor, once Once is done, a zero answer without error.
-		defer func() {
-			if v := recover(); v != nil {
-				s.err = fmt.Errorf("panic: %v", v)
-			}
-		}()
-		s.val, s.err = read()
+		s.val, s.err = recovered(read)
 	})
 	return s.val, s.err
 }
@@ -154,15 +148,10 @@ func (b *batch) flush(ctx context.Context, store warmlead.FanoutStore) ([]int, e
 	return failed, err
 }
 
-// putRecovered writes ns, a panic an error: the flush runs outside every
-// record's recover, and Handle never panics.
-func putRecovered(ctx context.Context, store warmlead.FanoutStore, ns []*warmlead.Notification) (err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v", v)
-		}
-	}()
-	return store.PutNotifications(ctx, ns)
+// putRecovered writes ns, a panic an error (recovered).
+func putRecovered(ctx context.Context, store warmlead.FanoutStore, ns []*warmlead.Notification) error {
+	_, err := recovered(func() (struct{}, error) { return struct{}{}, store.PutNotifications(ctx, ns) })
+	return err
 }
 
 // recordStore is the store as batch record i sees it.

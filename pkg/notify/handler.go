@@ -72,7 +72,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	// name in one call (batch.go).
 	facts := make([]decoded, len(ev.Records))
 	for i, r := range ev.Records {
-		facts[i].fact, facts[i].err = safely(h.decode, r)
+		facts[i].fact, facts[i].err = recovered(func() (*warmlead.Fact, error) { return h.decode(r) })
 	}
 	b := newBatch(batchPostings(facts)) // what the batch's records share (batch.go)
 	each := func(idx []int) {
@@ -179,14 +179,16 @@ type decoded struct {
 	err  error
 }
 
-// safely decodes r, a panic being the record's error.
-func safely(decode Decoder, r events.DynamoDBEventRecord) (f *warmlead.Fact, err error) {
+// recovered runs f, a panic being its error: what runs outside a record's
+// own recover (decoding, shared reads, the flush, goroutines) must not
+// crash the notifier, since Handle never panics.
+func recovered[T any](f func() (T, error)) (v T, err error) {
 	defer func() {
-		if v := recover(); v != nil {
-			err = fmt.Errorf("panic: %v", v)
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
 		}
 	}()
-	return decode(r)
+	return f()
 }
 
 // record handles one record, d its decoded fact; count tallies a new
