@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"reflect"
 	"slices"
 	"strings"
@@ -64,7 +65,15 @@ func Groups() []Group {
 type groupAPI struct {
 	huma.API
 	tags []string
+	// lazy registers the group's operations on their first request
+	// (lazy.go); mux is where their routes go.
+	lazy *lazyOps
+	mux  *http.ServeMux
 }
+
+// Adapter is what huma.Register hands each operation's handler to: while an
+// operation is registered on its first request, lazy captures it.
+func (g *groupAPI) Adapter() huma.Adapter { return g.lazy }
 
 // Config is the wrapped API's configuration. huma.Register reads the
 // configuration through this method (RejectUnknownQueryParameters among
@@ -77,12 +86,13 @@ func (g *groupAPI) Config() huma.Config {
 	return huma.Config{}
 }
 
-// inGroup wraps api so that only the operations of g are registered.
-func inGroup(api huma.API, g Group) huma.API {
+// inGroup wraps api so that only the operations of g are registered, each
+// on its first request (lazy.go), with its route on mux.
+func inGroup(api huma.API, g Group, mux *http.ServeMux) huma.API {
 	if g == GroupAll {
 		return api
 	}
-	return &groupAPI{API: api, tags: groupTags[g]}
+	return &groupAPI{API: api, tags: groupTags[g], lazy: &lazyOps{next: api.Adapter()}, mux: mux}
 }
 
 // serves reports whether api registers operations tagged tag.

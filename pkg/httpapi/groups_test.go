@@ -7,9 +7,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/pkg/httpapi"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -62,11 +65,142 @@ func TestSiteServesTheWholeDocument(t *testing.T) {
 	}
 }
 
-// TestGroupsCoverTheAPI: every operation belongs to exactly one group, a
-// group's server registers its operations and no other, and each answers
-// with the same validation as the whole API.
+// TestGroupsCoverTheAPI: every operation belongs to exactly one group, and
+// a group's server routes its operations and no other.
 func TestGroupsCoverTheAPI(t *testing.T) {
 	t.Parallel()
+	servers := map[httpapi.Group]http.Handler{}
+	for _, g := range httpapi.Groups() {
+		cfg := testConfig
+		cfg.Group = g
+		servers[g] = httpapi.NewServer(quietLogger(), cfg, httpapi.Services{SavedSearches: savedSearchStandIn{}})
+	}
+	for _, op := range documentOperations(t) {
+		method, path := op.method, op.path
+		if len(op.tags) != 1 {
+			t.Errorf("%s %s has tags %v, want exactly one (it says which function serves it)", method, path, op.tags)
+			continue
+		}
+		group, ok := httpapi.GroupOf(op.tags[0])
+		if !ok {
+			t.Errorf("%s %s: no group serves tag %q (pkg/httpapi/groups.go)", method, path, op.tags[0])
+			continue
+		}
+		// A path with placeholders filled: a group that registers the
+		// operation answers anything but the router's 404/405.
+		for g, h := range servers {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(method, op.concrete, nil))
+			body := rec.Body.String() // the router's own problems (problems.go) say it has no such route
+			routed := !strings.Contains(body, "There is no such resource.") && !strings.Contains(body, "does not take this method")
+			if routed != (g == group) {
+				t.Errorf("%s %s (tag %s): served by group %q = %v (%d %s)", method, path, op.tags[0], g, routed, rec.Code, rec.Body)
+			}
+		}
+	}
+}
+
+// savedSearchStandIn makes the server register the saved-search operations;
+// these tests never call them.
+type savedSearchStandIn struct{ warmlead.SavedSearchService }
+
+// TestGroupsValidateAsTheWholeAPI: a group's function registers each of its
+// operations on the operation's first request (lazy.go), and then answers
+// every request exactly as the whole API, which registers everything at
+// start: the same status, headers and problem for a missing token, a
+// missing, malformed or unexpected body, a text rule broken, and an unknown
+// query parameter, on every operation. (The services are absent: a request
+// that passes validation is a 500 in both.)
+func TestGroupsValidateAsTheWholeAPI(t *testing.T) {
+	t.Parallel()
+	ops := documentOperations(t)
+	whole := apigwtest.New(httpapi.NewServer(quietLogger(), testConfig, httpapi.Services{SavedSearches: savedSearchStandIn{}}))
+	groups := map[httpapi.Group]*apigwtest.Client{}
+	for _, g := range httpapi.Groups() {
+		cfg := testConfig
+		cfg.Group = g
+		groups[g] = apigwtest.New(httpapi.NewServer(quietLogger(), cfg, httpapi.Services{SavedSearches: savedSearchStandIn{}}))
+	}
+	probes := []apigwtest.Request{
+		{},
+		{Member: "lazy-probe"},
+		{Member: "lazy-probe", Body: "{"},
+		{Member: "lazy-probe", Body: `{"title": "bell\u0007", "zz_unknown": 1}`},
+		{Member: "lazy-probe", Body: `{"created_at": "x", "id": "y"}`, Headers: map[string]string{"Content-Type": "application/merge-patch+json", "If-Match": `"1"`}},
+		{Member: "lazy-probe", Body: `[]`},
+		{Member: "lazy-probe", Path: "?zz_unknown=1"},
+	}
+	compared := 0
+	for _, op := range ops {
+		if len(op.tags) != 1 {
+			continue // TestGroupsCoverTheAPI
+		}
+		group, _ := httpapi.GroupOf(op.tags[0])
+		for _, p := range probes {
+			p.Method, p.Path = op.method, op.concrete+p.Path
+			want, got := whole.Do(t, p), groups[group].Do(t, p)
+			if want.Status != got.Status || sortedErrors(want.Body) != sortedErrors(got.Body) || want.Headers.Get("Content-Type") != got.Headers.Get("Content-Type") {
+				t.Errorf("%s %s (member %q, body %q): group %q answers %d %s, the whole API %d %s",
+					p.Method, p.Path, p.Member, p.Body, group, got.Status, got.Body, want.Status, want.Body)
+			}
+			compared++
+		}
+	}
+	if compared < 100 {
+		t.Fatalf("compared %d requests: the document lists too few operations", compared)
+	}
+}
+
+// TestGroupFirstRequestsAtOnce: first requests that arrive together, to one
+// operation and to several, each register what they need once and are all
+// answered (run with -race to check the registration's locking).
+func TestGroupFirstRequestsAtOnce(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig
+	cfg.Group = httpapi.GroupPostings
+	c := apigwtest.New(httpapi.NewServer(quietLogger(), cfg, httpapi.Services{}))
+	paths := []string{"/postings?zz_unknown=1", "/public/postings?zz_unknown=1", "/me/postings?zz_unknown=1", "/postings/x?zz_unknown=1"}
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := c.Do(t, apigwtest.Request{Method: http.MethodGet, Path: paths[i%len(paths)], Member: "m"})
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "query.zz_unknown") {
+				t.Errorf("GET %s = %d %s, want 422 naming query.zz_unknown", paths[i%len(paths)], res.Status, res.Body)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// sortedErrors is a problem body with its errors in one order: a body's
+// checks may report several in any order.
+func sortedErrors(body string) string {
+	var p map[string]any
+	if json.Unmarshal([]byte(body), &p) != nil {
+		return body
+	}
+	errs, _ := p["errors"].([]any)
+	slices.SortFunc(errs, func(a, b any) int {
+		x, _ := json.Marshal(a)
+		y, _ := json.Marshal(b)
+		return strings.Compare(string(x), string(y))
+	})
+	out, _ := json.Marshal(p)
+	return string(out)
+}
+
+// documentOperation is one operation of the whole API's document, with its
+// path's placeholders filled.
+type documentOperation struct {
+	method, path, concrete string
+	tags                   []string
+}
+
+// documentOperations lists the operations of the embedded document.
+func documentOperations(t *testing.T) []documentOperation {
+	t.Helper()
 	files, err := httpapi.DocumentFiles()
 	if err != nil {
 		t.Fatal(err)
@@ -79,40 +213,12 @@ func TestGroupsCoverTheAPI(t *testing.T) {
 	if err := json.Unmarshal(files["openapi.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	servers := map[httpapi.Group]http.Handler{}
-	for _, g := range httpapi.Groups() {
-		cfg := testConfig
-		cfg.Group = g
-		servers[g] = httpapi.NewServer(quietLogger(), cfg, httpapi.Services{SavedSearches: savedSearchStandIn{}})
-	}
+	var ops []documentOperation
+	fill := strings.NewReplacer("{id}", "x", "{member_id}", "y", "{token}", "z", "{name}", "nope.js")
 	for path, methods := range doc.Paths {
 		for method, op := range methods {
-			method = strings.ToUpper(method)
-			if len(op.Tags) != 1 {
-				t.Errorf("%s %s has tags %v, want exactly one (it says which function serves it)", method, path, op.Tags)
-				continue
-			}
-			group, ok := httpapi.GroupOf(op.Tags[0])
-			if !ok {
-				t.Errorf("%s %s: no group serves tag %q (pkg/httpapi/groups.go)", method, path, op.Tags[0])
-				continue
-			}
-			// A path with placeholders filled: a group that registers
-			// the operation answers anything but the router's 404/405.
-			concrete := strings.NewReplacer("{id}", "x", "{member_id}", "y", "{token}", "z", "{name}", "nope.js").Replace(path)
-			for g, h := range servers {
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, httptest.NewRequest(method, concrete, nil))
-				body := rec.Body.String() // the router's own problems (problems.go) say it has no such route
-				routed := !strings.Contains(body, "There is no such resource.") && !strings.Contains(body, "does not take this method")
-				if routed != (g == group) {
-					t.Errorf("%s %s (tag %s): served by group %q = %v (%d %s)", method, path, op.Tags[0], g, routed, rec.Code, rec.Body)
-				}
-			}
+			ops = append(ops, documentOperation{strings.ToUpper(method), path, fill.Replace(path), op.Tags})
 		}
 	}
+	return ops
 }
-
-// savedSearchStandIn makes the server register the saved-search operations;
-// these tests never call them.
-type savedSearchStandIn struct{ warmlead.SavedSearchService }

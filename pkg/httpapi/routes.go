@@ -86,8 +86,7 @@ func addRoutes(api huma.API, cfg *Config, svc Services) {
 	register(api, huma.Operation{OperationID: "patch-posting", Method: http.MethodPatch, Path: "/postings/{id}", Security: private,
 		Summary: "Edit a lead", Tags: []string{"Postings"},
 		Description: "A JSON merge patch (RFC 7396) of the editable fields, with If-Match carrying the ETag you read. Poster or org admins only."},
-		handlePatchPosting(svc.Postings))
-	documentMergePatch(api, "/postings/{id}", reflect.TypeOf(postingBody{}))
+		handlePatchPosting(svc.Postings), func(api huma.API) { documentMergePatch(api, "/postings/{id}", reflect.TypeOf(postingBody{})) })
 	register(api, huma.Operation{OperationID: "close-posting", Method: http.MethodPost, Path: "/postings/{id}/close", Security: private,
 		Summary: "Close a lead", Tags: []string{"Postings"}}, handleClosePosting(svc.Postings))
 	register(api, huma.Operation{OperationID: "list-my-postings", Method: http.MethodGet, Path: "/me/postings", Security: private,
@@ -167,11 +166,29 @@ func addRoutes(api huma.API, cfg *Config, svc Services) {
 // register adds an operation with the settings every operation shares. It
 // is also the one place errors are translated: a handler returns the domain
 // error as it is, and register turns it into the problem a client sees
-// (errors.go), so no handler has to remember to.
-func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
+// (errors.go), so no handler has to remember to. then runs after the
+// operation is registered, on what huma registered (documentMergePatch).
+// A group's function registers the operation on its first request
+// (lazy.go); the whole API, at once.
+func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error), then ...func(huma.API)) {
 	if !servesOp(api, &op) {
 		return // another function's operation (groups.go)
 	}
+	add := func() {
+		registerNow(api, op, h)
+		for _, f := range then {
+			f(api)
+		}
+	}
+	if g, ok := api.(*groupAPI); ok {
+		g.lazy.add(g.mux, op.Method, op.Path, add)
+		return
+	}
+	add()
+}
+
+// registerNow registers op with huma (register).
+func registerNow[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
 	// cleanInput (input.go) enforces MaxBodyBytes itself; huma refuses a
 	// body that reaches its own limit, so give it one more byte.
 	op.MaxBodyBytes = MaxBodyBytes + 1

@@ -82,7 +82,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api := humago.New(mux, hcfg)
 	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
-	addRoutes(inGroup(api, cfg.Group), &cfg, svc)
+	addRoutes(inGroup(api, cfg.Group, mux), &cfg, svc)
 	if cfg.Group == GroupAll {
 		// Only the whole API's document is read (groups serve the
 		// embedded one, or none).
