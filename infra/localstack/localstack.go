@@ -245,15 +245,22 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	}
 	pumpDone := make(chan error, len(feeds))
 	for _, f := range feeds {
-		par, err := streamParallelization(tmplDoc, f.function)
+		// As the template's event source mapping: its parallelization
+		// and its filter (Lambda delivers only the records it matches).
+		sev, err := tmplDoc.StreamEvent(f.function)
 		if err != nil {
 			return err
+		}
+		filter, err := streampump.ParseFilter(sev.FilterPatterns)
+		if err != nil {
+			return fmt.Errorf("template.yaml: %s event %s: %w", f.function, sev.Name, err)
 		}
 		pump := streampump.New(streampump.NewStreamsClient(cfg.Endpoint), streamARN, f.handler, streampump.Options{
 			PollInterval:    100 * time.Millisecond,
 			CheckpointPath:  filepath.Join(cpDir, f.checkpoint),
 			Logger:          logger.With("function", f.function),
-			Parallelization: par,
+			Parallelization: sev.ParallelizationFactor,
+			Filter:          filter,
 		})
 		go func() { pumpDone <- pump.Run(ctx) }()
 	}
@@ -331,34 +338,6 @@ func seedCheckpoint(from, to string) error {
 		return err
 	}
 	return os.WriteFile(to, data, 0o644)
-}
-
-// streamParallelization is the ParallelizationFactor of function's
-// DynamoDB stream event in the template (1 when unset, as in AWS).
-func streamParallelization(t *samtemplate.Template, function string) (int, error) {
-	events, _ := t.Resources[function].Properties["Events"].(map[string]any)
-	for name, e := range events {
-		ev, _ := e.(map[string]any)
-		if ev["Type"] != "DynamoDB" {
-			continue
-		}
-		props, _ := ev["Properties"].(map[string]any)
-		switch n := props["ParallelizationFactor"].(type) {
-		case nil:
-			return 1, nil
-		case int:
-			return n, nil
-		case int64:
-			return int(n), nil
-		case uint64:
-			return int(n), nil
-		case float64:
-			return int(n), nil
-		default:
-			return 0, fmt.Errorf("template.yaml: %s event %s: ParallelizationFactor %v is not a number", function, name, n)
-		}
-	}
-	return 0, fmt.Errorf("template.yaml: %s has no DynamoDB event", function)
 }
 
 func printWelcome(out io.Writer, s Stack) {

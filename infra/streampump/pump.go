@@ -105,6 +105,11 @@ type Options struct {
 	// PartitionKey is the attribute the lanes hash: the table's partition
 	// key, default "PK" (template.yaml).
 	PartitionKey string
+	// Filter is the event source mapping's FilterCriteria (ParseFilter):
+	// records it does not match are never delivered and count as done, as
+	// with Lambda's event filtering, and batches fill with records that
+	// match. nil delivers every record.
+	Filter *Filter
 }
 
 const (
@@ -118,6 +123,11 @@ const (
 
 	// getRecordsLimit is the most records GetRecords returns in one call.
 	getRecordsLimit = 1000
+
+	// maxReadsPerRound bounds the GetRecords calls of one shard in one
+	// round when a filter drops most records: enough to fill the lanes'
+	// batches with records that match, not a read of the whole backlog.
+	maxReadsPerRound = 8
 
 	// describeEvery bounds how long the shard list may go unrefreshed. The
 	// list is also refreshed whenever a shard finishes (its children appear
@@ -358,12 +368,17 @@ func (p *Pump) serve(ctx context.Context, s *shard) (progress bool, err error) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	if !s.ended && len(s.pending) < p.opts.BatchSize*p.opts.Parallelization {
+	// Read until the lanes could fill their batches with records to
+	// deliver (a filter may drop most of what is read).
+	for reads := 0; reads < maxReadsPerRound && !s.ended && s.toDeliver() < p.opts.BatchSize*p.opts.Parallelization; reads++ {
 		n, err := p.fetch(ctx, s)
 		if err != nil {
 			return false, err
 		}
-		progress = n > 0
+		if n == 0 {
+			break // nothing new in the shard for now
+		}
+		progress = true
 	}
 	if len(s.pending) > 0 && p.deliver(ctx, s) {
 		progress = true
@@ -488,13 +503,41 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 			return 0, fmt.Errorf("streampump: GetRecords on %s: %w", s.id, err)
 		}
 		s.pending = append(s.pending, out.Records...)
-		s.done = append(s.done, make([]bool, len(out.Records))...)
+		for _, r := range out.Records {
+			s.done = append(s.done, p.filteredOut(r))
+		}
 		s.iterator = out.NextShardIterator
 		if s.iterator == nil {
 			s.ended = true
 		}
 		return len(out.Records), nil
 	}
+}
+
+// filteredOut reports whether the filter drops r: such a record is done as
+// soon as it is read. A record that cannot be converted is not dropped:
+// delivery reports it (deliver).
+func (p *Pump) filteredOut(r types.Record) bool {
+	if p.opts.Filter == nil {
+		return false
+	}
+	rec, err := ConvertRecord(r, p.arn)
+	if err != nil {
+		return false
+	}
+	ok, err := p.opts.Filter.Match(rec)
+	return err == nil && !ok
+}
+
+// toDeliver counts the records of s read and not done.
+func (s *shard) toDeliver() int {
+	n := 0
+	for _, d := range s.done {
+		if !d {
+			n++
+		}
+	}
+	return n
 }
 
 // acquire gets an iterator for s: right after the checkpointed record, or

@@ -16,6 +16,7 @@ import (
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/mailpit"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/followup"
@@ -82,7 +83,7 @@ func newWorld(t *testing.T, start time.Time) *world {
 		r1.BatchItemFailures = append(r1.BatchItemFailures, r2.BatchItemFailures...)
 		return r1, nil
 	}
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, both, streampump.Options{PollInterval: 20 * time.Millisecond})
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, both, streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction", "FollowupsFunction"), PollInterval: 20 * time.Millisecond})
 	return &world{t: t, store: store, clk: clk, pump: pump, sweeper: followup.NewSweeper(quiet(), deps),
 		domain: strings.NewReplacer("/", "-", "_", "-").Replace(strings.ToLower(t.Name())) + ".test"}
 }

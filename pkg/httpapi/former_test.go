@@ -10,6 +10,7 @@ import (
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -24,7 +25,7 @@ func notifier(t *testing.T, env *testenv.Env) func() {
 	return func() {
 		t.Helper()
 		pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, h.Handle,
-			streampump.Options{PollInterval: 20 * time.Millisecond, CheckpointPath: cp})
+			streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction"), PollInterval: 20 * time.Millisecond, CheckpointPath: cp})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if err := pump.Drain(ctx); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -26,7 +27,7 @@ type insightsResp struct {
 func drainStream(t *testing.T, env *testenv.Env) {
 	t.Helper()
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, env.Store(t))
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, h.Handle, streampump.Options{PollInterval: 20 * time.Millisecond})
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, h.Handle, streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction"), PollInterval: 20 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := pump.Drain(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/warmlead/warmlead/infra/apigwtest"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -415,7 +416,7 @@ func TestPeopleNotificationsArriveThroughTheStream(t *testing.T) {
 
 	store := env.Store(t)
 	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, h.Handle, streampump.Options{PollInterval: 20 * time.Millisecond})
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, h.Handle, streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction"), PollInterval: 20 * time.Millisecond})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := pump.Drain(ctx); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -73,7 +74,7 @@ func (w *fanoutWorld) drain() {
 	w.t.Helper()
 	if w.pump == nil {
 		w.pump = streampump.New(streampump.NewStreamsClient(w.env.Endpoint), w.env.StreamARN, w.h.Handle,
-			streampump.Options{PollInterval: 20 * time.Millisecond, MaxRetries: -1, Logger: quietLogger(),
+			streampump.Options{Filter: pumptest.Filter(w.t, "NotifierFunction"), PollInterval: 20 * time.Millisecond, MaxRetries: -1, Logger: quietLogger(),
 				OnFailure: func(context.Context, events.DynamoDBEventRecord, error) { w.fails++ }})
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -54,7 +55,7 @@ func TestOrgInvitationReachesTheInvitee(t *testing.T) {
 		seen = append(seen, ev)
 		return h.Handle(ctx, ev)
 	}
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, record, streampump.Options{PollInterval: 20 * time.Millisecond})
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, record, streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction"), PollInterval: 20 * time.Millisecond})
 	drain, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	env.Calls.Reset()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/warmlead/warmlead/infra/streampump"
+	"github.com/warmlead/warmlead/infra/streampump/pumptest"
 	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
@@ -65,7 +66,7 @@ func TestStreamToInbox(t *testing.T) {
 		mu.Unlock()
 		return h.Handle(ctx, ev)
 	}
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, handle, streampump.Options{PollInterval: 20 * time.Millisecond})
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN, handle, streampump.Options{Filter: pumptest.Filter(t, "NotifierFunction"), PollInterval: 20 * time.Millisecond})
 	drain, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	env.Calls.Reset()
