@@ -62,6 +62,7 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	// 100 records, not 100.
 	var dues []*warmlead.Due
 	var dueFrom []string
+	var instants []instantMail
 	fail := func(seq string, err error) {
 		h.logger.ErrorContext(ctx, "follow-up record failed", "sequence", seq, "err", err.Error())
 		resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: seq})
@@ -70,9 +71,16 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 		err := d.err
 		var ds []*warmlead.Due
 		if err == nil && d.fact != nil {
-			if batchErr != nil {
+			switch r := h.instantRecipient(d.fact, people); {
+			case batchErr != nil:
 				err = batchErr
-			} else {
+			case r != nil:
+				// Emailed with the batch's other instant emails (below).
+				if n := d.fact.Notification; h.deps.now().Sub(n.CreatedAt) <= instantMaxAge {
+					instants = append(instants, instantMail{seq: d.r.Change.SequenceNumber, to: r, n: n})
+				}
+				continue
+			default:
 				ds, err = h.fact(ctx, d.fact, people, days)
 			}
 		}
@@ -92,7 +100,53 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 			}
 		}
 	}
+	h.mailInstants(ctx, instants, fail)
 	return resp, nil
+}
+
+// instantMail is a notification of the batch to email at once.
+type instantMail struct {
+	seq string // its record's sequence number
+	to  *warmlead.MailRecipient
+	n   *warmlead.Notification
+}
+
+// instantRecipient is who f's notification is emailed to at once, nil when
+// f is not a notification emailed at once.
+func (h *StreamHandler) instantRecipient(f *warmlead.FollowUpFact, people map[string]*warmlead.MailRecipient) *warmlead.MailRecipient {
+	if f.Notification == nil || h.deps.Mailer == nil {
+		return nil
+	}
+	r := people[f.Notification.RecipientID]
+	if !mailable(r) || r.Settings.EmailFrequency(f.Notification) != warmlead.FrequencyInstant {
+		return nil
+	}
+	return r
+}
+
+// mailInstants emails the batch's instant notifications: their names and
+// titles are read together (one BatchGetItem per 100 keys, where it was
+// one per email), then each is claimed and sent on its own, and a record
+// whose email fails is reported failed.
+func (h *StreamHandler) mailInstants(ctx context.Context, ms []instantMail, fail func(seq string, err error)) {
+	if len(ms) == 0 {
+		return
+	}
+	ns := make([]*warmlead.Notification, len(ms))
+	for i, m := range ms {
+		ns[i] = m.n
+	}
+	if err := h.deps.Stores.Mail.DescribeNotifications(ctx, ns); err != nil {
+		for _, m := range ms {
+			fail(m.seq, err)
+		}
+		return
+	}
+	for _, m := range ms {
+		if err := h.deps.mailInstant(ctx, m.to, m.n); err != nil {
+			fail(m.seq, err)
+		}
+	}
 }
 
 func (h *StreamHandler) safeDecode(r events.DynamoDBEventRecord) (f *warmlead.FollowUpFact, err error) {
@@ -153,7 +207,7 @@ func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, peop
 		}
 		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueKeepWarm, MemberID: t.OwnerID, OtherID: t.OtherID, Version: t.TouchedAt}}, nil
 	case f.Notification != nil:
-		return h.mail(ctx, f.Notification, people[f.Notification.RecipientID])
+		return h.mail(f.Notification, people[f.Notification.RecipientID])
 	}
 	return nil, nil
 }
@@ -202,20 +256,12 @@ func (h *StreamHandler) payItForward(ctx context.Context, in *warmlead.InterestO
 
 // mail emails a notification now, or enrols it in the recipient's digest
 // (the digest's due entry, returned).
-func (h *StreamHandler) mail(ctx context.Context, n *warmlead.Notification, r *warmlead.MailRecipient) ([]*warmlead.Due, error) {
+func (h *StreamHandler) mail(n *warmlead.Notification, r *warmlead.MailRecipient) ([]*warmlead.Due, error) {
 	if !mailable(r) || h.deps.Mailer == nil {
 		return nil, nil
 	}
 	switch f := r.Settings.EmailFrequency(n); f {
-	case warmlead.FrequencyInstant:
-		if h.deps.now().Sub(n.CreatedAt) > instantMaxAge {
-			return nil, nil
-		}
-		if err := h.deps.Stores.Mail.DescribeNotifications(ctx, []*warmlead.Notification{n}); err != nil {
-			return nil, err
-		}
-		return nil, h.deps.mailInstant(ctx, r, n)
-	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly:
+	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly: // instant: mailInstants
 		period, start, end := warmlead.DigestPeriod(f, n.CreatedAt)
 		return []*warmlead.Due{{At: h.schedule(end), Kind: warmlead.DueDigest,
 			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}}, nil
