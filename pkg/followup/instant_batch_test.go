@@ -26,47 +26,21 @@ func TestABatchDescribesItsInstantEmailsTogether(t *testing.T) {
 	env := testenv.New(t)
 	store := env.Store(t)
 	ctx := context.Background()
-	domain := "instant-batch.test"
-	_, _, err := store.PutMember(ctx, &warmlead.Member{ID: "asker", Name: "Asha Asker", Stage: warmlead.StageProfessional})
-	if err != nil {
-		t.Fatal(err)
-	}
+	const domain = "instant-batch.test"
+	addMember(t, store, "asker", "Asha Asker", "")
 	var ns []*warmlead.Notification
 	const n = 6
 	for i := range n {
 		id := fmt.Sprintf("rcpt%d", i)
-		if _, _, err := store.PutMember(ctx, &warmlead.Member{ID: id, Name: "R " + id, Stage: warmlead.StageStudent}); err != nil {
-			t.Fatal(err)
-		}
-		if err := store.SetMemberEmail(ctx, id, id+"@"+domain); err != nil {
-			t.Fatal(err)
-		}
+		addMember(t, store, id, "R "+id, id+"@"+domain)
 		ns = append(ns, notify.New(warmlead.NotifyConnectionRequest, id, "asker", "", "connection:asker:"+id, time.Now()))
 	}
 	if err := store.PutNotifications(ctx, ns); err != nil {
 		t.Fatal(err)
 	}
-	// The records, as Lambda would hand them to the follow-up step.
-	var ev events.DynamoDBEvent
-	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN,
-		func(_ context.Context, b events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-			ev.Records = append(ev.Records, b.Records...)
-			return events.DynamoDBEventResponse{}, nil
-		}, streampump.Options{Filter: pumptest.Filter(t, "FollowupsFunction"), PollInterval: 20 * time.Millisecond, Logger: quiet()})
-	drainCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := pump.Drain(drainCtx); err != nil {
-		t.Fatal(err)
-	}
-
-	host, port, _ := strings.Cut(mp.SMTPAddr, ":")
-	var p int
-	fmt.Sscan(port, &p)
-	deps := followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store},
-		Mailer:   &mail.SMTP{Host: host, Port: p, From: "Warmlead <notifications@warmlead.example>"},
-		Composer: &mail.Composer{BaseURL: "http://warmlead.test", Secret: []byte(secret)}}
+	ev := followUpRecords(t, env)
 	env.Calls.Reset()
-	resp, err := followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, deps).Handle(ctx, ev)
+	resp, err := followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, mailDeps(store, nil)).Handle(ctx, ev)
 	if err != nil || len(resp.BatchItemFailures) > 0 {
 		t.Fatalf("Handle: %v, failures %v", err, resp.BatchItemFailures)
 	}
@@ -95,4 +69,104 @@ func TestABatchDescribesItsInstantEmailsTogether(t *testing.T) {
 			t.Errorf("rcpt%d's email %q does not name Asha Asker:\n%s", i, d.Subject, d.Text)
 		}
 	}
+}
+
+// The daily digest entry of a member is written by the first batch that
+// calls for it, not again by each later batch of the same day, until the
+// day is about to end; the digest then still covers every notification.
+func TestADigestEntryIsWrittenOncePerPeriod(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	clk := &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	store := env.Store(t, dynamo.WithClock(clk.Now))
+	ctx := context.Background()
+	const addr = "reader@digest-memo.test"
+	addMember(t, store, "poster", "Paz Poster", "")
+	addMember(t, store, "reader", "Rae Reader", addr)
+	h := followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, mailDeps(store, clk.Now))
+	lead := func(i int) int { // one new_lead (daily by default), handled alone; its BatchWriteItem calls
+		t.Helper()
+		n := notify.New(warmlead.NotifyNewPosting, "reader", "poster", fmt.Sprintf("p%d", i), fmt.Sprintf("posting:p%d", i), clk.Now())
+		if err := store.PutNotifications(ctx, []*warmlead.Notification{n}); err != nil {
+			t.Fatal(err)
+		}
+		ev := followUpRecords(t, env)
+		env.Calls.Reset()
+		resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: ev.Records[len(ev.Records)-1:]})
+		if err != nil || len(resp.BatchItemFailures) > 0 {
+			t.Fatalf("Handle: %v, failures %v", err, resp.BatchItemFailures)
+		}
+		return env.Calls.Count("BatchWriteItem")
+	}
+	if w := lead(1); w != 1 {
+		t.Errorf("first lead of the day: %d BatchWriteItem calls, want 1 (its digest entry)", w)
+	}
+	clk.Set(time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC))
+	if w := lead(2); w != 0 {
+		t.Errorf("second lead of the day: %d BatchWriteItem calls, want 0 (the entry is there)", w)
+	}
+	clk.Set(time.Date(2026, 12, 1, 23, 50, 0, 0, time.UTC))
+	if w := lead(3); w != 1 {
+		t.Errorf("a lead minutes before the day ends: %d BatchWriteItem calls, want 1 (written again)", w)
+	}
+	clk.Set(time.Date(2026, 12, 2, 0, 5, 0, 0, time.UTC))
+	if _, err := followup.NewSweeper(quiet(), mailDeps(store, clk.Now)).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := mp.Messages("to:" + addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 1 {
+		t.Fatalf("%d emails, want one digest", len(msgs))
+	}
+	d, err := mp.Get(msgs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(d.Text, "Paz Poster"); got < 3 {
+		t.Errorf("the digest names Paz Poster %d times, want once per lead (3):\n%s", got, d.Text)
+	}
+}
+
+// addMember stores a member, with an email address unless addr is "".
+func addMember(t *testing.T, store *dynamo.Store, id, name, addr string) {
+	t.Helper()
+	if _, _, err := store.PutMember(context.Background(), &warmlead.Member{ID: id, Name: name, Stage: warmlead.StageProfessional}); err != nil {
+		t.Fatal(err)
+	}
+	if addr != "" {
+		if err := store.SetMemberEmail(context.Background(), id, addr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// followUpRecords reads every record written so far, as Lambda would hand
+// them to the follow-up step (its filter applied), in one batch.
+func followUpRecords(t *testing.T, env *testenv.Env) events.DynamoDBEvent {
+	t.Helper()
+	var ev events.DynamoDBEvent
+	pump := streampump.New(streampump.NewStreamsClient(env.Endpoint), env.StreamARN,
+		func(_ context.Context, b events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+			ev.Records = append(ev.Records, b.Records...)
+			return events.DynamoDBEventResponse{}, nil
+		}, streampump.Options{Filter: pumptest.Filter(t, "FollowupsFunction"), PollInterval: 20 * time.Millisecond, Logger: quiet()})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := pump.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// mailDeps are the follow-up step's dependencies, mailing through the
+// package's Mailpit (now nil: the wall clock).
+func mailDeps(store *dynamo.Store, now func() time.Time) followup.Deps {
+	host, port, _ := strings.Cut(mp.SMTPAddr, ":")
+	var p int
+	fmt.Sscan(port, &p)
+	return followup.Deps{Stores: followup.Stores{FollowUps: store, Mail: store},
+		Mailer:   &mail.SMTP{Host: host, Port: p, From: "Warmlead <notifications@warmlead.example>"},
+		Composer: &mail.Composer{BaseURL: "http://warmlead.test", Secret: []byte(secret)}, Now: now}
 }

@@ -16,9 +16,10 @@ type Decoder func(events.DynamoDBEventRecord) (*warmlead.FollowUpFact, error)
 // StreamHandler is the stream step: it schedules what will fall due and
 // emails notifications at once (or enrols them in a digest).
 type StreamHandler struct {
-	deps   Deps
-	decode Decoder
-	logger *slog.Logger
+	deps    Deps
+	decode  Decoder
+	logger  *slog.Logger
+	digests digestMemo // the digest entries this instance wrote
 }
 
 // NewStreamHandler returns the stream step.
@@ -88,6 +89,7 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 			fail(d.r.Change.SequenceNumber, err)
 			continue
 		}
+		ds = h.digests.unwritten(ds, h.deps.now())
 		if len(ds) > 0 {
 			dues = append(dues, ds...)
 			dueFrom = append(dueFrom, d.r.Change.SequenceNumber)
@@ -98,6 +100,8 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 			for _, seq := range dueFrom {
 				fail(seq, err)
 			}
+		} else {
+			h.digests.remember(dues, h.deps.now())
 		}
 	}
 	h.mailInstants(ctx, instants, fail)
