@@ -225,13 +225,18 @@ const pollEvery = time.Second
 
 // awaitNotifications waits until every notification the acknowledged writes
 // owe has arrived, or until settle has passed since loadEnd, and records
-// when that was. Reading every inbox in full, page after page with the
-// names of each page, takes a minute at 50 x 200 and loads the same
-// DynamoDB Local the stream functions are draining, so each round asks
-// each inbox still waiting only for its unread count (the members never
-// read during the load, so it counts everything delivered), and reads an
-// inbox in full only when that count has changed and is at least what it
-// is owed.
+// when that was. Reading an inbox in full, page after page with the names
+// of each page, is slow at 50 x 200 (about 1,100 notifications an inbox)
+// and loads the same DynamoDB Local the stream functions are draining. So
+// the wait first asks each inbox still waiting only for its unread count
+// (the members never read during the load, so it counts everything
+// delivered), every pollEvery, and notes when the count first reached
+// what the inbox is owed; only once every inbox has reached it are they
+// read in full, once, to check each holds exactly what it is owed. An
+// inbox whose full reading holds no more than its count held then had
+// everything at that count (nothing else was delivered to it); one that
+// holds more, or misses some, is read in full each round until complete,
+// and timed by that reading.
 func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *Report, loadEnd time.Time, settle time.Duration) error {
 	poster := map[string]string{}
 	for _, p := range w.postings {
@@ -247,8 +252,31 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		owed[k.recipient][k] = c
 		total[k.recipient] += c
 	}
-	todo := clients
+	var todo []*client
+	for _, c := range clients {
+		if total[c.id] > 0 { // an inbox owed nothing is complete from the start
+			todo = append(todo, c)
+		}
+	}
+	reached := &counts{at: map[string]countAt{}}
 	seen := &readCounts{at: map[string]int{}}
+	// The wait's phases: the unread counts only, then one full reading of
+	// every inbox, then full readings of those found incomplete.
+	const (
+		counting = iota
+		verifying
+		rereading
+	)
+	phase := counting
+	check := func(c *client) (time.Time, bool, error) {
+		switch phase {
+		case counting:
+			return countReached(c, total[c.id], reached)
+		case verifying:
+			return verified(c, owed[c.id], reached)
+		}
+		return inboxComplete(c, owed[c.id], total[c.id], seen)
+	}
 	var last time.Duration // when the latest inbox to complete did
 	n := &rep.Notifications
 	for {
@@ -265,7 +293,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem; wg.Done() }()
-				at, done, err := inboxComplete(c, owed[c.id], total[c.id], seen)
+				at, done, err := check(c)
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -273,7 +301,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 					errs = append(errs, err)
 				case !done:
 					still = append(still, c)
-				case !at.IsZero():
+				case phase != counting:
 					last = max(last, at.Sub(loadEnd))
 				}
 			}()
@@ -284,6 +312,20 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		}
 		n.Reading = max(n.Reading, time.Since(start))
 		todo = still
+		switch {
+		case phase == counting && len(todo) == 0:
+			// Every count reached what its inbox is owed: read each in
+			// full, at once.
+			phase = verifying
+			for _, c := range clients {
+				if total[c.id] > 0 {
+					todo = append(todo, c)
+				}
+			}
+			continue
+		case phase == verifying:
+			phase = rereading
+		}
 		if len(todo) == 0 {
 			n.LastArrival, n.Complete = last, true
 			return nil
@@ -304,8 +346,81 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 				missing, n.LastArrival.Round(time.Second)))
 			return nil
 		}
-		time.Sleep(max(pollEvery, time.Since(start)))
+		// A pause as long as pollEvery after each round, so the wait's own
+		// reads take at most about half of DynamoDB Local.
+		time.Sleep(pollEvery)
 	}
+}
+
+// countAt is when an inbox's unread count was first seen at or above
+// what it is owed, and that count.
+type countAt struct {
+	at     time.Time
+	unread int
+}
+
+// counts is countAt by member, shared by a round's readers.
+type counts struct {
+	mu sync.Mutex
+	at map[string]countAt
+}
+
+// unread reads c's unread count (one GET of a page of one notification),
+// and when it was read.
+func unread(c *client) (int, time.Time, error) {
+	res, err := c.call("GET", "/me/notifications?limit=1", nil)
+	if err != nil || res.status != 200 {
+		return 0, time.Time{}, fmt.Errorf("read %s's unread count: %v", c.id, expect(err, res, 200))
+	}
+	at := time.Now()
+	var page struct {
+		Unread int `json:"unread"`
+	}
+	if err := res.decode(&page); err != nil {
+		return 0, time.Time{}, err
+	}
+	return page.Unread, at, nil
+}
+
+// countReached reports whether c's unread count has reached total, and
+// notes when it first did.
+func countReached(c *client, total int, reached *counts) (time.Time, bool, error) {
+	n, at, err := unread(c)
+	if err != nil || n < total {
+		return time.Time{}, false, err
+	}
+	reached.mu.Lock()
+	reached.at[c.id] = countAt{at: at, unread: n}
+	reached.mu.Unlock()
+	return at, true, nil
+}
+
+// verified reads c's inbox in full and reports whether it holds all it is
+// owed (want), and since when: since its count reached what it is owed,
+// if the reading holds no more than that count (nothing else was
+// delivered, so that count was all of it), else since the reading.
+func verified(c *client, want map[notif]int, reached *counts) (time.Time, bool, error) {
+	got, err := readInboxes([]*client{c}, nil)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	readAt := time.Now()
+	held := 0
+	for _, n := range got {
+		held += n
+	}
+	for k, n := range want {
+		if got[k] < n {
+			return time.Time{}, false, nil
+		}
+	}
+	reached.mu.Lock()
+	r := reached.at[c.id]
+	reached.mu.Unlock()
+	if held <= r.unread {
+		return r.at, true, nil
+	}
+	return readAt, true, nil
 }
 
 // readCounts is the unread count each inbox was last read in full at, by
@@ -316,51 +431,26 @@ type readCounts struct {
 }
 
 // inboxComplete reports whether c's inbox holds everything it is owed
-// (want; total of them), and when it was seen to (zero: from the start): its
-// unread count first, then, if that could be complete and changed since the
-// last full reading, the whole inbox.
+// (want; total of them), and when it was seen to: its unread count first,
+// then, if that could be complete and changed since the last full reading,
+// the whole inbox.
 func inboxComplete(c *client, want map[notif]int, total int, seen *readCounts) (at time.Time, done bool, err error) {
-	if total == 0 {
-		return time.Time{}, true, nil // owed nothing: complete from the start
-	}
-	res, err := c.call("GET", "/me/notifications?limit=1", nil)
-	if err != nil || res.status != 200 {
-		return time.Time{}, false, fmt.Errorf("read %s's unread count: %v", c.id, expect(err, res, 200))
-	}
-	counted := time.Now()
-	var page struct {
-		Unread int `json:"unread"`
-	}
-	if err := res.decode(&page); err != nil {
+	n, counted, err := unread(c)
+	if err != nil {
 		return time.Time{}, false, err
 	}
 	seen.mu.Lock()
 	last, read := seen.at[c.id]
 	seen.mu.Unlock()
-	if page.Unread < total || (read && page.Unread == last) {
+	if n < total || (read && n == last) {
 		return time.Time{}, false, nil
 	}
-	got, err := readInboxes([]*client{c}, nil)
-	if err != nil {
-		return time.Time{}, false, err
-	}
-	readAt := time.Now()
+	reached := &counts{at: map[string]countAt{c.id: {at: counted, unread: n}}}
+	at, done, err = verified(c, want, reached)
 	seen.mu.Lock()
-	seen.at[c.id] = page.Unread
+	seen.at[c.id] = n
 	seen.mu.Unlock()
-	held := 0
-	for _, n := range got {
-		held += n
-	}
-	for k, n := range want {
-		if got[k] < n {
-			return time.Time{}, false, nil
-		}
-	}
-	if held <= page.Unread { // nothing arrived between the count and the reading
-		return counted, true, nil
-	}
-	return readAt, true, nil
+	return at, done, err
 }
 
 // sameOnce reports ids missing from seen, extra in seen, or seen twice.
