@@ -43,6 +43,20 @@ type batch struct {
 	// their one read.
 	postingIDs map[string]bool
 	postings   shared[map[string]*warmlead.Posting]
+
+	// interests are the members' interests the batch has read, or is
+	// reading, by member: each member's once a batch, however many of
+	// its new postings go to them.
+	interestMu sync.Mutex
+	interests  map[string]*interestRead
+}
+
+// interestRead is one member's interests as a batch read them; done is
+// closed once the read ended.
+type interestRead struct {
+	done chan struct{}
+	set  []string // nil: none set
+	err  error
 }
 
 // alertReadsAtOnce bounds a batch's alert partition reads in flight, as
@@ -234,4 +248,49 @@ func (s recordStore) PostingOrgID(ctx context.Context, postingID string) (string
 	return entry(&s.b.orgMu, &s.b.orgs, postingID).get(func() (string, error) {
 		return s.FanoutStore.PostingOrgID(ctx, postingID)
 	})
+}
+
+// MemberInterests answers from the batch's reads: the members no record
+// asked for yet are read now, in one call, and the others are waited for.
+func (s recordStore) MemberInterests(ctx context.Context, ids []string) (map[string][]string, error) {
+	b := s.b
+	b.interestMu.Lock()
+	if b.interests == nil {
+		b.interests = map[string]*interestRead{}
+	}
+	reads := make(map[string]*interestRead, len(ids))
+	var mine []string
+	for _, id := range ids {
+		r := b.interests[id]
+		if r == nil {
+			r = &interestRead{done: make(chan struct{})}
+			b.interests[id] = r
+			mine = append(mine, id)
+		}
+		reads[id] = r
+	}
+	b.interestMu.Unlock()
+	if len(mine) > 0 {
+		got, err := recovered(func() (map[string][]string, error) { return s.FanoutStore.MemberInterests(ctx, mine) })
+		for _, id := range mine {
+			r := reads[id]
+			r.set, r.err = got[id], err
+			close(r.done)
+		}
+	}
+	out := map[string][]string{}
+	for id, r := range reads {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.set != nil {
+			out[id] = r.set
+		}
+	}
+	return out, nil
 }

@@ -101,6 +101,40 @@ func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
 	}
 }
 
+// Members' interests are read once a batch: new postings by posters whose
+// networks overlap read each member's interests once, and each member
+// still hears only of the leads their interests match.
+func TestABatchReadsEachMembersInterestsOnce(t *testing.T) {
+	t.Parallel()
+	posters := []string{"ana", "ben", "cai", "dee"}
+	readers := []string{"r1", "r2", "r3", "picky"}
+	w := newFanoutWorld(t, append(slices.Clone(posters), readers...)...)
+	w.must(w.store.PutMember(context.Background(), &warmlead.Member{ID: "picky", Name: "Picky", Stage: warmlead.StageProfessional,
+		Interests: []string{"astronomy"}}))
+	for _, p := range posters {
+		for _, r := range readers {
+			w.connect(p, r)
+		}
+	}
+	var postings []*warmlead.Posting
+	for _, p := range posters {
+		postings = append(postings, w.post(p, ""))
+	}
+	ev := w.streamSoFar()
+	w.env.Calls.Reset()
+	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("handle: %v %+v", err, resp)
+	}
+	// The postings, once; the readers' interests, once (not once a posting).
+	if got := w.env.Calls.Count("BatchGetItem"); got != 2 {
+		t.Errorf("%d BatchGetItem calls for %d postings to one network, want 2 (%s)", got, len(postings), w.env.Calls)
+	}
+	for _, p := range postings {
+		w.want(warmlead.NotifyNewPosting, p.ID, 1, "r1", "r2", "r3")
+		w.want(warmlead.NotifyNewPosting, p.ID, 0, "picky")
+	}
+}
+
 // failingWrites is the store with notification writes that fail.
 type failingWrites struct{ *dynamo.Store }
 
