@@ -230,7 +230,8 @@ const pollEvery = time.Second
 // and loads the same DynamoDB Local the stream functions are draining. So
 // the wait first asks each inbox still waiting only for its unread count
 // (the members never read during the load, so it counts everything
-// delivered), every pollEvery, and notes when the count first reached
+// delivered), every pollEvery or, for an inbox far from complete, less
+// often (pacing), and notes when the count first reached
 // what the inbox is owed; only once every inbox has reached it are they
 // read in full, once, to check each holds exactly what it is owed. An
 // inbox whose full reading holds no more than its count held then had
@@ -268,10 +269,11 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		rereading
 	)
 	phase := counting
+	paces := &pacing{next: map[string]time.Time{}, last: map[string]countAt{}}
 	check := func(c *client) (time.Time, bool, error) {
 		switch phase {
 		case counting:
-			return countReached(c, total[c.id], reached)
+			return countReached(c, total[c.id], reached, paces)
 		case verifying:
 			return verified(c, owed[c.id], reached)
 		}
@@ -289,6 +291,10 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		)
 		sem := make(chan struct{}, inboxReaders)
 		for _, c := range todo {
+			if phase == counting && !paces.due(c.id, start) {
+				still = append(still, c)
+				continue
+			}
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
@@ -346,9 +352,14 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 				missing, n.LastArrival.Round(time.Second)))
 			return nil
 		}
-		// A pause as long as pollEvery after each round, so the wait's own
-		// reads take at most about half of DynamoDB Local.
-		time.Sleep(pollEvery)
+		// A pause as long as pollEvery after a round that read, so the
+		// wait's own reads take at most about half of DynamoDB Local;
+		// while counting, until the next count is due.
+		pause := pollEvery
+		if phase == counting {
+			pause = max(min(pause, time.Until(paces.earliest())), pollEvery/10)
+		}
+		time.Sleep(pause)
 	}
 }
 
@@ -382,13 +393,74 @@ func unread(c *client) (int, time.Time, error) {
 	return page.Unread, at, nil
 }
 
+// pacing is when each inbox's unread count is next read while counting:
+// an inbox far from what it is owed, at the rate its count has been
+// growing, is read again only when half of the time that would take has
+// passed (at most maxCountPause, at least pollEvery), so the counts read
+// while the stream drains leave DynamoDB Local to the drain, and an inbox
+// close to complete is read every pollEvery, as before.
+type pacing struct {
+	mu   sync.Mutex
+	next map[string]time.Time
+	last map[string]countAt
+}
+
+// maxCountPause bounds the pause between two counts of one inbox: the
+// most by which a burst of deliveries can delay seeing it complete.
+const maxCountPause = 5 * time.Second
+
+func (p *pacing) due(member string, now time.Time) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return !now.Before(p.next[member])
+}
+
+// done forgets member: its count is complete.
+func (p *pacing) done(member string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.next, member)
+}
+
+// earliest is when the next count is due.
+func (p *pacing) earliest() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var first time.Time
+	for _, t := range p.next {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first
+}
+
+// read notes that member's count was n at at, of total owed, and when to
+// read it next.
+func (p *pacing) read(member string, n, total int, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pause := pollEvery
+	if prev, ok := p.last[member]; ok && n > prev.unread && at.After(prev.at) {
+		perItem := at.Sub(prev.at) / time.Duration(n-prev.unread)
+		pause = min(max(perItem*time.Duration(total-n)/2, pollEvery), maxCountPause)
+	}
+	p.last[member] = countAt{at: at, unread: n}
+	p.next[member] = at.Add(pause)
+}
+
 // countReached reports whether c's unread count has reached total, and
-// notes when it first did.
-func countReached(c *client, total int, reached *counts) (time.Time, bool, error) {
+// notes when it first did; else when to count again (paces).
+func countReached(c *client, total int, reached *counts, paces *pacing) (time.Time, bool, error) {
 	n, at, err := unread(c)
-	if err != nil || n < total {
+	if err != nil {
 		return time.Time{}, false, err
 	}
+	if n < total {
+		paces.read(c.id, n, total, at)
+		return time.Time{}, false, nil
+	}
+	paces.done(c.id)
 	reached.mu.Lock()
 	reached.at[c.id] = countAt{at: at, unread: n}
 	reached.mu.Unlock()
