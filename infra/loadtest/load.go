@@ -218,9 +218,9 @@ func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
 		fmt.Fprintf(w, "verified: %-44s %d\n", k, r.Checked[k])
 	}
 	if n := r.Notifications; n.Owed > 0 {
-		fmt.Fprintf(w, "notifications: %d owed, %d delivered, %d duplicates, %d missing; last owed one %s %.1f s after the load ended (bound %.0f s; unread counts polled every %s, a round took up to %.1f s)\n",
+		fmt.Fprintf(w, "notifications: %d owed, %d delivered, %d duplicates, %d missing; last owed one %s %.1f s after the load ended (bound %.0f s; each inbox's unread count read every %s to %s, by how far it was from complete; a round took up to %.1f s)\n",
 			n.Owed, n.Delivered, n.Duplicates, n.Owed-n.Delivered, map[bool]string{true: "arrived by", false: "still missing at"}[n.Complete],
-			n.LastArrival.Seconds(), r.Bound.Seconds(), pollEvery, n.Reading.Seconds())
+			n.LastArrival.Seconds(), r.Bound.Seconds(), pollEvery, maxCountPause, n.Reading.Seconds())
 		// One benchmark-format line, for make bench's table (infra/cmd/benchtable).
 		complete := 0
 		if n.Complete && n.Duplicates == 0 {
