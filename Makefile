@@ -23,6 +23,9 @@ run:
 ## test: every test, against a DynamoDB Local each test package starts
 test:
 	$(GO) test -count=1 -timeout 20m ./...
+	@# What runs concurrently by design, again under the race detector: a
+	@# group's first requests (pkg/httpapi/lazy.go), the notifier's batch.
+	$(GO) test -count=1 -race -run 'TestGroup|TestABatch|TestFailedBatch|TestRecordsOfOneKey' ./pkg/httpapi ./pkg/notify
 
 ## token: a bearer token from the local sign-in provider (make run must be running), e.g. make token NAME=alice
 token:

@@ -338,12 +338,23 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		}
 		if time.Since(loadEnd) > settle || ctx.Err() != nil {
 			n.LastArrival = time.Since(loadEnd)
+			// Every inbox not yet read complete, including those whose
+			// count reached what they are owed but were not read since.
+			unread := todo
+			if phase == counting {
+				unread = nil
+				for _, c := range clients {
+					if total[c.id] > 0 {
+						unread = append(unread, c)
+					}
+				}
+			}
 			missing := 0
-			got, err := readInboxes(todo, nil)
+			got, err := readInboxes(unread, nil)
 			if err != nil {
 				return err
 			}
-			for _, c := range todo {
+			for _, c := range unread {
 				for k, want := range owed[c.id] {
 					missing += max(want-got[k], 0)
 				}
@@ -363,8 +374,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 	}
 }
 
-// countAt is when an inbox's unread count was first seen at or above
-// what it is owed, and that count.
+// countAt is an inbox's unread count and when it was read.
 type countAt struct {
 	at     time.Time
 	unread int

@@ -209,10 +209,12 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	}
 	defer mailStack.stop()
 	// Each of the API's functions (pkg/httpapi's groups), as template.yaml
-	// routes to them.
+	// routes to them; registered at start, as this one process serves many
+	// requests at once (a Lambda instance serves one at a time, and
+	// registers each operation on its first request: pkg/httpapi/lazy.go).
 	functions := map[string]http.Handler{}
 	for _, g := range httpapi.Groups() {
-		functions[g.Function()] = httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn,
+		functions[g.Function()] = httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn, RegisterAtStart: true,
 			UnsubscribeSecret: mailStack.unsubscribeSecret, Group: g},
 			httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
 				Interests: store, Notifications: store, FollowUps: store, Settings: store,

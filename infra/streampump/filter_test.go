@@ -51,8 +51,10 @@ func TestFilterDropsWhatLambdaWouldNotDeliver(t *testing.T) {
 	}
 }
 
-// The template's own filters: a notifier hears of postings, not of
-// members' profiles or notifications, and never of removals.
+// Patterns shaped like the template's (an item type in the new image),
+// with a second pattern that also names the event: a record passes when
+// one pattern matches all it names, exactly, and a removal, which has no
+// new image, never passes.
 func TestFilterMatchesAsLambda(t *testing.T) {
 	f, err := ParseFilter([]string{`{"dynamodb":{"NewImage":{"Type":{"S":["Posting","Interest"]}}}}`, `{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"Type":{"S":["Member"]}}}}`})
 	if err != nil {

@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -67,6 +68,79 @@ func TestABatchDescribesItsInstantEmailsTogether(t *testing.T) {
 		}
 		if !strings.Contains(d.Subject+d.Text, "Asha Asker") {
 			t.Errorf("rcpt%d's email %q does not name Asha Asker:\n%s", i, d.Subject, d.Text)
+		}
+	}
+}
+
+// failingDescribe is the store with names that cannot be read.
+type failingDescribe struct{ *dynamo.Store }
+
+func (failingDescribe) DescribeNotifications(context.Context, []*warmlead.Notification) error {
+	return errors.New("throttled")
+}
+
+// refusing is a mailer that refuses one address.
+type refusing struct {
+	warmlead.Mailer
+	to string
+}
+
+func (m refusing) Send(ctx context.Context, e *warmlead.Email) error {
+	if e.To == m.to {
+		return errors.New("550 mailbox unavailable")
+	}
+	return m.Mailer.Send(ctx, e)
+}
+
+// When the batch's names cannot be read, every record with an instant email
+// is reported failed (its retry sends it); when one email cannot be sent,
+// only its record is, and the others are sent.
+func TestInstantEmailFailuresFailTheirRecords(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	store := env.Store(t)
+	ctx := context.Background()
+	const domain = "instant-fail.test"
+	addMember(t, store, "asker", "Asha Asker", "")
+	var ns []*warmlead.Notification
+	for i := range 3 {
+		id := fmt.Sprintf("rcpt%d", i)
+		addMember(t, store, id, "R "+id, id+"@"+domain)
+		ns = append(ns, notify.New(warmlead.NotifyConnectionRequest, id, "asker", "", "connection:asker:"+id, time.Now()))
+	}
+	if err := store.PutNotifications(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	ev := followUpRecords(t, env)
+	if len(ev.Records) != 3 {
+		t.Fatalf("%d records, want the 3 notifications", len(ev.Records))
+	}
+	deps := mailDeps(store, nil)
+	deps.Stores.Mail = failingDescribe{store}
+	resp, err := followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, deps).Handle(ctx, ev)
+	if err != nil || len(resp.BatchItemFailures) != 3 {
+		t.Errorf("names unreadable: %v, %d records failed, want all 3", err, len(resp.BatchItemFailures))
+	}
+
+	deps = mailDeps(store, nil)
+	deps.Mailer = refusing{Mailer: deps.Mailer, to: "rcpt1@" + domain}
+	resp, err = followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, deps).Handle(ctx, ev)
+	var rcpt1 string // rcpt1's record
+	for _, r := range ev.Records {
+		if f, err := dynamo.DecodeFollowUp(r); err == nil && f != nil && f.Notification != nil && f.Notification.RecipientID == "rcpt1" {
+			rcpt1 = r.Change.SequenceNumber
+		}
+	}
+	if err != nil || len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != rcpt1 {
+		t.Errorf("one address refused: %v, failures %v, want only rcpt1's record (%s)", err, resp.BatchItemFailures, rcpt1)
+	}
+	for i, want := range []int{1, 0, 1} {
+		msgs, err := mp.Messages(fmt.Sprintf("to:rcpt%d@%s", i, domain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != want {
+			t.Errorf("rcpt%d got %d emails, want %d", i, len(msgs), want)
 		}
 	}
 }

@@ -66,14 +66,20 @@ type groupAPI struct {
 	huma.API
 	tags []string
 	// lazy registers the group's operations on their first request
-	// (lazy.go); mux is where their routes go.
+	// (lazy.go), nil when they are registered at start; mux is where
+	// their routes go.
 	lazy *lazyOps
 	mux  *http.ServeMux
 }
 
 // Adapter is what huma.Register hands each operation's handler to: while an
 // operation is registered on its first request, lazy captures it.
-func (g *groupAPI) Adapter() huma.Adapter { return g.lazy }
+func (g *groupAPI) Adapter() huma.Adapter {
+	if g.lazy == nil {
+		return g.API.Adapter()
+	}
+	return g.lazy
+}
 
 // Config is the wrapped API's configuration. huma.Register reads the
 // configuration through this method (RejectUnknownQueryParameters among
@@ -86,13 +92,17 @@ func (g *groupAPI) Config() huma.Config {
 	return huma.Config{}
 }
 
-// inGroup wraps api so that only the operations of g are registered, each
-// on its first request (lazy.go), with its route on mux.
-func inGroup(api huma.API, g Group, mux *http.ServeMux) huma.API {
+// inGroup wraps api so that only the operations of g are registered: if
+// lazily, each on its first request (lazy.go), with its route on mux.
+func inGroup(api huma.API, g Group, mux *http.ServeMux, lazily bool) huma.API {
 	if g == GroupAll {
 		return api
 	}
-	return &groupAPI{API: api, tags: groupTags[g], lazy: &lazyOps{next: api.Adapter()}, mux: mux}
+	ga := &groupAPI{API: api, tags: groupTags[g], mux: mux}
+	if lazily {
+		ga.lazy = &lazyOps{next: api.Adapter()}
+	}
+	return ga
 }
 
 // serves reports whether api registers operations tagged tag.

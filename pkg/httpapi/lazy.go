@@ -23,7 +23,14 @@ import (
 // huma builds instead of routing it; that request and every later one call
 // the captured handler with the operation huma registered, as huma's
 // adapter does. The whole API (GroupAll, which tests and the OpenAPI
-// document use) registers everything at start.
+// document use), and a group built with Config.RegisterAtStart (the local
+// stack), register everything at start.
+//
+// Every request holds a read lock while it is served, and a registration
+// the write lock: in Lambda, one request at a time per instance, the lock
+// is never contended; in a process serving many requests at once, a first
+// request would wait for the group's requests in flight, which is why the
+// local stack registers at start.
 type lazyOps struct {
 	next huma.Adapter // the group API's own adapter: serves what is not ours
 	// mu keeps registration apart from serving: registering writes the
@@ -39,6 +46,10 @@ type lazyOps struct {
 type registered struct {
 	op      *huma.Operation
 	handler func(huma.Context)
+	// failed is what registering the operation panicked with: its
+	// requests panic with it too (a 500, recoverPanics), and it is not
+	// registered again.
+	failed any
 }
 
 // add routes method and path to an operation that register registers on
@@ -51,6 +62,9 @@ func (l *lazyOps) add(mux *http.ServeMux, method, path string, register func()) 
 		if reg == nil {
 			reg = l.register(&done, register)
 		}
+		if reg.failed != nil {
+			panic(reg.failed)
+		}
 		l.mu.RLock()
 		defer l.mu.RUnlock()
 		reg.handler(humago.NewContext(reg.op, r, w))
@@ -59,20 +73,24 @@ func (l *lazyOps) add(mux *http.ServeMux, method, path string, register func()) 
 
 // register runs register once for the operation done stands for and
 // returns what huma registered.
-func (l *lazyOps) register(done *atomic.Pointer[registered], register func()) *registered {
+func (l *lazyOps) register(done *atomic.Pointer[registered], register func()) (reg *registered) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if reg := done.Load(); reg != nil {
 		return reg // a concurrent first request registered it
 	}
-	reg := &registered{}
+	reg = &registered{}
 	l.capture = reg
-	defer func() { l.capture = nil }()
+	defer func() {
+		l.capture = nil
+		if v := recover(); v != nil {
+			reg = &registered{failed: v}
+		} else if reg.handler == nil {
+			reg = &registered{failed: "httpapi: registering an operation gave huma no handler"}
+		}
+		done.Store(reg)
+	}()
 	register()
-	if reg.handler == nil {
-		panic("httpapi: lazy registration of an operation produced no handler")
-	}
-	done.Store(reg)
 	return reg
 }
 
@@ -82,6 +100,9 @@ func (l *lazyOps) Handle(op *huma.Operation, handler func(huma.Context)) {
 	if l.capture == nil {
 		l.next.Handle(op, handler) // not a lazy registration
 		return
+	}
+	if l.capture.handler != nil {
+		panic("httpapi: one registration gave huma two handlers: " + op.Method + " " + op.Path)
 	}
 	l.capture.op, l.capture.handler = op, handler
 }

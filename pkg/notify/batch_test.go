@@ -135,6 +135,40 @@ func TestABatchReadsEachMembersInterestsOnce(t *testing.T) {
 	}
 }
 
+// failingInterests is the store with members' interests that cannot be read.
+type failingInterests struct{ *dynamo.Store }
+
+func (failingInterests) MemberInterests(context.Context, []string) (map[string][]string, error) {
+	return nil, errors.New("throttled")
+}
+
+// When the batch's read of members' interests fails, every new posting
+// that waited for it is reported failed, and nobody hears of it yet.
+func TestAFailedInterestsReadFailsItsPostings(t *testing.T) {
+	t.Parallel()
+	w := newFanoutWorld(t, "ana", "ben", "r1")
+	w.connect("ana", "r1")
+	w.connect("ben", "r1")
+	postings := []*warmlead.Posting{w.post("ana", ""), w.post("ben", "")}
+	ev := w.streamSoFar()
+	resp, err := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, failingInterests{w.store}).Handle(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := map[string]bool{}
+	for _, f := range resp.BatchItemFailures {
+		failed[f.ItemIdentifier] = true
+	}
+	for _, r := range ev.Records {
+		if f, err := dynamo.DecodeRecord(r); err == nil && f != nil && f.Kind == warmlead.FactNewPosting && !failed[r.Change.SequenceNumber] {
+			t.Errorf("new posting %s's record not reported failed", f.Posting.ID)
+		}
+	}
+	for _, p := range postings {
+		w.want(warmlead.NotifyNewPosting, p.ID, 0, "r1")
+	}
+}
+
 // failingWrites is the store with notification writes that fail.
 type failingWrites struct{ *dynamo.Store }
 
