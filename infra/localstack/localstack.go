@@ -199,11 +199,15 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	signIn := httpapi.SignInConfig{AuthorizeURL: issuer + "/authorize", TokenURL: issuer + "/oauth/token", ClientID: localidp.ClientID}
 	// Follow-ups and email (docs/followups.md, docs/email.md): Mailpit, the
 	// stream step beside the notifier, and a ticker for the scheduler.
-	streamStore, err := newStreamStore(ctx, env)
+	streamStore, err := newStreamStore(ctx, env, notifierCalls)
 	if err != nil {
 		return err
 	}
-	mailStack, err := startMail(ctx, cfg, secret, base, store, streamStore, logger, out)
+	followUpStore, err := newStreamStore(ctx, env, followUpCalls)
+	if err != nil {
+		return err
+	}
+	mailStack, err := startMail(ctx, cfg, secret, base, store, followUpStore, logger, out)
 	if err != nil {
 		return err
 	}
@@ -300,17 +304,25 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 // "Stream order").
 const streamAttemptTimeout = 15 * time.Second
 
-// streamCalls bounds the stream functions' DynamoDB calls in flight here:
-// at least one per record in flight (two functions, 10 lanes each, 4
-// records at a time per lane), so the stream functions keep their share of
-// the one DynamoDB Local the API also calls (BENCHMARKS.md, make load).
-const streamCalls = 96
+// notifierCalls and followUpCalls bound the stream functions' DynamoDB
+// calls in flight here: at least one per record in flight (10 lanes, 4
+// records at a time per lane), so they keep their share of the one
+// DynamoDB Local the API also calls (BENCHMARKS.md, make load). The
+// follow-up step gets fewer: DynamoDB Local serves one request at a time,
+// and under a backlog the notifier, whose notifications members wait for
+// in their inboxes, should not queue behind emails and reminders. In AWS
+// each function's DynamoDB calls are its own (docs/platform.md, "Stream
+// order").
+const (
+	notifierCalls = 80
+	followUpCalls = 16
+)
 
-// newStreamStore is the store of the stream functions (notifier, follow-up
-// step): a DynamoDB client of their own, as each Lambda function has in
-// AWS, so their retries under a backlog do not use up the API's retry
-// quota or connections.
-func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store, error) {
+// newStreamStore is the store of a stream function (the notifier, the
+// follow-up step): a DynamoDB client of its own, as each Lambda function
+// has in AWS, so their retries under a backlog do not use up the API's
+// retry quota or connections, with at most calls requests in flight.
+func newStreamStore(ctx context.Context, env func(string) string, calls int) (*dynamo.Store, error) {
 	client, err := dynamo.NewClient(ctx, env)
 	if err != nil {
 		return nil, err
@@ -318,9 +330,7 @@ func newStreamStore(ctx context.Context, env func(string) string) (*dynamo.Store
 	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
 		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(streamAttemptTimeout).
 			WithTransportOptions(func(t *http.Transport) {
-				// At most streamCalls requests in flight for both stream
-				// functions together.
-				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = streamCalls, streamCalls
+				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = calls, calls
 			})
 	})
 	return dynamo.New(client, env("TABLE_NAME"))
