@@ -213,12 +213,11 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	}
 	defer mailStack.stop()
 	// Each of the API's functions (pkg/httpapi's groups), as template.yaml
-	// routes to them; registered at start, as this one process serves many
-	// requests at once (a Lambda instance serves one at a time, and
-	// registers each operation on its first request: pkg/httpapi/lazy.go).
+	// routes to them, each registering an operation on its first request
+	// as its Lambda function does (pkg/httpapi/lazy.go).
 	functions := map[string]http.Handler{}
 	for _, g := range httpapi.Groups() {
-		functions[g.Function()] = httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn, RegisterAtStart: true,
+		functions[g.Function()] = httpapi.NewServer(logger, httpapi.Config{PublicBaseURL: base, SignIn: signIn,
 			UnsubscribeSecret: mailStack.unsubscribeSecret, Group: g},
 			httpapi.Services{Members: store, Orgs: store, Connections: store, Postings: store, Referrals: store,
 				Interests: store, Notifications: store, FollowUps: store, Settings: store,

@@ -66,20 +66,14 @@ type groupAPI struct {
 	huma.API
 	tags []string
 	// lazy registers the group's operations on their first request
-	// (lazy.go), nil when they are registered at start; mux is where
-	// their routes go.
+	// (lazy.go); mux is where their routes go.
 	lazy *lazyOps
 	mux  *http.ServeMux
 }
 
 // Adapter is what huma.Register hands each operation's handler to: while an
 // operation is registered on its first request, lazy captures it.
-func (g *groupAPI) Adapter() huma.Adapter {
-	if g.lazy == nil {
-		return g.API.Adapter()
-	}
-	return g.lazy
-}
+func (g *groupAPI) Adapter() huma.Adapter { return g.lazy }
 
 // Config is the wrapped API's configuration. huma.Register reads the
 // configuration through this method (RejectUnknownQueryParameters among
@@ -92,17 +86,13 @@ func (g *groupAPI) Config() huma.Config {
 	return huma.Config{}
 }
 
-// inGroup wraps api so that only the operations of g are registered: if
-// lazily, each on its first request (lazy.go), with its route on mux.
-func inGroup(api huma.API, g Group, mux *http.ServeMux, lazily bool) huma.API {
+// inGroup wraps api so that only the operations of g are registered, each
+// on its first request (lazy.go), with its route on mux.
+func inGroup(api huma.API, g Group, mux *http.ServeMux) huma.API {
 	if g == GroupAll {
 		return api
 	}
-	ga := &groupAPI{API: api, tags: groupTags[g], mux: mux}
-	if lazily {
-		ga.lazy = &lazyOps{next: api.Adapter()}
-	}
-	return ga
+	return &groupAPI{API: api, tags: groupTags[g], lazy: &lazyOps{next: api.Adapter()}, mux: mux}
 }
 
 // serves reports whether api registers operations tagged tag.

@@ -23,14 +23,13 @@ import (
 // huma builds instead of routing it; that request and every later one call
 // the captured handler with the operation huma registered, as huma's
 // adapter does. The whole API (GroupAll, which tests and the OpenAPI
-// document use), and a group built with Config.RegisterAtStart (the local
-// stack), register everything at start.
+// document use) registers everything at start.
 //
 // Every request holds a read lock while it is served, and a registration
 // the write lock: in Lambda, one request at a time per instance, the lock
-// is never contended; in a process serving many requests at once, a first
-// request would wait for the group's requests in flight, which is why the
-// local stack registers at start.
+// is never contended; in the local stack, which serves many requests at
+// once, an operation's first request waits for the requests of its group
+// in flight, once.
 type lazyOps struct {
 	next huma.Adapter // the group API's own adapter: serves what is not ours
 	// mu keeps registration apart from serving: registering writes the

@@ -180,7 +180,7 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 			f(api)
 		}
 	}
-	if g, ok := api.(*groupAPI); ok && g.lazy != nil {
+	if g, ok := api.(*groupAPI); ok {
 		g.lazy.add(g.mux, op.Method, op.Path, add)
 		return
 	}

@@ -59,13 +59,6 @@ type Config struct {
 	// Group is the part of the API to serve (groups.go); the zero value
 	// serves all of it.
 	Group Group
-	// RegisterAtStart registers a group's operations when the server is
-	// built, as the whole API always does, instead of each on its first
-	// request (lazy.go). The local stack sets it: it serves many requests
-	// at once from one long-lived process, where a start-up cost does not
-	// matter and a first request should not wait for the group's requests
-	// in flight.
-	RegisterAtStart bool
 }
 
 // NewServer returns the API, or the part of it cfg.Group names, as one
@@ -89,7 +82,7 @@ func NewServer(logger *slog.Logger, cfg Config, svc Services) http.Handler {
 	api := humago.New(mux, hcfg)
 	api.UseMiddleware(withLogger(logger), requireIdentity(api), cleanInput(api))
 	api.UseMiddleware(withVisit) // the landing page's click counting (visit.go)
-	addRoutes(inGroup(api, cfg.Group, mux, !cfg.RegisterAtStart), &cfg, svc)
+	addRoutes(inGroup(api, cfg.Group, mux), &cfg, svc)
 	if cfg.Group == GroupAll {
 		// Only the whole API's document is read (groups serve the
 		// embedded one, or none).
