@@ -28,17 +28,8 @@ func TestABatchDescribesItsInstantEmailsTogether(t *testing.T) {
 	store := env.Store(t)
 	ctx := context.Background()
 	const domain = "instant-batch.test"
-	addMember(t, store, "asker", "Asha Asker", "")
-	var ns []*warmlead.Notification
 	const n = 6
-	for i := range n {
-		id := fmt.Sprintf("rcpt%d", i)
-		addMember(t, store, id, "R "+id, id+"@"+domain)
-		ns = append(ns, notify.New(warmlead.NotifyConnectionRequest, id, "asker", "", "connection:asker:"+id, time.Now()))
-	}
-	if err := store.PutNotifications(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
+	askEach(t, store, domain, n)
 	ev := followUpRecords(t, env)
 	env.Calls.Reset()
 	resp, err := followup.NewStreamHandler(quiet(), dynamo.DecodeFollowUp, mailDeps(store, nil)).Handle(ctx, ev)
@@ -101,16 +92,7 @@ func TestInstantEmailFailuresFailTheirRecords(t *testing.T) {
 	store := env.Store(t)
 	ctx := context.Background()
 	const domain = "instant-fail.test"
-	addMember(t, store, "asker", "Asha Asker", "")
-	var ns []*warmlead.Notification
-	for i := range 3 {
-		id := fmt.Sprintf("rcpt%d", i)
-		addMember(t, store, id, "R "+id, id+"@"+domain)
-		ns = append(ns, notify.New(warmlead.NotifyConnectionRequest, id, "asker", "", "connection:asker:"+id, time.Now()))
-	}
-	if err := store.PutNotifications(ctx, ns); err != nil {
-		t.Fatal(err)
-	}
+	askEach(t, store, domain, 3)
 	ev := followUpRecords(t, env)
 	if len(ev.Records) != 3 {
 		t.Fatalf("%d records, want the 3 notifications", len(ev.Records))
@@ -200,6 +182,23 @@ func TestADigestEntryIsWrittenOncePerPeriod(t *testing.T) {
 	}
 	if got := strings.Count(d.Text, "Paz Poster"); got < 3 {
 		t.Errorf("the digest names Paz Poster %d times, want once per lead (3):\n%s", got, d.Text)
+	}
+}
+
+// askEach stores Asha Asker and n members rcpt0... with addresses at
+// domain, and a connection request from Asha to each: n notifications
+// emailed at once by default.
+func askEach(t *testing.T, store *dynamo.Store, domain string, n int) {
+	t.Helper()
+	addMember(t, store, "asker", "Asha Asker", "")
+	var ns []*warmlead.Notification
+	for i := range n {
+		id := fmt.Sprintf("rcpt%d", i)
+		addMember(t, store, id, "R "+id, id+"@"+domain)
+		ns = append(ns, notify.New(warmlead.NotifyConnectionRequest, id, "asker", "", "connection:asker:"+id, time.Now()))
+	}
+	if err := store.PutNotifications(context.Background(), ns); err != nil {
+		t.Fatal(err)
 	}
 }
 
