@@ -267,7 +267,7 @@ func addFollowUpRoutes(api huma.API, cfg *Config, svc Services) {
 	register(api, huma.Operation{OperationID: "unsubscribe-page", Method: http.MethodGet, Path: "/unsubscribe/{token}",
 		Summary: "The page an email's unsubscribe link opens (HTML)", Tags: []string{"Notifications"},
 		Description: "Asks before it unsubscribes: opening a link (a mail scanner prefetching it, too) changes nothing; " +
-			"its button POSTs to the same address (docs/email.md).", Responses: htmlOnly}, handleUnsubscribePage(cfg))
+			"its button POSTs to the same address (docs/email.md).", Responses: htmlOnly()}, handleUnsubscribePage(cfg))
 	register(api, huma.Operation{OperationID: "unsubscribe", Method: http.MethodPost, Path: "/unsubscribe/{token}",
 		Summary: "One-click unsubscribe (RFC 8058)", Tags: []string{"Notifications"},
 		Description: "The List-Unsubscribe link of an email. No sign-in: the token is signed."}, handleUnsubscribe(cfg, svc.Settings))

@@ -203,6 +203,38 @@ func sortedErrors(body string) string {
 	return string(out)
 }
 
+// TestGroupsRegisterAtOnceInOneProcess: the local stack serves every group
+// from one process, so first requests to different groups register at the
+// same time; registrations never overlap (lazy.go, registering), and
+// operations that document the same kind of response do not share what
+// huma adds to it (run by make test under -race, which would report it).
+func TestGroupsRegisterAtOnceInOneProcess(t *testing.T) {
+	t.Parallel()
+	first := map[httpapi.Group][]string{
+		httpapi.GroupSite:     {"/docs", "/signin/callback", "/healthz"},
+		httpapi.GroupMembers:  {"/unsubscribe/nope", "/me/notification-settings"},
+		httpapi.GroupPostings: {"/postings", "/public/postings"},
+		httpapi.GroupOrgs:     {"/orgs/x"},
+	}
+	var wg sync.WaitGroup
+	for g, paths := range first {
+		cfg := testConfig
+		cfg.Group = g
+		c := apigwtest.New(httpapi.NewServer(quietLogger(), cfg, httpapi.Services{}))
+		for _, path := range paths {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				res, err := c.Invoke(context.Background(), apigwtest.Event(apigwtest.Request{Method: http.MethodGet, Path: path + "?zz_unknown=1"}))
+				if err != nil || res.Status >= 500 {
+					t.Errorf("GET %s (group %s): %v %d %s", path, g, err, res.Status, res.Body)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+}
+
 // documentOperation is one operation of the whole API's document, with its
 // path's placeholders filled.
 type documentOperation struct {

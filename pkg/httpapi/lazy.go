@@ -40,6 +40,12 @@ type lazyOps struct {
 	capture *registered
 }
 
+// registering is held by every registration in the process, lazy or not,
+// so that two never run at once: several servers registering together (the
+// local stack's groups on their first requests, tests building servers in
+// parallel) would otherwise meet in what huma shares between them.
+var registering sync.Mutex
+
 // registered is an operation as huma registered it: the operation its
 // handler expects in its context, and the handler.
 type registered struct {
@@ -78,6 +84,8 @@ func (l *lazyOps) register(done *atomic.Pointer[registered], register func()) (r
 	if reg := done.Load(); reg != nil {
 		return reg // a concurrent first request registered it
 	}
+	registering.Lock()
+	defer registering.Unlock()
 	reg = &registered{}
 	l.capture = reg
 	defer func() {

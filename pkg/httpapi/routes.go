@@ -184,6 +184,8 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 		g.lazy.add(g.mux, op.Method, op.Path, add)
 		return
 	}
+	registering.Lock() // lazy.go
+	defer registering.Unlock()
 	add()
 }
 

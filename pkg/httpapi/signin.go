@@ -78,17 +78,21 @@ func handleDocs(cfg *Config) func(context.Context, *struct{}) (*rawOutput, error
 	}
 }
 
-var htmlOnly = map[string]*huma.Response{"200": {Description: "An HTML page.",
-	Content: map[string]*huma.MediaType{"text/html": {Schema: &huma.Schema{Type: "string"}}}}}
+// htmlOnly documents an operation that answers an HTML page. Each
+// operation gets its own: huma.Register adds to its operation's responses.
+func htmlOnly() map[string]*huma.Response {
+	return map[string]*huma.Response{"200": {Description: "An HTML page.",
+		Content: map[string]*huma.MediaType{"text/html": {Schema: &huma.Schema{Type: "string"}}}}}
+}
 
 // addPageRoutes registers the pages and their assets (routes.go calls it).
 func addPageRoutes(api huma.API, cfg *Config) {
 	register(api, huma.Operation{OperationID: "docs", Method: http.MethodGet, Path: "/docs", Summary: "This API reference (HTML)",
-		Tags: []string{"Operations"}, Responses: htmlOnly}, handleDocs(cfg))
+		Tags: []string{"Operations"}, Responses: htmlOnly()}, handleDocs(cfg))
 	register(api, huma.Operation{OperationID: "signin-callback", Method: http.MethodGet, Path: "/signin/callback",
 		Summary: "Where sign-in returns (HTML)", Tags: []string{"Pages"},
 		Description: "The OpenID Connect provider redirects here with code and state; the page's script exchanges the code (PKCE) and returns to the lead.",
-		Responses:   htmlOnly}, handleSignInCallback(cfg))
+		Responses:   htmlOnly()}, handleSignInCallback(cfg))
 	register(api, huma.Operation{OperationID: "get-asset", Method: http.MethodGet, Path: "/assets/{name}",
 		Summary: "A page's script or style sheet", Tags: []string{"Pages"},
 		Responses: map[string]*huma.Response{"200": {Description: "The file.", Content: map[string]*huma.MediaType{
