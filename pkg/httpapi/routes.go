@@ -169,13 +169,21 @@ func addRoutes(api huma.API, cfg *Config, svc Services) {
 // (errors.go), so no handler has to remember to. then runs after the
 // operation is registered, on what huma registered (documentMergePatch).
 // A group's function registers the operation on its first request
-// (lazy.go); the whole API, at once.
+// (lazy.go); the whole API, at once. (What does not depend on I and O is
+// in schedule and prepare, not repeated in each of register's
+// instantiations: the functions' binaries have a size limit.)
 func register[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error), then ...func(huma.API)) {
 	if !servesOp(api, &op) {
 		return // another function's operation (groups.go)
 	}
+	schedule(api, &op, func() { registerNow(api, op, h) }, then)
+}
+
+// schedule runs reg, then then, now, or, in a group's function, on the
+// operation's first request (lazy.go).
+func schedule(api huma.API, op *huma.Operation, reg func(), then []func(huma.API)) {
 	add := func() {
-		registerNow(api, op, h)
+		reg()
 		for _, f := range then {
 			f(api)
 		}
@@ -191,23 +199,7 @@ func register[I, O any](api huma.API, op huma.Operation, h func(context.Context,
 
 // registerNow registers op with huma (register).
 func registerNow[I, O any](api huma.API, op huma.Operation, h func(context.Context, *I) (*O, error)) {
-	// cleanInput (input.go) enforces MaxBodyBytes itself; huma refuses a
-	// body that reaches its own limit, so give it one more byte.
-	op.MaxBodyBytes = MaxBodyBytes + 1
-	if op.Metadata == nil {
-		op.Metadata = map[string]any{}
-	}
-	op.Metadata[textSpecKey] = bodyTextSpec(reflect.TypeFor[I]())
-	if r := documentOnly(api); r != nil {
-		// A group builds no response body's schema (groups.go), unless
-		// the request body has the same type: that one validates.
-		// Only an object: a parameter of the request may share a
-		// simpler type, and its schema validates.
-		if t := bodyType(reflect.TypeFor[O]()); t != nil && t.Kind() == reflect.Struct && t != bodyType(reflect.TypeFor[I]()) {
-			r.response = t
-		}
-		defer func() { r.response = nil }()
-	}
+	defer prepare(api, &op, reflect.TypeFor[I](), reflect.TypeFor[O]())()
 	huma.Register(api, op, func(ctx context.Context, in *I) (*O, error) {
 		out, err := h(ctx, in)
 		if err != nil {
@@ -216,6 +208,31 @@ func registerNow[I, O any](api huma.API, op huma.Operation, h func(context.Conte
 		return out, nil
 	})
 	optionalBodyWhenNoFieldIsRequired(api, op.Method, op.Path)
+}
+
+// prepare sets what every operation shares on op, whose input and output
+// types are in and out, and returns what undoes its effect on the schema
+// registry once op is registered.
+func prepare(api huma.API, op *huma.Operation, in, out reflect.Type) (done func()) {
+	// cleanInput (input.go) enforces MaxBodyBytes itself; huma refuses a
+	// body that reaches its own limit, so give it one more byte.
+	op.MaxBodyBytes = MaxBodyBytes + 1
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[textSpecKey] = bodyTextSpec(in)
+	r := documentOnly(api)
+	if r == nil {
+		return func() {}
+	}
+	// A group builds no response body's schema (groups.go), unless the
+	// request body has the same type: that one validates. Only an
+	// object: a parameter of the request may share a simpler type, and
+	// its schema validates.
+	if t := bodyType(out); t != nil && t.Kind() == reflect.Struct && t != bodyType(in) {
+		r.response = t
+	}
+	return func() { r.response = nil }
 }
 
 // anonymously runs h as if the caller carried no token.
