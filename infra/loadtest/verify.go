@@ -253,12 +253,13 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 		owed[k.recipient][k] = c
 		total[k.recipient] += c
 	}
-	var todo []*client
+	var owing []*client // an inbox owed nothing is complete from the start
 	for _, c := range clients {
-		if total[c.id] > 0 { // an inbox owed nothing is complete from the start
-			todo = append(todo, c)
+		if total[c.id] > 0 {
+			owing = append(owing, c)
 		}
 	}
+	todo := owing
 	reached := &counts{at: map[string]countAt{}}
 	seen := &readCounts{at: map[string]int{}}
 	// The wait's phases: the unread counts only, then one full reading of
@@ -323,11 +324,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 			// Every count reached what its inbox is owed: read each in
 			// full, at once.
 			phase = verifying
-			for _, c := range clients {
-				if total[c.id] > 0 {
-					todo = append(todo, c)
-				}
-			}
+			todo = owing
 			continue
 		case phase == verifying:
 			phase = rereading
@@ -342,12 +339,7 @@ func awaitNotifications(ctx context.Context, clients []*client, w *world, rep *R
 			// count reached what they are owed but were not read since.
 			unread := todo
 			if phase == counting {
-				unread = nil
-				for _, c := range clients {
-					if total[c.id] > 0 {
-						unread = append(unread, c)
-					}
-				}
+				unread = owing
 			}
 			missing := 0
 			got, err := readInboxes(unread, nil)

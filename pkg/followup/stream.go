@@ -211,7 +211,7 @@ func (h *StreamHandler) fact(ctx context.Context, f *warmlead.FollowUpFact, peop
 		}
 		return []*warmlead.Due{{At: h.schedule(at), Kind: warmlead.DueKeepWarm, MemberID: t.OwnerID, OtherID: t.OtherID, Version: t.TouchedAt}}, nil
 	case f.Notification != nil:
-		return h.mail(f.Notification, people[f.Notification.RecipientID])
+		return h.digestDue(f.Notification, people[f.Notification.RecipientID]), nil
 	}
 	return nil, nil
 }
@@ -258,17 +258,18 @@ func (h *StreamHandler) payItForward(ctx context.Context, in *warmlead.InterestO
 	return h.deps.Stores.FollowUps.PutNotifications(ctx, ns)
 }
 
-// mail emails a notification now, or enrols it in the recipient's digest
-// (the digest's due entry, returned).
-func (h *StreamHandler) mail(n *warmlead.Notification, r *warmlead.MailRecipient) ([]*warmlead.Due, error) {
+// digestDue enrols a notification emailed in a daily or weekly digest in
+// it: the digest's due entry (none for one emailed at once, mailInstants,
+// or not at all).
+func (h *StreamHandler) digestDue(n *warmlead.Notification, r *warmlead.MailRecipient) []*warmlead.Due {
 	if !mailable(r) || h.deps.Mailer == nil {
-		return nil, nil
+		return nil
 	}
 	switch f := r.Settings.EmailFrequency(n); f {
-	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly: // instant: mailInstants
+	case warmlead.FrequencyDaily, warmlead.FrequencyWeekly:
 		period, start, end := warmlead.DigestPeriod(f, n.CreatedAt)
 		return []*warmlead.Due{{At: h.schedule(end), Kind: warmlead.DueDigest,
-			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}}, nil
+			MemberID: r.MemberID, Frequency: f, Period: period, Version: start}}
 	}
-	return nil, nil
+	return nil
 }
