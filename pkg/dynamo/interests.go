@@ -235,7 +235,7 @@ func (s *Store) ListInterests(ctx context.Context, callerID, postingID string, p
 		return nil, err
 	}
 	admin := false
-	if p.EditedByAdmins() {
+	if needsAdmin, _ := p.CheckEditor(callerID); needsAdmin {
 		pk, sk := orgMemberKey(p.OrgID, callerID)
 		var m struct{ Role string }
 		found, err := s.get(ctx, pk, sk, &m)

@@ -345,13 +345,16 @@ func (s *Store) editablePosting(ctx context.Context, callerID, id string) (*warm
 	return p, nil
 }
 
-// writeAsEditor writes put or update. The poster of a member's posting writes
-// directly; an organisation's posting is edited by its current admins only —
-// its poster too, who loses it on leaving the organisation — checked in the
-// same transaction so a demoted admin cannot slip an edit in.
+// writeAsEditor writes put or update. The poster writes directly, whatever
+// their role now; anyone else edits only an organisation's posting, as its
+// current admin, checked in the same transaction so a demoted admin cannot
+// slip an edit in (warmlead.Posting.CheckEditor).
 func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.Posting, put *types.Put, update *types.Update, index ...types.TransactWriteItem) error {
-	var err error
-	if !p.EditedByAdmins() && len(index) > 0 {
+	needsAdmin, err := p.CheckEditor(callerID)
+	if err != nil {
+		return err
+	}
+	if !needsAdmin && len(index) > 0 {
 		// The posting and its search index entries (search.go) together.
 		tx := &txn{}
 		posting := tx.add(types.TransactWriteItem{Put: put, Update: update})
@@ -362,7 +365,7 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 		}
 		return storageError("write posting", err)
 	}
-	if !p.EditedByAdmins() {
+	if !needsAdmin {
 		if put != nil {
 			_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: put.TableName, Item: put.Item,
 				ConditionExpression: put.ConditionExpression, ExpressionAttributeNames: put.ExpressionAttributeNames,

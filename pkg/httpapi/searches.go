@@ -20,6 +20,17 @@ type DiscoveryParams struct {
 	City    string `query:"city" maxLength:"100" example:"Lyon" doc:"Matched ignoring case and accents."`
 }
 
+// Resolve refuses a q given empty (`?q=`), which huma cannot tell from no
+// q at all: a keyword query has one to ten words (README.md, "Finding
+// postings"). A q of spaces or punctuation only is refused by the same rule
+// when the filter is compiled.
+func (p *DiscoveryParams) Resolve(ctx huma.Context) []error {
+	if u := ctx.URL(); p.Q == "" && u.Query().Has("q") {
+		return []error{&huma.ErrorDetail{Location: "query.q", Message: "must contain at least one word", Value: ""}}
+	}
+	return nil
+}
+
 type alertCadence string
 
 func (alertCadence) Schema(huma.Registry) *huma.Schema {

@@ -109,14 +109,16 @@ func TestPostingVisibilityAndEditRights(t *testing.T) {
 	}
 }
 
-// An organisation's posting belongs to the organisation: its poster loses it
-// on leaving, and the remaining admins keep it.
-func TestOrgPostingStaysWithTheOrganisation(t *testing.T) {
+// An organisation's posting is edited by its poster and by the
+// organisation's current admins: its poster keeps it after leaving, the
+// remaining admins edit it too, and a plain member does not.
+func TestOrgPostingEditedByPosterOrAdmins(t *testing.T) {
 	t.Parallel()
 	api, _ := newAPI(t)
-	putProfilesVia(t, api, "alice", "erin")
+	putProfilesVia(t, api, "alice", "erin", "bob")
 	org := createOrgVia(t, api, "alice")
 	joinOrgVia(t, api, "alice", org.ID, "erin", "admin")
+	joinOrgVia(t, api, "alice", org.ID, "bob", "member")
 	posting := createPosting(t, api, "erin", map[string]any{"org_id": org.ID})
 	wantStatus(t, "remove erin", api.Do(t, apigwtest.Request{Method: "DELETE", Path: "/orgs/" + org.ID + "/members/erin", Member: "alice"}), 204)
 
@@ -124,9 +126,15 @@ func TestOrgPostingStaysWithTheOrganisation(t *testing.T) {
 		return api.Do(t, apigwtest.Request{Method: "PATCH", Path: "/postings/" + posting.ID, Member: member, Body: `{"title":"Edited by ` + member + `"}`,
 			Headers: map[string]string{"If-Match": ifMatch, "Content-Type": "application/merge-patch+json"}})
 	}
-	wantProblem(t, patch("erin", `"1"`), 403, "")
-	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + posting.ID + "/interest", Member: "erin"}), 403, "")
-	if res := patch("alice", `"1"`); res.Status != 200 {
+	if res := patch("erin", `"1"`); res.Status != 200 {
+		t.Errorf("the poster, no longer in the organisation, edits = %d %s", res.Status, res.Body)
+	}
+	wantStatus(t, "the poster reads who is interested", api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + posting.ID + "/interest", Member: "erin"}), 200)
+	if res := patch("alice", `"2"`); res.Status != 200 {
 		t.Errorf("the remaining admin edits the org's lead = %d %s", res.Status, res.Body)
 	}
+	wantProblem(t, patch("bob", `"3"`), 403, "")
+	wantProblem(t, api.Do(t, apigwtest.Request{Method: "GET", Path: "/postings/" + posting.ID + "/interest", Member: "bob"}), 403, "")
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings/" + posting.ID + "/close", Member: "erin", Body: `{"reason":"filled"}`})
+	wantStatus(t, "the poster closes it", res, 200)
 }

@@ -68,31 +68,32 @@ func (p *Posting) VisibleTo(memberID string, s Sight) bool {
 }
 
 // EditedByAdmins reports whether p is edited by its organisation's admins
-// (an organisation's posting) rather than by its poster.
+// (an organisation's posting) as well as by its poster.
 func (p *Posting) EditedByAdmins() bool { return p.OrgID != "" }
 
 // CanEdit reports whether memberID may edit or close p, and see who is
-// interested in it: the poster of a member's posting; the current admins of
-// an organisation's posting (its poster too, only while an admin). admin
-// says whether memberID administers p's organisation.
+// interested in it: its poster, whatever their role in its organisation now;
+// and, for an organisation's posting, that organisation's current admins.
+// admin says whether memberID administers p's organisation.
 func (p *Posting) CanEdit(memberID string, admin bool) bool {
-	if p.EditedByAdmins() {
-		return admin
+	if memberID != "" && p.PosterID == memberID {
+		return true
 	}
-	return memberID != "" && p.PosterID == memberID
+	return p.EditedByAdmins() && admin
 }
 
-// CheckEditor applies CanEdit before the caller's role is known: a member's
-// posting by someone else is EFORBIDDEN; an organisation's posting needs an
-// admin, which the store checks atomically with the write (needsAdmin).
+// CheckEditor applies CanEdit before the caller's role is known: the poster
+// may edit; anyone else may edit only an organisation's posting, as its admin,
+// which the store checks atomically with the write (needsAdmin). Anyone else
+// is EFORBIDDEN.
 func (p *Posting) CheckEditor(memberID string) (needsAdmin bool, err error) {
-	if p.EditedByAdmins() {
+	switch {
+	case p.CanEdit(memberID, false):
+		return false, nil
+	case p.EditedByAdmins():
 		return true, nil
 	}
-	if !p.CanEdit(memberID, false) {
-		return false, Errorf(EFORBIDDEN, "Only the poster can change this posting.")
-	}
-	return false, nil
+	return false, Errorf(EFORBIDDEN, "Only the poster can change this posting.")
 }
 
 // CheckEdit applies the rules on editing p as read: the version the editor

@@ -65,8 +65,8 @@ func TestPostingEditors(t *testing.T) {
 		{"someone else who administers some org", mine, "sam", true, false, false, EFORBIDDEN},
 		{"nobody", mine, "", false, false, false, EFORBIDDEN},
 		{"an org admin", orgs, "sam", true, true, true, ""},
-		{"the org lead's poster while admin", orgs, "poster", true, true, true, ""},
-		{"the org lead's poster no longer admin", orgs, "poster", false, false, true, ""},
+		{"the org lead's poster while admin", orgs, "poster", true, true, false, ""},
+		{"the org lead's poster no longer admin", orgs, "poster", false, true, false, ""},
 		{"an org member", orgs, "sam", false, false, true, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ type Filter struct {
 func (f PostingFilter) Compile(loc string) (*Filter, error) {
 	out := &Filter{PostingFilter: f}
 	var fields []FieldError
+	qGiven := f.Q != "" // a q of spaces only is a query of no words, refused
 	add := func(name, msg string) { fields = append(fields, FieldError{Field: loc + name, Message: msg}) }
 	for _, t := range []struct {
 		name string
@@ -38,7 +39,7 @@ func (f PostingFilter) Compile(loc string) (*Filter, error) {
 		*t.v = clean
 	}
 	out.PostingFilter = f
-	if strings.TrimSpace(f.Q) != "" {
+	if qGiven {
 		q, err := ParseQuery(f.Q, loc+"q")
 		if err != nil {
 			fields = append(fields, err.(*Error).Fields...)
