@@ -218,8 +218,11 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 				writeInputProblem(api, ctx, status, append(fields, errs...))
 				return
 			}
-			body = cleaned
 			fields = append(fields, errs...)
+			if len(fields) > 0 {
+				fields = withSchemaErrors(api, op, body, fields)
+			}
+			body = cleaned
 		}
 		if len(fields) > 0 {
 			writeInputProblem(api, ctx, http.StatusUnprocessableEntity, fields)
@@ -228,6 +231,39 @@ func cleanInput(api huma.API) func(huma.Context, func(huma.Context)) {
 		cc.body = body
 		next(cc)
 	}
+}
+
+// withSchemaErrors adds to fields, found before huma sees the request, what
+// the operation's body schema finds wrong with body, so that one problem
+// names every field at fault (docs/rules.md, "Problems"), not only those of
+// the first check. A location already named is not named twice. body is
+// JSON that parsed.
+func withSchemaErrors(api huma.API, op *huma.Operation, body []byte, fields []*huma.ErrorDetail) []*huma.ErrorDetail {
+	mt := op.RequestBody.Content["application/json"]
+	if mt == nil || mt.Schema == nil || len(fields) >= maxProblemErrors {
+		return fields
+	}
+	var data any
+	if err := json.Unmarshal(body, &data); err != nil {
+		return fields
+	}
+	named := make(map[string]bool, len(fields))
+	for _, f := range fields {
+		named[f.Location] = true
+	}
+	pb := huma.NewPathBuffer(make([]byte, 0, 64), 0)
+	pb.Push("body")
+	var res huma.ValidateResult
+	huma.Validate(api.OpenAPI().Components.Schemas, mt.Schema, pb, huma.ModeWriteToServer, data, &res)
+	for _, err := range res.Errors {
+		d, ok := err.(*huma.ErrorDetail)
+		if !ok || named[d.Location] || len(fields) >= maxProblemErrors {
+			continue
+		}
+		named[d.Location] = true
+		fields = append(fields, errorDetail(d.Location, d.Message))
+	}
+	return fields
 }
 
 func bodyReader(ctx huma.Context) io.Reader {

@@ -155,3 +155,31 @@ func TestOutageIs503WithRetryAfterAndNoInternals(t *testing.T) {
 		}
 	}
 }
+
+// One problem names every field at fault, whichever check finds it: an
+// unknown property or a text the rules refuse (found before the body
+// schema is applied) is named with what the schema finds wrong.
+func TestOneProblemNamesEveryFieldAtFault(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	for _, tc := range []struct {
+		method, path, body string
+		locs               []string
+	}{
+		{"PUT", "/me", `{"name":"Dana","stage":"wizard","favourite_colour":"red"}`, []string{"body.favourite_colour", "body.stage"}},
+		{"PUT", "/me", `{"name":"Da\u0007na","stage":"wizard"}`, []string{"body.name", "body.stage"}},
+		{"POST", "/postings", `{"title":"Intern","kind":"nope","bogus":1}`, []string{"body.bogus", "body.kind", "body.compensation"}},
+		{"POST", "/me/searches", `{"name":"S","query":{"kind":"nope","colour":"red"}}`, []string{"body.query.colour", "body.query.kind"}},
+	} {
+		p := wantProblem(t, api.Do(t, apigwtest.Request{Method: tc.method, Path: tc.path, Member: "dana", Body: tc.body}), 422, "")
+		named := map[string]int{}
+		for _, e := range p.Errors {
+			named[e.Location]++
+		}
+		for _, loc := range tc.locs {
+			if named[loc] != 1 {
+				t.Errorf("%s %s %s: %q named %d times, want once: %+v", tc.method, tc.path, tc.body, loc, named[loc], p.Errors)
+			}
+		}
+	}
+}
