@@ -157,3 +157,11 @@ openapi-lint:
 .PHONY: openapi
 openapi:
 	$(GO) generate ./pkg/httpapi
+
+## huma-fork: rewrite third_party/huma, the huma the project builds with:
+## upstream at the version go.mod requires plus third_party/huma.patch
+## (docs/platform.md, "huma, patched"); TestForkIsUpstreamPlusPatch fails
+## until this is run after a version bump or a change to the patch
+.PHONY: huma-fork
+huma-fork:
+	$(GO) run ./infra/cmd/humafork

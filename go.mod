@@ -53,3 +53,5 @@ require (
 	go.opentelemetry.io/otel/trace v1.46.0 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
 )
+
+replace github.com/danielgtaylor/huma/v2 => ./third_party/huma
