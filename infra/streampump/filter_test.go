@@ -51,6 +51,28 @@ func TestFilterDropsWhatLambdaWouldNotDeliver(t *testing.T) {
 	}
 }
 
+// A stream of records the filter drops all of is drained at once, with
+// nothing delivered, and the checkpoint passes them.
+func TestFilterDroppingEverythingDrains(t *testing.T) {
+	env := testenv.New(t)
+	path := filepath.Join(t.TempDir(), "checkpoint.json")
+	putItems(t, env, 0, 20)
+	f, err := ParseFilter([]string{`{"dynamodb":{"NewImage":{"I":{"N":["999"]}}}}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder()
+	drain(t, New(NewStreamsClient(env.Endpoint), env.StreamARN, rec.Handle, Options{CheckpointPath: path, Filter: f, Logger: testLogger(t)}))
+	if n := rec.distinct(); n != 0 {
+		t.Errorf("%d records delivered, want none", n)
+	}
+	rest := newRecorder()
+	drain(t, New(NewStreamsClient(env.Endpoint), env.StreamARN, rest.Handle, Options{CheckpointPath: path, Logger: testLogger(t)}))
+	if n := rest.distinct(); n != 0 {
+		t.Errorf("after the filtered pump's checkpoint, %d records were left to deliver, want 0", n)
+	}
+}
+
 // Patterns shaped like the template's (an item type in the new image),
 // with a second pattern that also names the event: a record passes when
 // one pattern matches all it names, exactly, and a removal, which has no

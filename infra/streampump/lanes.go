@@ -75,6 +75,7 @@ func (p *Pump) send(ctx context.Context, s *shard) (progress bool) {
 		free++
 	}
 	if free == 0 {
+		p.commit(s)
 		return false
 	}
 	full := 0
@@ -102,9 +103,7 @@ func (p *Pump) send(ctx context.Context, s *shard) (progress bool) {
 			}
 		}
 	}
-	if progress {
-		p.commit(s)
-	}
+	p.commit(s) // records the filter dropped, or handed to OnFailure, may lead
 	for k := range lanes {
 		if len(lanes[k].records) == 0 {
 			continue

@@ -242,6 +242,7 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	}
 
 	now := s.now()
+	alerting := false // an alert entry is deleted: the alert generation moves on
 	var deletes []map[string]types.AttributeValue
 	var puts []map[string]types.AttributeValue
 	postings := map[string]bool{} // partitions holding others' items that may name the member
@@ -267,6 +268,7 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 					}
 					if ss.AlertKey != "" {
 						deletes = append(deletes, key(alertEntryKey(ss.AlertKey, m, ss.ID)))
+						alerting = true
 					}
 					deletes = append(deletes, k)
 				case typ == typeOffer:
@@ -392,6 +394,9 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 	}
 	if err := s.writeAll(ctx, puts, deletes); err != nil {
 		return err
+	}
+	if alerting {
+		s.bumpAlertGeneration(ctx) // saved_searches.go
 	}
 	// The profile goes with the tombstone in one batch: from now on what
 	// others' inboxes still hold about the member reads "a former member".

@@ -326,12 +326,14 @@ func suppressedKey(address string) (pk, sk string) {
 //	saved search            MEMBER#<m>                  SEARCH#<id>
 //	saved-search count      MEMBER#<m>                  SEARCHES
 //	alert index entry       ALERT#<alert key>           <m>#<id>
+//	alert generation        ALERTS                      GENERATION
 const (
 	typeSearchTerm   = "SearchTerm"
 	typeTermCount    = "TermCount"
 	typeSavedSearch  = "SavedSearch"
 	typeSearchCount  = "SavedSearchCount"
 	typeAlertEntry   = "SearchAlert"
+	typeAlertGen     = "AlertGeneration"
 	termCountSK      = "COUNT"
 	savedSearchPfx   = "SEARCH#"
 	searchCountSK    = "SEARCHES"
@@ -353,6 +355,10 @@ func savedSearchKey(memberID, id string) (pk, sk string) {
 
 // searchCountKey addresses how many searches a member saved.
 func searchCountKey(memberID string) (pk, sk string) { return "MEMBER#" + memberID, searchCountSK }
+
+// alertGenerationKey addresses the counter every write of alert entries
+// moves on (AlertGeneration).
+func alertGenerationKey() (pk, sk string) { return "ALERTS", "GENERATION" }
 
 // alertEntryKey files a saved search under one alert key.
 func alertEntryKey(alertKey, memberID, id string) (pk, sk string) {

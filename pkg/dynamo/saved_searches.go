@@ -113,6 +113,9 @@ func (s *Store) CreateSavedSearch(ctx context.Context, callerID string, ss *warm
 	if err != nil {
 		return nil, storageError("save search", err)
 	}
+	if alertKey != "" {
+		s.bumpAlertGeneration(ctx)
+	}
 	return ss, nil
 }
 
@@ -224,6 +227,9 @@ func (s *Store) UpdateSavedSearch(ctx context.Context, callerID, id string, edit
 	if err != nil {
 		return nil, storageError("update saved search", err)
 	}
+	if old.AlertKey != "" || alertKey != "" {
+		s.bumpAlertGeneration(ctx)
+	}
 	return ss, nil
 }
 
@@ -246,7 +252,36 @@ func (s *Store) DeleteSavedSearch(ctx context.Context, callerID, id string) erro
 	if r, ok := refused(err); ok && r.failed(search) {
 		return savedSearchNotFound() // deleted meanwhile
 	}
+	if err == nil && old.AlertKey != "" {
+		s.bumpAlertGeneration(ctx)
+	}
 	return storageError("delete saved search", err)
+}
+
+// AlertGeneration reads the alert generation: a number that moves on after
+// every write of alert entries (a saved search created, changed, deleted,
+// or erased with its member), so the notifier may keep what it read of
+// alert partitions for as long as it has not moved (notify's alert cache).
+// One GetItem; 0 before the first move.
+func (s *Store) AlertGeneration(ctx context.Context) (int64, error) {
+	pk, sk := alertGenerationKey()
+	var it struct{ N int64 }
+	if _, err := s.get(ctx, pk, sk, &it); err != nil {
+		return 0, storageError("read alert generation", err)
+	}
+	return it.N, nil
+}
+
+// bumpAlertGeneration moves the alert generation on, after the write of
+// alert entries it follows: not in that write's transaction, where every
+// saved-search write in the table would conflict with every other on this
+// one item. A bump that fails is not the caller's failure: the search is
+// saved, and what a notifier keeps of alert partitions expires anyway
+// (notify's alertCacheTTL).
+func (s *Store) bumpAlertGeneration(ctx context.Context) {
+	pk, sk := alertGenerationKey()
+	_, _ = s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+		expression.Add(expression.Name("N"), expression.Value(1)).Set(expression.Name("Type"), expression.Value(typeAlertGen)), nil)))
 }
 
 // RunSavedSearch browses with the search's query.

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
@@ -34,6 +35,10 @@ type batch struct {
 
 	alertMu sync.Mutex
 	alerts  map[string]*shared[[]*warmlead.SavedSearch]
+	// alertGen is the batch's one read of the alert generation, and
+	// cache what the instance kept of alert partitions (alert_cache.go).
+	alertGen shared[int64]
+	cache    *alertCache
 	// alertReads bounds the alert partitions the batch reads at once.
 	alertReads chan struct{}
 	orgMu      sync.Mutex
@@ -65,8 +70,8 @@ const alertReadsAtOnce = 8
 
 // newBatch returns the state records share; postingIDs are the postings
 // their facts name.
-func newBatch(postingIDs map[string]bool) *batch {
-	return &batch{alertReads: make(chan struct{}, alertReadsAtOnce), postingIDs: postingIDs}
+func newBatch(postingIDs map[string]bool, cache *alertCache) *batch {
+	return &batch{alertReads: make(chan struct{}, alertReadsAtOnce), postingIDs: postingIDs, cache: cache}
 }
 
 // batchPostings returns the postings the facts name (a new posting, a
@@ -209,9 +214,7 @@ func (s recordStore) SearchAlertCandidates(ctx context.Context, keys []string) (
 		go func() {
 			defer wg.Done()
 			found, err := entry(&s.b.alertMu, &s.b.alerts, k).get(func() ([]*warmlead.SavedSearch, error) {
-				s.b.alertReads <- struct{}{}
-				defer func() { <-s.b.alertReads }()
-				return s.FanoutStore.SearchAlertCandidates(ctx, []string{k})
+				return s.alertPartition(ctx, k)
 			})
 			mu.Lock()
 			defer mu.Unlock()
@@ -226,6 +229,26 @@ func (s recordStore) SearchAlertCandidates(ctx context.Context, keys []string) (
 		return nil, first
 	}
 	return out, nil
+}
+
+// alertPartition reads the searches filed under alert key k, or takes them
+// from what the instance kept, if the alert generation has not moved since
+// (alert_cache.go). An unreadable generation reads the partition.
+func (s recordStore) alertPartition(ctx context.Context, k string) ([]*warmlead.SavedSearch, error) {
+	gen, genErr := s.b.alertGen.get(func() (int64, error) { return s.FanoutStore.AlertGeneration(ctx) })
+	now := time.Now()
+	if genErr == nil && s.b.cache != nil {
+		if found, ok := s.b.cache.lookup(gen, k, now); ok {
+			return found, nil
+		}
+	}
+	s.b.alertReads <- struct{}{}
+	defer func() { <-s.b.alertReads }()
+	found, err := s.FanoutStore.SearchAlertCandidates(ctx, []string{k})
+	if err == nil && genErr == nil && s.b.cache != nil {
+		s.b.cache.store(gen, k, found, now)
+	}
+	return found, err
 }
 
 // CurrentPosting answers from the batch's read of its postings.

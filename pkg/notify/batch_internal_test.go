@@ -25,7 +25,7 @@ func (panickyStore) PostingOrgID(context.Context, string) (string, error) {
 // never a crash of the function (Handle never panics) and never an empty
 // answer that looks like success to the records that ask after it.
 func TestASharedReadThatPanicsIsAnError(t *testing.T) {
-	b := newBatch(nil)
+	b := newBatch(nil, nil)
 	first := recordStore{FanoutStore: panickyStore{}, b: b, i: 0}
 	later := recordStore{FanoutStore: panickyStore{}, b: b, i: 1}
 	for _, s := range []recordStore{first, later} {
@@ -57,7 +57,7 @@ func (panickyWrites) PutNotifications(context.Context, []*warmlead.Notification)
 // The held notifications are written outside any record: a panic there
 // fails their records, and does not escape.
 func TestAPanickingFlushFailsItsRecords(t *testing.T) {
-	b := newBatch(nil)
+	b := newBatch(nil, nil)
 	s := recordStore{FanoutStore: panickyWrites{}, b: b, i: 3}
 	if err := s.PutNotifications(context.Background(), []*warmlead.Notification{New(warmlead.NotifyConnectionRequest, "a", "b", "", "f", time.Now())}); err != nil {
 		t.Fatal(err)
@@ -90,7 +90,7 @@ func (r *refusing) PutNotifications(_ context.Context, ns []*warmlead.Notificati
 // otherwise be retried with it until they all went to the failure
 // destination.
 func TestARefusedNotificationFailsOnlyItsRecord(t *testing.T) {
-	b := newBatch(nil)
+	b := newBatch(nil, nil)
 	store := &refusing{}
 	for i, to := range []string{"ana", "poison", "carl", "dora"} {
 		s := recordStore{FanoutStore: store, b: b, i: i}

@@ -27,6 +27,9 @@ type Handler struct {
 	now    func() time.Time
 	// workers is how many records of a batch are handled at once.
 	workers int
+	// alerts is what the instance keeps of alert partitions across
+	// batches (alert_cache.go).
+	alerts *alertCache
 }
 
 // RecordWorkers is how many records of one batch the notifier handles at
@@ -37,7 +40,7 @@ const RecordWorkers = 4
 
 // NewHandler returns a Handler.
 func NewHandler(logger *slog.Logger, decode Decoder, store warmlead.FanoutStore) *Handler {
-	return &Handler{decode: decode, store: store, logger: logger, now: time.Now, workers: RecordWorkers}
+	return &Handler{decode: decode, store: store, logger: logger, now: time.Now, workers: RecordWorkers, alerts: &alertCache{}}
 }
 
 // SetWorkers sets how many records of a batch are handled at once (1: one
@@ -74,7 +77,7 @@ func (h *Handler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.D
 	for i, r := range ev.Records {
 		facts[i].fact, facts[i].err = recovered(func() (*warmlead.Fact, error) { return h.decode(r) })
 	}
-	b := newBatch(batchPostings(facts)) // what the batch's records share (batch.go)
+	b := newBatch(batchPostings(facts), h.alerts) // what the batch's records share (batch.go)
 	each := func(idx []int) {
 		for k, i := range idx {
 			// A posting's words are tallied once its record is done, so a

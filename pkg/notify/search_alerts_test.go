@@ -152,3 +152,56 @@ func TestInterestsMatchLikeSearch(t *testing.T) {
 		t.Errorf("carmen (interest UX Research) got %d new_lead for a UX design lead, want 0", got)
 	}
 }
+
+// An instance keeps what it read of alert partitions while the alert
+// generation stays: a lead naming the same partitions as the last reads
+// none of them again (one GetItem for the generation instead), and a
+// search saved since moves the generation on, so the next lead reads the
+// partitions again and alerts it at once.
+func TestAlertPartitionsAreKeptUntilASearchIsSaved(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	store := env.Store(t)
+	network(t, store)
+	saveSearch(t, store, "carmen", "UX", warmlead.PostingFilter{Q: "ux"}, warmlead.AlertInstant)
+	h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, store)
+	ctx := context.Background()
+	announce := func() (posting *warmlead.Posting, queries int) {
+		posting = createPostingFor(t, store, "bob", warmlead.Posting{Title: "UX research intern", Field: "UX Research", Visibility: warmlead.VisibilityNetwork})
+		env.Calls.Reset()
+		if resp, err := h.Handle(ctx, postingEvent(posting.ID, "bob", posting.CreatedAt)); err != nil || len(resp.BatchItemFailures) > 0 {
+			t.Fatalf("handle: %v %+v", err, resp)
+		}
+		return posting, env.Calls.Count("Query")
+	}
+	alerted := func(member, postingID string) bool {
+		for _, n := range searchMatches(t, store, member) {
+			if n.PostingID == postingID {
+				return true
+			}
+		}
+		return false
+	}
+
+	first, cold := announce()
+	second, warm := announce()
+	// The poster's network is read for each lead (one Query); the alert
+	// partitions only for the first.
+	if cold < 3 || warm != 1 {
+		t.Errorf("Queries: %d for the first lead, %d for the second naming the same partitions; want several, then 1 (its network)", cold, warm)
+	}
+	for _, p := range []*warmlead.Posting{first, second} {
+		if !alerted("carmen", p.ID) {
+			t.Errorf("carmen not alerted of %s", p.ID)
+		}
+	}
+
+	saveSearch(t, store, "dev", "Research", warmlead.PostingFilter{Q: "research"}, warmlead.AlertInstant)
+	third, again := announce()
+	if again != cold {
+		t.Errorf("after a search was saved, %d Queries; want the partitions read again (%d)", again, cold)
+	}
+	if !alerted("dev", third.ID) || !alerted("carmen", third.ID) {
+		t.Errorf("the lead after dev saved a search: dev alerted %v, carmen %v; want both", alerted("dev", third.ID), alerted("carmen", third.ID))
+	}
+}

@@ -226,6 +226,10 @@ type SearchAlertStore interface {
 	CountPostingTerms(ctx context.Context, counts map[string]int) error
 	// SearchAlertCandidates returns the alerting searches filed under keys.
 	SearchAlertCandidates(ctx context.Context, keys []string) ([]*SavedSearch, error)
+	// AlertGeneration is a number that moves on after every write of the
+	// alert entries SearchAlertCandidates reads: while it has not moved,
+	// what they returned is still what they would return.
+	AlertGeneration(ctx context.Context) (int64, error)
 	// MembersWhoSee returns those of memberIDs who may see p.
 	MembersWhoSee(ctx context.Context, p *Posting, memberIDs []string) (map[string]bool, error)
 }
