@@ -44,19 +44,35 @@ func RequiredVersion() (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
+// UpstreamSums are the go.sum hashes of the upstream versions the copy may
+// be built from: go.mod's replace takes huma out of go.sum, so the download
+// is checked here instead. A version bump adds its line (the Sum that
+// `go mod download -json` reports, checked against sum.golang.org).
+var UpstreamSums = map[string]string{
+	"v2.37.2": "h1:Nf9vjy2sxBJFaupPlthXL/Hy2+LurfVbaKHmCMEI7xE=",
+}
+
 // Upstream returns the directory of the module at version in the module
-// cache, downloading it through the Go module proxy when absent.
+// cache, downloading it through the Go module proxy when absent, once its
+// hash is the one UpstreamSums holds for version.
 func Upstream(version string) (string, error) {
+	want, ok := UpstreamSums[version]
+	if !ok {
+		return "", fmt.Errorf("no known go.sum hash for %s@%s: add it to humafork.UpstreamSums", Module, version)
+	}
 	out, err := exec.Command("go", "mod", "download", "-json", Module+"@"+version).Output()
 	if err != nil {
 		return "", fmt.Errorf("go mod download %s@%s: %w", Module, version, err)
 	}
-	var m struct{ Dir, Error string }
+	var m struct{ Dir, Sum, Error string }
 	if err := json.Unmarshal(out, &m); err != nil {
 		return "", err
 	}
 	if m.Error != "" || m.Dir == "" {
 		return "", fmt.Errorf("go mod download %s@%s: %s", Module, version, m.Error)
+	}
+	if m.Sum != want {
+		return "", fmt.Errorf("%s@%s downloaded with hash %s, want %s", Module, version, m.Sum, want)
 	}
 	return m.Dir, nil
 }

@@ -45,6 +45,14 @@ type laneAnswer struct {
 	err  error
 }
 
+// markDone marks the record at position at done, if s still holds it (a
+// reading dropped since, see acquire, holds it no more).
+func (s *shard) markDone(at int) {
+	if i := at - s.base; i >= 0 && i < len(s.done) {
+		s.done[i] = true
+	}
+}
+
 // busy reports whether a batch of s is in flight.
 func (s *shard) busy() bool {
 	for _, l := range s.lanes {
@@ -108,7 +116,7 @@ func (p *Pump) send(ctx context.Context, s *shard) (progress bool) {
 		if len(lanes[k].records) == 0 {
 			continue
 		}
-		s.lanes[k].busy = true
+		s.lanes[k].busy, s.lanes[k].retryAt = true, time.Time{}
 		p.flying++
 		a := laneAnswer{s: s, k: k, lane: lanes[k]}
 		go func() {
@@ -137,7 +145,7 @@ func (p *Pump) apply(ctx context.Context, a laneAnswer) {
 	records := a.lane.records
 	n, failErr := outcome(records, a.resp, a.err)
 	for _, at := range a.lane.at[:n] {
-		s.done[at-s.base] = true
+		s.markDone(at)
 	}
 	if n > 0 {
 		p.log.DebugContext(ctx, "records delivered", "shard", s.id, "records", n,
@@ -153,7 +161,7 @@ func (p *Pump) apply(ctx context.Context, a laneAnswer) {
 		s.failures[seq]++
 		if tries := s.failures[seq]; tries > p.opts.MaxRetries {
 			p.skip(ctx, s, first, fmt.Errorf("streampump: record %s failed %d attempts: %w", seq, tries, failErr))
-			s.done[a.lane.at[n]-s.base] = true
+			s.markDone(a.lane.at[n])
 		} else {
 			delay := min(p.opts.PollInterval<<min(tries-1, 16), maxRetryBackoff)
 			s.lanes[a.k].retryAt = time.Now().Add(delay)

@@ -187,7 +187,7 @@ type shard struct {
 	id     string
 	parent string
 
-	iterator *string        // nil: to be acquired from the checkpoint
+	iterator *string        // nil: to be acquired (after the last record read, else the checkpoint)
 	pending  []types.Record // read, in order, from the first record not done yet
 	done     []bool         // per pending record: done out of order, waiting for those before it
 	ended    bool           // GetRecords said the shard is closed and read to its end
@@ -385,7 +385,7 @@ func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 		}
 		res.waiting = true
 		for _, l := range s.lanes {
-			if !l.retryAt.IsZero() && (res.wake.IsZero() || l.retryAt.Before(res.wake)) {
+			if !l.busy && !l.retryAt.IsZero() && (res.wake.IsZero() || l.retryAt.Before(res.wake)) {
 				res.wake = l.retryAt
 			}
 		}
@@ -523,7 +523,7 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 			s.iterator = nil
 			var expired *types.ExpiredIteratorException
 			if errors.As(err, &expired) && attempt == 0 && ctx.Err() == nil {
-				p.log.DebugContext(ctx, "shard iterator expired; acquiring a new one from the checkpoint", "shard", s.id)
+				p.log.DebugContext(ctx, "shard iterator expired; acquiring a new one after the last record read", "shard", s.id)
 				continue
 			}
 			return 0, fmt.Errorf("streampump: GetRecords on %s: %w", s.id, err)
@@ -596,6 +596,11 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 		p.log.ErrorContext(ctx, "checkpoint is past the stream's retention; records were trimmed before delivery, continuing at TRIM_HORIZON",
 			"shard", s.id, "checkpoint", *in.SequenceNumber)
 		in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeTrimHorizon, nil
+		// What was read is dropped: reading from TRIM_HORIZON would queue
+		// it again. Answers still in flight for it are not applied
+		// (markDone), and their records are delivered again.
+		s.base += len(s.pending)
+		s.pending, s.done, s.lastRead = nil, nil, ""
 		out, err = p.client.GetShardIterator(ctx, in)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -130,6 +131,29 @@ func checkBatches(t *testing.T, rec *recorder, n int) map[int]int {
 		}
 		if bi > 0 && len(b) > 0 && b[0] > perBatch[bi-1][len(perBatch[bi-1])-1]+1 {
 			t.Errorf("batch %d starts at %d: records skipped after batch %v", bi, b[0], perBatch[bi-1])
+		}
+	}
+	return count
+}
+
+// checkLaneBatches is checkBatches for a pump with several lanes: each of
+// the n records delivered, each batch in write order (a lane's records are
+// not consecutive), and it returns how often each came.
+func checkLaneBatches(t *testing.T, rec *recorder, n int) map[int]int {
+	t.Helper()
+	all, perBatch := rec.indexes(t)
+	count := map[int]int{}
+	for _, i := range all {
+		count[i]++
+	}
+	for i := 0; i < n; i++ {
+		if count[i] == 0 {
+			t.Errorf("record %d never delivered", i)
+		}
+	}
+	for bi, b := range perBatch {
+		if !slices.IsSorted(b) {
+			t.Errorf("batch %d is not in write order: %v", bi, b)
 		}
 	}
 	return count
@@ -309,6 +333,13 @@ func TestRestartFromCheckpoint(t *testing.T) {
 // for a retry: the pump rides it out, nothing lost, nothing skipped, no
 // record queued twice.
 func TestStreamErrorsRetried(t *testing.T) {
+	// With one lane, and with lanes in flight when the errors hit.
+	for _, lanes := range []int{1, 4} {
+		t.Run(fmt.Sprintf("lanes=%d", lanes), func(t *testing.T) { streamErrorsRetried(t, lanes) })
+	}
+}
+
+func streamErrorsRetried(t *testing.T, lanes int) {
 	env := testenv.New(t)
 	const n = 40
 	putItems(t, env, 0, n)
@@ -353,8 +384,13 @@ func TestStreamErrorsRetried(t *testing.T) {
 		return rec.Handle(ctx, ev)
 	}
 	quiet := testLogger(t).With("expect", "injected failures")
-	drain(t, New(client, env.StreamARN, handle, Options{BatchSize: 4, PollInterval: 5 * time.Millisecond, Logger: quiet}))
-	count := checkBatches(t, rec, n)
+	drain(t, New(client, env.StreamARN, handle, Options{BatchSize: 4, PollInterval: 5 * time.Millisecond, Parallelization: lanes, Logger: quiet}))
+	var count map[int]int
+	if lanes == 1 {
+		count = checkBatches(t, rec, n)
+	} else {
+		count = checkLaneBatches(t, rec, n)
+	}
 	for i := 0; i < n; i++ {
 		// Every fourth record fails once, so it and the ones behind it in
 		// its batch come twice; nothing should come a third time.

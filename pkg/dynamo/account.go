@@ -392,11 +392,13 @@ func (s *Store) DeleteMember(ctx context.Context, m string) error {
 			puts = append(puts, anonymise(av, m))
 		}
 	}
+	if alerting {
+		// Whether or not every write below goes through: a retry finds the
+		// entries already deleted and would not move it.
+		defer s.bumpAlertGeneration(ctx) // saved_searches.go
+	}
 	if err := s.writeAll(ctx, puts, deletes); err != nil {
 		return err
-	}
-	if alerting {
-		s.bumpAlertGeneration(ctx) // saved_searches.go
 	}
 	// The profile goes with the tombstone in one batch: from now on what
 	// others' inboxes still hold about the member reads "a former member".

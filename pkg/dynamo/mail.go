@@ -88,67 +88,6 @@ func (s *Store) ClaimMail(ctx context.Context, memberID, k string) (bool, error)
 	return true, nil
 }
 
-// maxClaimsPerCall is DynamoDB's limit of items in one TransactWriteItems.
-const maxClaimsPerCall = 100
-
-// ClaimMails writes the sent markers of claims that are not there yet: up
-// to 100 conditional puts in one TransactWriteItems, where ClaimMail takes
-// a PutItem each (a stream batch's instant emails, docs/email.md). A marker
-// already there (a replay) cancels the transaction; those are left out and
-// the rest written again. claimed[i] says whether claims[i] was claimed by
-// this call (false: already sent, or named earlier in claims). On an error
-// the claims of the calls that went through stay claimed (claimed says
-// which): the caller sends those and retries the rest. In AWS a
-// transactional write costs two write units where a PutItem costs one.
-func (s *Store) ClaimMails(ctx context.Context, claims []warmlead.MailClaim) (claimed []bool, err error) {
-	claimed = make([]bool, len(claims))
-	seen := make(map[warmlead.MailClaim]bool, len(claims))
-	var todo []int
-	for i, c := range claims {
-		if !seen[c] {
-			seen[c] = true
-			todo = append(todo, i)
-		}
-	}
-	now := s.now()
-	fresh := condition(notExists())
-	for start := 0; start < len(todo); start += maxClaimsPerCall {
-		chunk := todo[start:min(start+maxClaimsPerCall, len(todo))]
-		for len(chunk) > 0 {
-			t := &txn{}
-			items := make([]txItem, len(chunk))
-			for j, i := range chunk {
-				pk, sk := mailSentKey(claims[i].MemberID, claims[i].Key)
-				av, err := attributevalue.MarshalMap(mailSentItem{PK: pk, SK: sk, Type: typeMailSent, SentAt: formatTime(now), ExpiresAt: now.Add(mailSentTTL).Unix()})
-				if err != nil {
-					return claimed, err
-				}
-				items[j] = t.add(types.TransactWriteItem{Put: &types.Put{TableName: aws.String(s.table), Item: av,
-					ConditionExpression: fresh.Condition(), ExpressionAttributeNames: fresh.Names()}})
-			}
-			err := s.transact(ctx, t)
-			if err == nil {
-				for _, i := range chunk {
-					claimed[i] = true
-				}
-				break
-			}
-			r, ok := refused(err)
-			var rest []int
-			for j, i := range chunk {
-				if !ok || !r.failed(items[j]) {
-					rest = append(rest, i)
-				}
-			}
-			if len(rest) == len(chunk) { // refused for something else than a marker there
-				return claimed, storageError("claim mail", err)
-			}
-			chunk = rest
-		}
-	}
-	return claimed, nil
-}
-
 // ReleaseMail deletes a marker whose email failed, so a retry sends it.
 func (s *Store) ReleaseMail(ctx context.Context, memberID, k string) error {
 	pk, sk := mailSentKey(memberID, k)

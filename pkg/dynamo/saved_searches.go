@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -277,11 +278,15 @@ func (s *Store) AlertGeneration(ctx context.Context) (int64, error) {
 // saved-search write in the table would conflict with every other on this
 // one item. A bump that fails is not the caller's failure: the search is
 // saved, and what a notifier keeps of alert partitions expires anyway
-// (notify's alertCacheTTL).
+// (notify's alertCacheTTL); it is logged, since until then a notifier may
+// miss the search's alerts.
 func (s *Store) bumpAlertGeneration(ctx context.Context) {
 	pk, sk := alertGenerationKey()
-	_, _ = s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
+	_, err := s.client.UpdateItem(ctx, s.updateInput(key(pk, sk), update(
 		expression.Add(expression.Name("N"), expression.Value(1)).Set(expression.Name("Type"), expression.Value(typeAlertGen)), nil)))
+	if err != nil {
+		slog.WarnContext(ctx, "alert generation not moved: notifiers may use alert partitions read before this write for up to their cache's lifetime", "err", err)
+	}
 }
 
 // RunSavedSearch browses with the search's query.

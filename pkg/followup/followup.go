@@ -42,10 +42,12 @@ func (d *Deps) now() time.Time {
 // (a replay of an old stream, a new function reading from the horizon).
 const instantMaxAge = 48 * time.Hour
 
-// sendClaimed sends the instant email of n to r, claimed under n's id
-// (MailStore.ClaimMails), and releases the claim if it could not be sent,
-// so a retry sends it.
-func (d *Deps) sendClaimed(ctx context.Context, r *warmlead.MailRecipient, n *warmlead.Notification) error {
+// notifyOne sends the instant email of n to r, at most once.
+func (d *Deps) mailInstant(ctx context.Context, r *warmlead.MailRecipient, n *warmlead.Notification) error {
+	ok, err := d.Stores.Mail.ClaimMail(ctx, r.MemberID, n.ID)
+	if err != nil || !ok {
+		return err
+	}
 	if err := d.Mailer.Send(ctx, d.Composer.Instant(r, n)); err != nil {
 		if rerr := d.Stores.Mail.ReleaseMail(ctx, r.MemberID, n.ID); rerr != nil {
 			return rerr

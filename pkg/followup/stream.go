@@ -130,9 +130,8 @@ func (h *StreamHandler) instantRecipient(f *warmlead.FollowUpFact, people map[st
 
 // mailInstants emails the batch's instant notifications: their names and
 // titles are read together (one BatchGetItem per 100 keys, where it was
-// one per email), they are claimed together (one TransactWriteItems per
-// 100, where it was a PutItem each), then each claimed one is sent, and a
-// record whose email fails, or could not be claimed, is reported failed.
+// one per email), then each is claimed and sent on its own, and a record
+// whose email fails is reported failed.
 func (h *StreamHandler) mailInstants(ctx context.Context, ms []instantMail, fail func(seq string, err error)) {
 	if len(ms) == 0 {
 		return
@@ -147,19 +146,9 @@ func (h *StreamHandler) mailInstants(ctx context.Context, ms []instantMail, fail
 		}
 		return
 	}
-	claims := make([]warmlead.MailClaim, len(ms))
-	for i, m := range ms {
-		claims[i] = warmlead.MailClaim{MemberID: m.to.MemberID, Key: m.n.ID}
-	}
-	claimed, claimErr := h.deps.Stores.Mail.ClaimMails(ctx, claims)
-	for i, m := range ms {
-		switch {
-		case i < len(claimed) && claimed[i]:
-			if err := h.deps.sendClaimed(ctx, m.to, m.n); err != nil {
-				fail(m.seq, err)
-			}
-		case claimErr != nil:
-			fail(m.seq, claimErr)
+	for _, m := range ms {
+		if err := h.deps.mailInstant(ctx, m.to, m.n); err != nil {
+			fail(m.seq, err)
 		}
 	}
 }

@@ -131,10 +131,7 @@ func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 		if d == nil {
 			continue
 		}
-		// huma reports a missing property at its parent; name the field.
-		if sub := missingProperty().FindStringSubmatch(d.Message); sub != nil {
-			d.Location += "." + sub[1]
-		}
+		d.Location = fieldLocation(d)
 	}
 	// huma refuses a missing required body with a bare detail: name the
 	// body as the field at fault, as every other problem names its field.
@@ -143,6 +140,15 @@ func normaliseProblem(_ huma.Context, _ string, v any) (any, error) {
 	}
 	boundProblem(m, ours) // problems.go: no echo, at most 20 errors, small
 	return v, nil
+}
+
+// fieldLocation is where d's field is: huma reports a missing property at
+// its parent, and the field is named after it.
+func fieldLocation(d *huma.ErrorDetail) string {
+	if sub := missingProperty().FindStringSubmatch(d.Message); sub != nil {
+		return d.Location + "." + sub[1]
+	}
+	return d.Location
 }
 
 // bodyRequired is huma's detail for a request with no body where one is

@@ -257,11 +257,13 @@ func withSchemaErrors(api huma.API, op *huma.Operation, body []byte, fields []*h
 	huma.Validate(api.OpenAPI().Components.Schemas, mt.Schema, pb, huma.ModeWriteToServer, data, &res)
 	for _, err := range res.Errors {
 		d, ok := err.(*huma.ErrorDetail)
-		if !ok || named[d.Location] || len(fields) >= maxProblemErrors {
+		if !ok || len(fields) >= maxProblemErrors {
 			continue
 		}
-		named[d.Location] = true
-		fields = append(fields, errorDetail(d.Location, d.Message))
+		if loc := fieldLocation(d); !named[loc] { // errors.go
+			named[loc] = true
+			fields = append(fields, errorDetail(d.Location, d.Message))
+		}
 	}
 	return fields
 }

@@ -168,7 +168,7 @@ func TestOneProblemNamesEveryFieldAtFault(t *testing.T) {
 	}{
 		{"PUT", "/me", `{"name":"Dana","stage":"wizard","favourite_colour":"red"}`, []string{"body.favourite_colour", "body.stage"}},
 		{"PUT", "/me", `{"name":"Da\u0007na","stage":"wizard"}`, []string{"body.name", "body.stage"}},
-		{"POST", "/postings", `{"title":"Intern","kind":"nope","bogus":1}`, []string{"body.bogus", "body.kind", "body.compensation"}},
+		{"POST", "/postings", `{"title":"Intern","kind":"nope","bogus":1}`, []string{"body.bogus", "body.kind", "body.compensation", "body.description", "body.valid_through", "body.workplace"}},
 		{"POST", "/me/searches", `{"name":"S","query":{"kind":"nope","colour":"red"}}`, []string{"body.query.colour", "body.query.kind"}},
 	} {
 		p := wantProblem(t, api.Do(t, apigwtest.Request{Method: tc.method, Path: tc.path, Member: "dana", Body: tc.body}), 422, "")

@@ -102,10 +102,6 @@ type MailRecipient struct {
 	Suppressed bool // the address bounced or complained
 }
 
-// MailClaim names one email to claim: the key it is sent under, for a
-// member (at most one email per member and key).
-type MailClaim struct{ MemberID, Key string }
-
 // MailStore is what sending email needs from storage.
 type MailStore interface {
 	// MailRecipients reads recipients' names, settings, addresses and
@@ -114,11 +110,6 @@ type MailStore interface {
 	// ClaimMail records that the email named key for member is being sent;
 	// false if it already was (at most one email per key).
 	ClaimMail(ctx context.Context, memberID, key string) (bool, error)
-	// ClaimMails is ClaimMail for many emails at once: claimed[i] says
-	// whether claims[i] was claimed by this call (false: already sent, or
-	// named earlier in claims). On an error, claimed still says which
-	// claims went through: those must be sent (or released).
-	ClaimMails(ctx context.Context, claims []MailClaim) (claimed []bool, err error)
 	// ReleaseMail forgets a claim whose email could not be sent.
 	ReleaseMail(ctx context.Context, memberID, key string) error
 	// DescribeNotifications fills each notification's Summary, naming a

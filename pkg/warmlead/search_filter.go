@@ -34,6 +34,9 @@ func (f PostingFilter) Compile(loc string) (*Filter, error) {
 		if problem != TextOK {
 			add(t.name, string(problem))
 			*t.v = ""
+			if t.name == "q" {
+				qGiven = false // named at fault once
+			}
 			continue
 		}
 		*t.v = clean
