@@ -109,16 +109,7 @@ func checkDeliveries(t *testing.T, rec *recorder, n int, want map[int]int) {
 // skipped). It returns the deliveries per write index.
 func checkBatches(t *testing.T, rec *recorder, n int) map[int]int {
 	t.Helper()
-	all, perBatch := rec.indexes(t)
-	count := map[int]int{}
-	for _, i := range all {
-		count[i]++
-	}
-	for i := 0; i < n; i++ {
-		if count[i] == 0 {
-			t.Errorf("record %d never delivered", i)
-		}
-	}
+	count, perBatch := countDeliveries(t, rec, n)
 	if len(count) != n {
 		t.Errorf("%d distinct records delivered, want %d", len(count), n)
 	}
@@ -136,10 +127,9 @@ func checkBatches(t *testing.T, rec *recorder, n int) map[int]int {
 	return count
 }
 
-// checkLaneBatches is checkBatches for a pump with several lanes: each of
-// the n records delivered, each batch in write order (a lane's records are
-// not consecutive), and it returns how often each came.
-func checkLaneBatches(t *testing.T, rec *recorder, n int) map[int]int {
+// countDeliveries counts how often each record came, failing the test for
+// each of the n never delivered, and returns the batches as delivered.
+func countDeliveries(t *testing.T, rec *recorder, n int) (map[int]int, [][]int) {
 	t.Helper()
 	all, perBatch := rec.indexes(t)
 	count := map[int]int{}
@@ -151,6 +141,15 @@ func checkLaneBatches(t *testing.T, rec *recorder, n int) map[int]int {
 			t.Errorf("record %d never delivered", i)
 		}
 	}
+	return count, perBatch
+}
+
+// checkLaneBatches is checkBatches for a pump with several lanes: each of
+// the n records delivered, each batch in write order (a lane's records are
+// not consecutive), and it returns how often each came.
+func checkLaneBatches(t *testing.T, rec *recorder, n int) map[int]int {
+	t.Helper()
+	count, perBatch := countDeliveries(t, rec, n)
 	for bi, b := range perBatch {
 		if !slices.IsSorted(b) {
 			t.Errorf("batch %d is not in write order: %v", bi, b)
