@@ -3,7 +3,6 @@ package streampump
 import (
 	"context"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/warmlead/warmlead/infra/testenv"
 )
@@ -98,88 +96,6 @@ func TestParallelLanes(t *testing.T) {
 	drain(t, New(NewStreamsClient(env.Endpoint), env.StreamARN, again.Handle, opts))
 	if n := again.distinct(); n != 0 {
 		t.Errorf("after a restart %d records delivered again, want 0", n)
-	}
-}
-
-// TestASlowLaneHoldsBackOnlyItsOwn: as in Lambda, each lane goes on with
-// its next batch as soon as its last is answered. While one lane's batch
-// is stuck, the other lanes deliver every one of their records, batch after
-// batch; the stuck lane's records follow, in order, once it is answered.
-func TestASlowLaneHoldsBackOnlyItsOwn(t *testing.T) {
-	env := testenv.New(t)
-	const perKey = 30
-	opts := Options{BatchSize: 5, PollInterval: 10 * time.Millisecond, Parallelization: 4, Logger: testLogger(t)}
-	probe := New(NewStreamsClient(env.Endpoint), env.StreamARN, func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		return events.DynamoDBEventResponse{}, nil
-	}, opts)
-	// Two keys of different lanes: "slow#0" and the first key after it
-	// that hashes elsewhere.
-	laneOfKey := func(k string) int {
-		return probe.laneOf(types.Record{Dynamodb: &types.StreamRecord{Keys: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: k}}}})
-	}
-	slow, fast := "slow#0", ""
-	for i := 0; fast == ""; i++ {
-		if k := "fast#" + strconv.Itoa(i); laneOfKey(k) != laneOfKey(slow) {
-			fast = k
-		}
-	}
-	for i := range perKey {
-		for _, k := range []string{slow, fast} {
-			_, err := env.Client.PutItem(context.Background(), &dynamodb.PutItemInput{
-				TableName: aws.String(env.Table),
-				Item: map[string]dtypes.AttributeValue{
-					"PK": &dtypes.AttributeValueMemberS{Value: k}, "SK": &dtypes.AttributeValueMemberS{Value: "x"},
-					"I": &dtypes.AttributeValueMemberN{Value: strconv.Itoa(i)},
-				},
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-
-	var (
-		mu        sync.Mutex
-		handled   = map[string][]int{}
-		fastDone  = make(chan struct{})
-		slowFirst = true
-	)
-	h := func(_ context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		mu.Lock()
-		key := ev.Records[0].Change.Keys["PK"].String()
-		first := key == slow && slowFirst
-		if first {
-			slowFirst = false
-		}
-		mu.Unlock()
-		if first { // stuck until the other lane has delivered all its records
-			select {
-			case <-fastDone:
-			case <-time.After(10 * time.Second):
-				t.Error("the other lane was held back by the stuck one")
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, r := range ev.Records {
-			k := r.Change.Keys["PK"].String()
-			i, _ := strconv.Atoi(r.Change.NewImage["I"].Number())
-			handled[k] = append(handled[k], i)
-		}
-		if key == fast && len(handled[fast]) == perKey {
-			close(fastDone)
-		}
-		return events.DynamoDBEventResponse{}, nil
-	}
-	drain(t, New(NewStreamsClient(env.Endpoint), env.StreamARN, h, opts))
-	want := make([]int, perKey)
-	for i := range want {
-		want[i] = i
-	}
-	for _, k := range []string{slow, fast} {
-		if !slices.Equal(handled[k], want) {
-			t.Errorf("%s: handled %v, want each once in order", k, handled[k])
-		}
 	}
 }
 

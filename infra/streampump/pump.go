@@ -14,11 +14,8 @@
 //     Parallelization (ParallelizationFactor) above 1, the order kept is
 //     that of each partition key, as in Lambda: up to that many batches of
 //     one shard are in flight at once, each of records whose keys hash to
-//     its lane. Each lane goes on with its next batch as soon as its last
-//     one is answered, whatever the other lanes are doing, and a lane
-//     waiting to retry a failed batch holds back only its own records, as
-//     in Lambda (lanes.go). Shards are served at the same time, as Lambda
-//     polls each shard on its own.
+//     its lane. Shards are served at the same time, as Lambda polls each
+//     shard on its own.
 //   - ReportBatchItemFailures: the records before the lowest reported
 //     failure are done, the batch is retried from that record; a handler
 //     error retries the whole batch. A record that keeps failing goes to
@@ -35,8 +32,10 @@
 // What it does not reproduce: MaximumBatchingWindowInSeconds (a batch is
 // delivered as soon as records are read, which only lowers latency),
 // BisectBatchOnFunctionError (see Options.MaxRetries),
-// and MaximumRecordAgeInSeconds. The handler runs in this process, so it
-// must be safe for concurrent calls when Parallelization is above 1.
+// and MaximumRecordAgeInSeconds. A failing lane holds back the whole
+// shard's next round until its retry is due (Lambda holds back only that
+// lane); and the handler runs in this process, so it must be safe for
+// concurrent calls when Parallelization is above 1.
 package streampump
 
 import (
@@ -172,12 +171,6 @@ type Pump struct {
 	mu       sync.Mutex
 	cp       *checkpoint
 	describe bool // refresh the shard list at the next round
-
-	// answers carries each lane's answer from the invocation in flight to
-	// Run or Drain, which apply it (lanes.go); flying counts those in
-	// flight.
-	answers chan laneAnswer
-	flying  int
 }
 
 // shard is the reading state of one shard, rebuilt from the checkpoint
@@ -187,20 +180,15 @@ type shard struct {
 	id     string
 	parent string
 
-	iterator *string        // nil: to be acquired (after the last record read, else the checkpoint)
+	iterator *string        // nil: to be acquired from the checkpoint
 	pending  []types.Record // read, in order, from the first record not done yet
 	done     []bool         // per pending record: done out of order, waiting for those before it
 	ended    bool           // GetRecords said the shard is closed and read to its end
 
-	lastRead string // the sequence number of the last record read
-	// base is the position in the shard's reading of pending[0]: lanes in
-	// flight name their records by position, and commit moves pending on.
-	base  int
-	lanes []laneState // Options.Parallelization of them (lanes.go)
-
 	// failures counts the consecutive failed attempts of each record that
 	// led a failed batch (the first record a lane could not finish).
 	failures map[string]int
+	retryAt  time.Time // no delivery before this (retry backoff)
 }
 
 // New returns a pump that reads streamARN with client and calls h. Nothing
@@ -246,14 +234,13 @@ func (p *Pump) Run(ctx context.Context) error {
 	if err := p.start(); err != nil {
 		return err
 	}
-	defer p.land(ctx)
 	var errDelay time.Duration
 	for ctx.Err() == nil {
 		res, err := p.round(ctx)
 		if ctx.Err() != nil {
 			break
 		}
-		p.pause(ctx, p.wait(ctx, res, err, &errDelay))
+		sleep(ctx, p.wait(ctx, res, err, &errDelay))
 	}
 	return nil
 }
@@ -273,7 +260,6 @@ func (p *Pump) Drain(ctx context.Context) error {
 	if err := p.start(); err != nil {
 		return err
 	}
-	defer p.land(ctx)
 	// Shards created since the last call must be part of "everything".
 	p.describe = true
 	var errDelay time.Duration
@@ -288,7 +274,7 @@ func (p *Pump) Drain(ctx context.Context) error {
 		if err == nil && !res.progress && !res.waiting {
 			return nil
 		}
-		p.pause(ctx, p.wait(ctx, res, err, &errDelay))
+		sleep(ctx, p.wait(ctx, res, err, &errDelay))
 	}
 }
 
@@ -305,7 +291,6 @@ func (p *Pump) start() error {
 	}
 	p.cp = newCheckpoint(p.arn)
 	p.shards = map[string]*shard{}
-	p.answers = make(chan laneAnswer)
 	p.describe = true
 	if path := p.opts.CheckpointPath; path != "" {
 		cp, err := loadCheckpoint(path)
@@ -328,16 +313,16 @@ func (p *Pump) start() error {
 
 // roundResult says what one pass over the shards achieved.
 type roundResult struct {
-	progress bool      // records read or sent, or a shard finished: go again at once
-	waiting  bool      // records are read but not done (in flight, or waiting to retry): not drained
+	progress bool      // records read or done, or a shard finished: go again at once
+	waiting  bool      // records are read but not done (retry backoff): not drained
 	wake     time.Time // earliest retry due, if any
 }
 
-// round makes one pass over the shards: it reads more records of every
-// readable shard at the same time (as Lambda reads each shard with its own
-// poller) if fewer than a batch per lane are at hand, sends a batch to
-// each lane that is free (lanes.go), and marks a shard finished once it is
-// closed and done. Errors of one shard do not stop the others.
+// round makes one pass over the shards, serving every readable shard at
+// the same time (as Lambda reads each shard with its own poller): read
+// more records if fewer than a batch per lane are at hand, deliver one
+// batch per lane, and mark the shard finished once it is closed and done.
+// Errors of one shard do not stop the others.
 func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 	if p.describe || time.Since(p.described) >= describeEvery {
 		if err := p.refreshShards(ctx); err != nil {
@@ -347,7 +332,7 @@ func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 	var ready []*shard
 	for _, id := range p.order {
 		s := p.shards[id]
-		if p.cp.Shards[id].Finished || !p.parentDone(s) {
+		if p.cp.Shards[id].Finished || !p.parentDone(s) || time.Now().Before(s.retryAt) {
 			continue
 		}
 		ready = append(ready, s)
@@ -359,50 +344,33 @@ func (p *Pump) round(ctx context.Context) (res roundResult, err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			progress[i], errs[i] = p.read(ctx, s)
+			progress[i], errs[i] = p.serve(ctx, s)
 		}()
 	}
 	wg.Wait()
-	for i, s := range ready {
-		if ctx.Err() != nil {
-			break
-		}
-		if p.send(ctx, s) {
-			progress[i] = true
-		}
-		if s.ended && len(s.pending) == 0 && !s.busy() {
-			p.finish(s)
-			progress[i] = true
-		}
-	}
 	for _, ok := range progress {
 		res.progress = res.progress || ok
 	}
-	res.waiting = p.flying > 0
 	for _, s := range p.shards {
 		if len(s.pending) == 0 {
 			continue
 		}
 		res.waiting = true
-		for _, l := range s.lanes {
-			if !l.busy && !l.retryAt.IsZero() && (res.wake.IsZero() || l.retryAt.Before(res.wake)) {
-				res.wake = l.retryAt
-			}
+		if !s.retryAt.IsZero() && (res.wake.IsZero() || s.retryAt.Before(res.wake)) {
+			res.wake = s.retryAt
 		}
 	}
 	return res, errors.Join(errs...)
 }
 
-// read reads what one shard has for this round.
-func (p *Pump) read(ctx context.Context, s *shard) (progress bool, err error) {
+// serve reads and delivers what one shard has for this round.
+func (p *Pump) serve(ctx context.Context, s *shard) (progress bool, err error) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
 	// Read until the lanes could fill their batches with records to
 	// deliver (a filter may drop most of what is read).
-	// Twice that: the next batches are at hand when the lanes in flight
-	// are answered.
-	for reads := 0; reads < maxReadsPerRound && !s.ended && s.toDeliver() < 2*p.opts.BatchSize*p.opts.Parallelization; reads++ {
+	for reads := 0; reads < maxReadsPerRound && !s.ended && s.toDeliver() < p.opts.BatchSize*p.opts.Parallelization; reads++ {
 		n, err := p.fetch(ctx, s)
 		if err != nil {
 			return false, err
@@ -410,6 +378,13 @@ func (p *Pump) read(ctx context.Context, s *shard) (progress bool, err error) {
 		if n == 0 {
 			break // nothing new in the shard for now
 		}
+		progress = true
+	}
+	if len(s.pending) > 0 && p.deliver(ctx, s) {
+		progress = true
+	}
+	if s.ended && len(s.pending) == 0 && ctx.Err() == nil {
+		p.finish(s)
 		progress = true
 	}
 	return progress, nil
@@ -516,14 +491,13 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 			Limit:         aws.Int32(int32(min(p.opts.BatchSize*p.opts.Parallelization, getRecordsLimit))),
 		})
 		if err != nil {
-			// Whatever went wrong, a new iterator is taken right after the
-			// last record read (acquire): the records read stay where they
-			// are, some of them in flight, and none is skipped or read
-			// twice.
-			s.iterator = nil
+			// Whatever went wrong, the position is taken again from the
+			// checkpoint, and the records read but not done are dropped
+			// and read again: none is skipped, none is queued twice.
+			s.iterator, s.pending, s.done = nil, nil, nil
 			var expired *types.ExpiredIteratorException
 			if errors.As(err, &expired) && attempt == 0 && ctx.Err() == nil {
-				p.log.DebugContext(ctx, "shard iterator expired; acquiring a new one after the last record read", "shard", s.id)
+				p.log.DebugContext(ctx, "shard iterator expired; acquiring a new one from the checkpoint", "shard", s.id)
 				continue
 			}
 			return 0, fmt.Errorf("streampump: GetRecords on %s: %w", s.id, err)
@@ -531,9 +505,6 @@ func (p *Pump) fetch(ctx context.Context, s *shard) (int, error) {
 		s.pending = append(s.pending, out.Records...)
 		for _, r := range out.Records {
 			s.done = append(s.done, p.filteredOut(r))
-			if r.Dynamodb != nil && r.Dynamodb.SequenceNumber != nil {
-				s.lastRead = *r.Dynamodb.SequenceNumber
-			}
 		}
 		s.iterator = out.NextShardIterator
 		if s.iterator == nil {
@@ -569,9 +540,9 @@ func (s *shard) toDeliver() int {
 	return n
 }
 
-// acquire gets an iterator for s: right after the last record read, else
-// after the checkpointed record, or at TRIM_HORIZON for a shard never read.
-// Never LATEST: records written while the pump was down must be delivered.
+// acquire gets an iterator for s: right after the checkpointed record, or
+// at TRIM_HORIZON for a shard never read. Never LATEST: records written
+// while the pump was down must be delivered.
 func (p *Pump) acquire(ctx context.Context, s *shard) error {
 	in := &dynamodbstreams.GetShardIteratorInput{
 		StreamArn:         aws.String(p.arn),
@@ -581,9 +552,6 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 	p.mu.Lock()
 	seq := p.cp.Shards[s.id].SequenceNumber
 	p.mu.Unlock()
-	if s.lastRead != "" {
-		seq = s.lastRead
-	}
 	if seq != "" {
 		in.ShardIteratorType = types.ShardIteratorTypeAfterSequenceNumber
 		in.SequenceNumber = aws.String(seq)
@@ -596,11 +564,6 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 		p.log.ErrorContext(ctx, "checkpoint is past the stream's retention; records were trimmed before delivery, continuing at TRIM_HORIZON",
 			"shard", s.id, "checkpoint", *in.SequenceNumber)
 		in.ShardIteratorType, in.SequenceNumber = types.ShardIteratorTypeTrimHorizon, nil
-		// What was read is dropped: reading from TRIM_HORIZON would queue
-		// it again. Answers still in flight for it are not applied
-		// (markDone), and their records are delivered again.
-		s.base += len(s.pending)
-		s.pending, s.done, s.lastRead = nil, nil, ""
 		out, err = p.client.GetShardIterator(ctx, in)
 	}
 	if err != nil {
@@ -611,6 +574,111 @@ func (p *Pump) acquire(ctx context.Context, s *shard) error {
 		s.ended = true
 	}
 	return nil
+}
+
+// lane is one batch of a shard's records for one invocation: records
+// whose partition keys hash to the same lane, in shard order.
+type lane struct {
+	at      []int // positions in the shard's pending records
+	records []events.DynamoDBEventRecord
+	closed  bool // takes no more records this round (full, or stopped before a record that cannot be converted)
+}
+
+// deliver invokes the handler with one batch per lane, the lanes at the
+// same time, and applies Lambda's ReportBatchItemFailures rules to each
+// answer. With one lane it is exactly the sequential delivery of a
+// ParallelizationFactor of 1. It reports whether any record was done
+// (delivered, or handed to OnFailure).
+func (p *Pump) deliver(ctx context.Context, s *shard) (progress bool) {
+	lanes := make([]lane, p.opts.Parallelization)
+	done := s.done
+	full := 0
+	for i, r := range s.pending {
+		l := &lanes[p.laneOf(r)]
+		if l.closed || done[i] {
+			continue
+		}
+		rec, err := ConvertRecord(r, p.arn)
+		if err != nil {
+			if len(l.records) > 0 {
+				l.closed = true // deliver the records before it first; it leads the lane's next batch
+				continue
+			}
+			// No retry can make this record convertible.
+			p.skip(ctx, s, rec, err)
+			done[i], progress = true, true
+			continue
+		}
+		l.at, l.records = append(l.at, i), append(l.records, rec)
+		if len(l.records) == p.opts.BatchSize {
+			l.closed = true
+			if full++; full == len(lanes) {
+				break
+			}
+		}
+	}
+
+	type answer struct {
+		resp events.DynamoDBEventResponse
+		err  error
+	}
+	answers := make([]answer, len(lanes))
+	var wg sync.WaitGroup
+	for k := range lanes {
+		if len(lanes[k].records) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[k].resp, answers[k].err = p.invoke(ctx, lanes[k].records)
+		}()
+	}
+	wg.Wait()
+
+	var retryIn time.Duration
+	for k, l := range lanes {
+		if len(l.records) == 0 {
+			continue
+		}
+		a := answers[k]
+		if a.err != nil && ctx.Err() != nil {
+			continue // shutting down: not the records' fault, do not count it
+		}
+		n, failErr := outcome(l.records, a.resp, a.err)
+		for _, i := range l.at[:n] {
+			done[i] = true
+		}
+		if n > 0 {
+			p.log.DebugContext(ctx, "records delivered", "shard", s.id, "records", n,
+				"first", l.records[0].Change.SequenceNumber, "last", l.records[n-1].Change.SequenceNumber)
+			progress = true
+		}
+		if n == len(l.records) {
+			continue
+		}
+		first := l.records[n]
+		seq := first.Change.SequenceNumber
+		if s.failures == nil {
+			s.failures = map[string]int{}
+		}
+		s.failures[seq]++
+		if tries := s.failures[seq]; tries > p.opts.MaxRetries {
+			p.skip(ctx, s, first, fmt.Errorf("streampump: record %s failed %d attempts: %w", seq, tries, failErr))
+			done[l.at[n]], progress = true, true
+			continue
+		}
+		delay := min(p.opts.PollInterval<<min(s.failures[seq]-1, 16), maxRetryBackoff)
+		retryIn = max(retryIn, delay)
+		p.log.WarnContext(ctx, "batch failed; retrying", "shard", s.id, "from", seq,
+			"attempt", s.failures[seq], "max_retries", p.opts.MaxRetries, "retry_in", delay, "err", failErr)
+	}
+	s.retryAt = time.Time{}
+	if retryIn > 0 {
+		s.retryAt = time.Now().Add(retryIn)
+	}
+	p.commit(s)
+	return progress
 }
 
 // laneOf is the lane of a record: a hash of its partition key.
@@ -716,7 +784,6 @@ func (p *Pump) commit(s *shard) {
 	}
 	last := s.pending[prefix-1]
 	s.pending, s.done = s.pending[prefix:], s.done[prefix:]
-	s.base += prefix
 	if last.Dynamodb == nil || last.Dynamodb.SequenceNumber == nil {
 		return // cannot happen with DynamoDB; nothing to record the position by
 	}
