@@ -320,7 +320,9 @@ const (
 // newStreamStore is the store of a stream function (the notifier, the
 // follow-up step): a DynamoDB client of its own, as each Lambda function
 // has in AWS, so their retries under a backlog do not use up the API's
-// retry quota or connections, with at most calls requests in flight.
+// retry quota or connections, with at most calls requests in flight. It
+// writes batches as transactions, which DynamoDB Local schedules fairly
+// beside the API's writes (dynamo.WithTransactedBatches).
 func newStreamStore(ctx context.Context, env func(string) string, calls int) (*dynamo.Store, error) {
 	client, err := dynamo.NewClient(ctx, env)
 	if err != nil {
@@ -332,7 +334,7 @@ func newStreamStore(ctx context.Context, env func(string) string, calls int) (*d
 				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = calls, calls
 			})
 	})
-	return dynamo.New(client, env("TABLE_NAME"))
+	return dynamo.New(client, env("TABLE_NAME"), dynamo.WithTransactedBatches())
 }
 
 // seedCheckpoint copies the checkpoint file from to to if to does not exist

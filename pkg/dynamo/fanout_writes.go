@@ -36,7 +36,7 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 		go func() {
 			defer wg.Done()
 			for batch := range batches {
-				if err := s.batchWrite(ctx, batch); err != nil {
+				if err := s.writePuts(ctx, batch); err != nil {
 					errs <- err
 					cancel()
 					return

@@ -33,7 +33,7 @@ func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 		}
 		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
 		if len(batch) == batchWriteSize {
-			if err := s.batchWrite(ctx, batch); err != nil {
+			if err := s.writePuts(ctx, batch); err != nil {
 				return err
 			}
 			batch = nil
@@ -42,7 +42,7 @@ func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return s.batchWrite(ctx, batch)
+	return s.writePuts(ctx, batch)
 }
 
 // DueBetween reads the entries due in [from, to) hour partition by hour

@@ -192,6 +192,25 @@ func (s *Store) batchWrite(ctx context.Context, batch []types.WriteRequest) erro
 	}
 }
 
+// writePuts writes one batch of puts (at most batchWriteSize, no key
+// twice): with BatchWriteItem, or as one TransactWriteItems of the same
+// unconditional puts when the store was made WithTransactedBatches (all of
+// it or nothing, which the caller retries as it would a failed
+// BatchWriteItem).
+func (s *Store) writePuts(ctx context.Context, batch []types.WriteRequest) error {
+	if !s.transactBatches {
+		return s.batchWrite(ctx, batch)
+	}
+	items := make([]types.TransactWriteItem, len(batch))
+	for i, w := range batch {
+		items[i].Put = &types.Put{TableName: &s.table, Item: w.PutRequest.Item}
+	}
+	if _, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
+		return storageError("write items", err)
+	}
+	return nil
+}
+
 // backoff is full-jitter exponential backoff: a random delay up to
 // base·2^attempt, capped.
 func backoff(attempt int) time.Duration {

@@ -14,10 +14,27 @@ type Store struct {
 	now     func() time.Time
 	cursors *sealer
 	salt    []byte // keys the hash of anonymous visitors (visitorHash)
+	// transactBatches: see WithTransactedBatches.
+	transactBatches bool
 }
 
 // Option configures a Store.
 type Option func(*Store) error
+
+// WithTransactedBatches makes the store write the stream functions'
+// batches (a fan-out's notifications, follow-up due entries; 25 a call) as
+// TransactWriteItems instead of BatchWriteItem. In AWS that would double
+// their write cost for nothing, and functions deployed by template.yaml do
+// not use it. DynamoDB Local takes its table lock once per transaction but
+// once per item of a BatchWriteItem, so while the API writes, a batch
+// waits its turn 25 times and a fan-out falls a minute behind; the local
+// stack's stream functions use it (docs/platform.md, "DynamoDB Local").
+func WithTransactedBatches() Option {
+	return func(s *Store) error {
+		s.transactBatches = true
+		return nil
+	}
+}
 
 // WithCursorKey sets the 32-byte key cursors are sealed with. Every
 // instance serving one API must share it (CURSOR_SECRET), or a cursor from

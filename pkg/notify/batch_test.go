@@ -35,33 +35,46 @@ func (w *fanoutWorld) streamSoFar() events.DynamoDBEvent {
 }
 
 // A batch's notifications are written together, in full BatchWriteItem
-// calls, not one small write per fact, and every one arrives.
+// calls (or transactions, as the local stack writes them:
+// dynamo.WithTransactedBatches), not one small write per fact, and every
+// one arrives once, the batch handled again included.
 func TestABatchWritesItsNotificationsTogether(t *testing.T) {
 	t.Parallel()
-	const askers = 30
-	var members []string
-	for i := range askers {
-		members = append(members, fmt.Sprintf("asker%02d", i))
+	for _, c := range []struct {
+		call string
+		opts []dynamo.Option
+	}{{"BatchWriteItem", nil}, {"TransactWriteItems", []dynamo.Option{dynamo.WithTransactedBatches()}}} {
+		t.Run(c.call, func(t *testing.T) {
+			t.Parallel()
+			const askers = 30
+			var members []string
+			for i := range askers {
+				members = append(members, fmt.Sprintf("asker%02d", i))
+			}
+			w := newFanoutWorld(t, append(members, "popular")...)
+			for _, m := range members {
+				w.must(w.store.RequestConnection(context.Background(), m, &warmlead.Connection{RecipientID: "popular"}))
+			}
+			ev := w.streamSoFar()
+			h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, w.env.Store(t, c.opts...))
+			w.env.Calls.Reset()
+			if resp, err := h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+				t.Fatalf("handle: %v %+v", err, resp)
+			}
+			want := (askers + warmlead.NotificationBatch - 1) / warmlead.NotificationBatch
+			for _, call := range []string{"BatchWriteItem", "TransactWriteItems"} {
+				if got := w.env.Calls.Count(call); call == c.call && got != want || call != c.call && got != 0 {
+					t.Errorf("%d %s calls for %d one-notification facts, want %d of %s", got, call, askers, want, c.call)
+				}
+			}
+			if resp, err := h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
+				t.Fatalf("handle again: %v %+v", err, resp)
+			}
+			w.want(warmlead.NotifyConnectionRequest, "", askers, "popular")
+		})
 	}
-	w := newFanoutWorld(t, append(members, "popular")...)
-	for _, m := range members {
-		w.must(w.store.RequestConnection(context.Background(), m, &warmlead.Connection{RecipientID: "popular"}))
-	}
-	ev := w.streamSoFar()
-	w.env.Calls.Reset()
-	if resp, err := w.h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
-		t.Fatalf("handle: %v %+v", err, resp)
-	}
-	want := (askers + warmlead.NotificationBatch - 1) / warmlead.NotificationBatch
-	if got := w.env.Calls.Count("BatchWriteItem"); got != want {
-		t.Errorf("%d BatchWriteItem calls for %d one-notification facts, want %d", got, askers, want)
-	}
-	w.want(warmlead.NotifyConnectionRequest, "", askers, "popular")
 }
 
-// A batch reads each saved-search alert partition once, however many of
-// its new postings name it ("ANY", the kind, a shared word), and its
-// postings in one call.
 func TestABatchReadsEachAlertPartitionOnce(t *testing.T) {
 	t.Parallel()
 	w := newFanoutWorld(t, "bob", "seeker")

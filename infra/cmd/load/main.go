@@ -18,7 +18,7 @@ import (
 func main() {
 	cfg := loadtest.Config{}
 	flag.IntVar(&cfg.Clients, "clients", 50, "concurrent members")
-	flag.IntVar(&cfg.OpsPerClient, "ops", 40, "operations per member")
+	flag.IntVar(&cfg.OpsPerClient, "ops", 200, "operations per member")
 	flag.Uint64Var(&cfg.Seed, "seed", 1, "seed of the operation mix")
 	flag.DurationVar(&cfg.Settle, "settle", 3*time.Minute, "how long after the load ends to wait for notifications to arrive")
 	flag.DurationVar(&cfg.Bound, "bound", time.Minute, "fail if the last owed notification arrives later than this after the load ends")
