@@ -87,7 +87,7 @@ bench:
 	@set -o pipefail; { $(GO) test $(BENCH) -bench 'APIvsSDK' -benchtime 300x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'HostilePeakHeap' -benchtime 3x ./pkg/httpapi && \
 	   $(GO) test $(BENCH) -bench 'Fanout10k' -benchtime 3x ./pkg/notify && \
-	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 15x ./infra/lambdarie && \
+	   $(GO) test $(BENCH) -bench 'ColdStart' -benchtime 45x ./infra/lambdarie && \
 	   $(GO) test $(BENCH) -bench 'PeakRSS100' -benchtime 3x ./infra/localstack && \
 	   $(GO) test $(BENCH) -bench 'Sweep100k' -benchtime 1x ./pkg/followup && \
 	   $(GO) test $(BENCH) -bench 'FactToEmail' -benchtime 1x ./infra/localstack && \
@@ -126,11 +126,12 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./pkg/dynamo
 	$(GO) test -run '^$$' -fuzz '^FuzzPostingNormalize$$' -fuzztime $(FUZZTIME) ./pkg/warmlead
 
-## load: 50 concurrent members x 200 operations (10,000 in all; about 5 min)
+## load: 50 concurrent members x 200 operations (10,000 in all; 3-4 min)
 ## against a fresh local stack with the stream pump, then verify nothing was
 ## lost or doubled and that the last notification owed arrived within 60 s
 ## of the load's end (its report also goes to .cache/load.txt, for make
-## bench's table). LOADFLAGS="-clients 50 -ops 40" is a shorter run.
+## bench's table, which marks a run of another size unmet).
+## make load LOADFLAGS="-clients 50 -ops 40" is a shorter run.
 LOADFLAGS ?= -clients 50 -ops 200
 load:
 	@mkdir -p .cache

@@ -79,11 +79,30 @@ var rows = []row{
 	{"search index: items written, posting with a 2,000-character description", "BenchmarkIndexAmplification", "long-description-items", "short-description-items", 1, "items", 49, true, "≤ 49 (description not indexed)"},
 	{"peak RSS of the API process, 100 concurrent requests", "BenchmarkPeakRSS100", "peak-MiB", "idle-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
 	{"peak heap of the API, worst single hostile request (GC off: an upper bound)", "BenchmarkHostilePeakHeap", "peak-heap-MiB", "idle-heap-MiB", 1, "MiB", 64, true, "≤ 64 MiB"},
-	// make load (LOADFLAGS="-clients 50 -ops 200" for the full size) writes its line to
-	// .cache/load.txt; the table shows the last run's.
+	// make load writes its line to .cache/load.txt; the table shows the
+	// last run's, and marks it unmet unless it ran at the goal's size
+	// (loadGoalSize).
 	{"make load: last owed notification after the load ended (vs the bound)", "BenchmarkLoadNotifications", "last-arrival-s", "bound-s", 1, "s", 60, true, "≤ 60 s"},
 	{"make load: owed notifications missing at the end of the wait", "BenchmarkLoadNotifications", "missing", "owed", 1, "notifications", 0, true, "none"},
 	{"make load: notifications delivered twice", "BenchmarkLoadNotifications", "duplicates", "owed", 1, "notifications", 0, true, "none"},
+}
+
+// The make load goal's size: 50 concurrent members, 200 operations each
+// (README, "make load").
+const loadGoalClients, loadGoalOps = 50, 200
+
+// loadSize is the size of the make load run whose metrics m are ("50 × 40"),
+// and whether it is the goal's; any other benchmark's is.
+func loadSize(bench string, m map[string]float64) (string, bool) {
+	if bench != "BenchmarkLoadNotifications" {
+		return "", true
+	}
+	c, okC := m["clients"]
+	o, okO := m["ops-per-client"]
+	if !okC || !okO {
+		return "size-unknown", false
+	}
+	return fmt.Sprintf("%.0f × %.0f", c, o), c == loadGoalClients && o == loadGoalOps
 }
 
 // Print writes the table as Markdown. A row whose benchmark did not run
@@ -133,6 +152,9 @@ func check(w io.Writer, res Results, loosen float64, ranOnly bool) (missed []str
 			ok = v*r.scale <= goal
 		}
 		met := yesNo(ok)
+		if size, full := loadSize(r.bench, m); !full {
+			ok, met = false, fmt.Sprintf("**no**: a %s run, the goal is at %d × %d", size, loadGoalClients, loadGoalOps)
+		}
 		if r.goal == 0 && !r.goalIsAbsolute { // measured and reported, no goal
 			met = ""
 		} else if !ok {

@@ -60,7 +60,7 @@ PASS`
 func TestSmoke(t *testing.T) {
 	in := `BenchmarkCreatePostingAPIvsSDK-2   	     50	   4483465 ns/op	      2400 api-µs/op	         1.6 ratio	      1600 sdk-µs/op	 1 calls/op	 1 sdk-calls/op
 BenchmarkBrowseAPIvsSDK-2   	     50	   4483465 ns/op	      3200 api-µs/op	         2.0 ratio	      1600 sdk-µs/op	 2 calls/op	 1 sdk-calls/op
-BenchmarkLoadNotifications 1 41.5 last-arrival-s 60 bound-s 10400 owed 10400 delivered 0 missing 0 duplicates 1 complete`
+BenchmarkLoadNotifications 1 41.5 last-arrival-s 60 bound-s 10400 owed 10400 delivered 0 missing 0 duplicates 1 complete 50 clients 200 ops-per-client`
 	res, err := Parse(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -89,5 +89,31 @@ BenchmarkLoadNotifications 1 41.5 last-arrival-s 60 bound-s 10400 owed 10400 del
 	}
 	if len(missed) != 2 {
 		t.Errorf("missed %q, want the browse ratio and its calls", missed)
+	}
+}
+
+// A make load run smaller than the goal's 50 × 200 (or of unknown size)
+// meets no load row, however fast its notifications arrived.
+func TestLoadRowsNeedTheGoalsSize(t *testing.T) {
+	for line, want := range map[string]string{
+		"BenchmarkLoadNotifications 1 12.0 last-arrival-s 60 bound-s 2000 owed 2000 delivered 0 missing 0 duplicates 1 complete 50 clients 40 ops-per-client":  "**no**: a 50 × 40 run, the goal is at 50 × 200 |",
+		"BenchmarkLoadNotifications 1 12.0 last-arrival-s 60 bound-s 2000 owed 2000 delivered 0 missing 0 duplicates 1 complete":                               "**no**: a size-unknown run, the goal is at 50 × 200 |",
+		"BenchmarkLoadNotifications 1 12.0 last-arrival-s 60 bound-s 2000 owed 2000 delivered 0 missing 0 duplicates 1 complete 50 clients 200 ops-per-client": "| 12.00 s | 60.00 s | 0.20 | ≤ 60 s | yes |",
+	} {
+		res, err := Parse(strings.NewReader(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		missed, err := Smoke(&out, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+		if full := strings.Contains(want, "yes"); full != (len(missed) == 0) {
+			t.Errorf("missed %q for %q", missed, line)
+		}
 	}
 }

@@ -67,6 +67,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		clients[i] = &client{http: hc, base: cfg.BaseURL, id: id, token: tok}
 	}
 	rep := newReport()
+	rep.Clients, rep.OpsPerClient = cfg.Clients, cfg.OpsPerClient
 	if err := setup(clients, w, rep); err != nil {
 		return rep, err
 	}
@@ -162,6 +163,8 @@ type Report struct {
 	// Notifications: owed, arrived, doubled, and when the last arrived.
 	Notifications Notifications
 	Bound         time.Duration
+	// Clients and OpsPerClient are the run's size (Config's).
+	Clients, OpsPerClient int
 }
 
 func newReport() *Report {
@@ -226,8 +229,8 @@ func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
 		if n.Complete && n.Duplicates == 0 {
 			complete = 1
 		}
-		fmt.Fprintf(w, "BenchmarkLoadNotifications 1 %.1f last-arrival-s %.0f bound-s %d owed %d delivered %d missing %d duplicates %d complete\n",
-			n.LastArrival.Seconds(), r.Bound.Seconds(), n.Owed, n.Delivered, n.Owed-n.Delivered, n.Duplicates, complete)
+		fmt.Fprintf(w, "BenchmarkLoadNotifications 1 %.1f last-arrival-s %.0f bound-s %d owed %d delivered %d missing %d duplicates %d complete %d clients %d ops-per-client\n",
+			n.LastArrival.Seconds(), r.Bound.Seconds(), n.Owed, n.Delivered, n.Owed-n.Delivered, n.Duplicates, complete, r.Clients, r.OpsPerClient)
 	}
 	for _, u := range r.Unexpected[:min(len(r.Unexpected), 20)] {
 		fmt.Fprintln(w, "UNEXPECTED:", u)

@@ -321,8 +321,10 @@ const (
 // follow-up step): a DynamoDB client of its own, as each Lambda function
 // has in AWS, so their retries under a backlog do not use up the API's
 // retry quota or connections, with at most calls requests in flight. It
-// writes batches as transactions, which DynamoDB Local schedules fairly
-// beside the API's writes (dynamo.WithTransactedBatches).
+// writes notifications and due entries as transactions: DynamoDB Local
+// takes its lock once for a transaction but once per item of a
+// BatchWriteItem, which starved the notifier while the API wrote
+// (dynamo.WithTransactedBatches).
 func newStreamStore(ctx context.Context, env func(string) string, calls int) (*dynamo.Store, error) {
 	client, err := dynamo.NewClient(ctx, env)
 	if err != nil {

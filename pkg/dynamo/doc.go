@@ -4,7 +4,8 @@
 //
 // The store:
 //
-//	store.go        Store, New and its options (cursor key, clock)
+//	store.go        Store, New and its options (cursor key, clock,
+//	                transacted batches for DynamoDB Local)
 //	client.go       the SDK client for AWS or DynamoDB Local
 //	keys.go         every key and index key of the table, with the layout
 //	*_items.go      item shapes and their conversion to and from the domain
@@ -13,7 +14,8 @@
 //	                followup)
 //	item_io.go      shared item I/O: attribute values (key, attrS, str,
 //	                typeOf, keyString), GetItem, BatchGetItem and
-//	                BatchWriteItem with DynamoDB's limits (batchGetSize,
+//	                BatchWriteItem (writePuts: or transactions) with
+//	                DynamoDB's limits (batchGetSize,
 //	                batchWriteSize, transactMaxItems) and backoff
 //	expr.go         the expression helpers every expression is built with
 //	                (keyIs, keyPrefix, keyBetween, condition, update,

@@ -14,10 +14,11 @@ import (
 // large fan-out is bound by DynamoDB, not by round trips.
 const batchWriteWorkers = 4
 
-// PutNotifications writes notifications with BatchWriteItem, 25 a call,
-// retrying unprocessed items with jittered exponential backoff. A
-// notification's key derives from its fact and recipient, so a retry or a
-// replay overwrites it with the same content.
+// PutNotifications writes notifications 25 a call (writePuts: BatchWriteItem,
+// retrying unprocessed items with jittered exponential backoff, or
+// transactions in a store made WithTransactedBatches). A notification's key
+// derives from its fact and recipient, so a retry or a replay overwrites it
+// with the same content.
 func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notification) error {
 	// A member who deleted their data is an empty id on what others keep
 	// (docs/people.md, "Your data"): nobody to tell.
@@ -26,7 +27,7 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 	if len(ns) == 0 {
 		return nil
 	}
-	batches := make(chan []types.WriteRequest)
+	batches := make(chan []map[string]types.AttributeValue)
 	errs := make(chan error, batchWriteWorkers)
 	var wg sync.WaitGroup
 	ctx, cancel := context.WithCancel(ctx)
@@ -46,14 +47,14 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 	}
 	var err error
 	for start := 0; start < len(ns) && err == nil; start += batchWriteSize {
-		batch := make([]types.WriteRequest, 0, batchWriteSize)
+		batch := make([]map[string]types.AttributeValue, 0, batchWriteSize)
 		for _, n := range ns[start:min(start+batchWriteSize, len(ns))] {
 			av, merr := attributevalue.MarshalMap(newNotificationItem(n))
 			if merr != nil {
 				err = merr
 				break
 			}
-			batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
+			batch = append(batch, av)
 		}
 		select {
 		case batches <- batch:
@@ -73,8 +74,8 @@ func (s *Store) PutNotifications(ctx context.Context, ns []*warmlead.Notificatio
 
 // lastOfEach keeps the last of notifications with the same key (recipient
 // and id: the same fact told twice, e.g. a record and its replay in one
-// stream batch). One BatchWriteItem may not name a key twice, and writing
-// it twice in a row would leave the last anyway.
+// stream batch). One BatchWriteItem or transaction may not name a key
+// twice, and writing it twice in a row would leave the last anyway.
 func lastOfEach(ns []*warmlead.Notification) []*warmlead.Notification {
 	at := make(map[[2]string]int, len(ns))
 	out := ns[:0]

@@ -16,11 +16,11 @@ var (
 	_ warmlead.FollowUpService = (*Store)(nil)
 )
 
-// PutDue writes due entries with BatchWriteItem, 25 a call. An entry's
+// PutDue writes due entries 25 a call (writePuts). An entry's
 // key derives from what it is about, so writing one again changes nothing.
 func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 	seen := map[string]bool{}
-	var batch []types.WriteRequest
+	var batch []map[string]types.AttributeValue
 	for _, d := range ds {
 		it := newDueItem(d)
 		if seen[it.PK+"\x00"+it.SK] {
@@ -31,7 +31,7 @@ func (s *Store) PutDue(ctx context.Context, ds []*warmlead.Due) error {
 		if err != nil {
 			return err
 		}
-		batch = append(batch, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
+		batch = append(batch, av)
 		if len(batch) == batchWriteSize {
 			if err := s.writePuts(ctx, batch); err != nil {
 				return err

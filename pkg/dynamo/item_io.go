@@ -192,23 +192,28 @@ func (s *Store) batchWrite(ctx context.Context, batch []types.WriteRequest) erro
 	}
 }
 
-// writePuts writes one batch of puts (at most batchWriteSize, no key
-// twice): with BatchWriteItem, or as one TransactWriteItems of the same
-// unconditional puts when the store was made WithTransactedBatches (all of
-// it or nothing, which the caller retries as it would a failed
-// BatchWriteItem).
-func (s *Store) writePuts(ctx context.Context, batch []types.WriteRequest) error {
-	if !s.transactBatches {
-		return s.batchWrite(ctx, batch)
+// writePuts writes one batch of items (at most batchWriteSize, no key
+// twice) as unconditional puts: with BatchWriteItem, retrying what it
+// leaves unprocessed, or, in a store made WithTransactedBatches, as one
+// TransactWriteItems of the same puts (all of them or none). Either way an
+// error leaves the batch to the caller, whose stream record fails and is
+// delivered again.
+func (s *Store) writePuts(ctx context.Context, items []map[string]types.AttributeValue) error {
+	if s.transactBatches {
+		puts := make([]types.TransactWriteItem, len(items))
+		for i, it := range items {
+			puts[i].Put = &types.Put{TableName: &s.table, Item: it}
+		}
+		if _, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: puts}); err != nil {
+			return storageError("write items", err)
+		}
+		return nil
 	}
-	items := make([]types.TransactWriteItem, len(batch))
-	for i, w := range batch {
-		items[i].Put = &types.Put{TableName: &s.table, Item: w.PutRequest.Item}
+	batch := make([]types.WriteRequest, len(items))
+	for i, it := range items {
+		batch[i].PutRequest = &types.PutRequest{Item: it}
 	}
-	if _, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items}); err != nil {
-		return storageError("write items", err)
-	}
-	return nil
+	return s.batchWrite(ctx, batch)
 }
 
 // backoff is full-jitter exponential backoff: a random delay up to

@@ -21,14 +21,21 @@ type Store struct {
 // Option configures a Store.
 type Option func(*Store) error
 
-// WithTransactedBatches makes the store write the stream functions'
-// batches (a fan-out's notifications, follow-up due entries; 25 a call) as
-// TransactWriteItems instead of BatchWriteItem. In AWS that would double
-// their write cost for nothing, and functions deployed by template.yaml do
-// not use it. DynamoDB Local takes its table lock once per transaction but
-// once per item of a BatchWriteItem, so while the API writes, a batch
-// waits its turn 25 times and a fan-out falls a minute behind; the local
-// stack's stream functions use it (docs/platform.md, "DynamoDB Local").
+// WithTransactedBatches, for DynamoDB Local only, makes the store write
+// its notifications (PutNotifications) and due entries (PutDue) as
+// TransactWriteItems of 25 puts instead of BatchWriteItem calls.
+//
+// DynamoDB Local takes its table lock once per transaction but once per
+// item of a BatchWriteItem, so while the API writes, each item of a batch
+// waits its turn behind every queued write, and a fan-out falls a minute
+// behind the load; the local stack's stream functions use this
+// (docs/platform.md, "DynamoDB Local").
+//
+// Functions deployed by template.yaml do not, and should not: in AWS a
+// transaction costs twice the write units, holds at most 4 MB, and is
+// cancelled whole (TransactionCanceledException, which the SDK does not
+// retry) by one throttled item or by a concurrent write of one of its
+// keys, where BatchWriteItem hands back only the items left unprocessed.
 func WithTransactedBatches() Option {
 	return func(s *Store) error {
 		s.transactBatches = true

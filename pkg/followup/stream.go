@@ -58,7 +58,7 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	if len(owners) > 0 && batchErr == nil {
 		days, batchErr = h.deps.Stores.FollowUps.KeepWarmDays(ctx, owners)
 	}
-	// Due entries of the whole batch go out together (25 a BatchWriteItem):
+	// Due entries of the whole batch go out together (25 a write):
 	// a 10,000-recipient fan-out of daily new_lead costs 4 writes a batch of
 	// 100 records, not 100.
 	var dues []*warmlead.Due
