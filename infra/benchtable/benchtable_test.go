@@ -61,16 +61,7 @@ func TestSmoke(t *testing.T) {
 	in := `BenchmarkCreatePostingAPIvsSDK-2   	     50	   4483465 ns/op	      2400 api-µs/op	         1.6 ratio	      1600 sdk-µs/op	 1 calls/op	 1 sdk-calls/op
 BenchmarkBrowseAPIvsSDK-2   	     50	   4483465 ns/op	      3200 api-µs/op	         2.0 ratio	      1600 sdk-µs/op	 2 calls/op	 1 sdk-calls/op
 BenchmarkLoadNotifications 1 41.5 last-arrival-s 60 bound-s 10400 owed 10400 delivered 0 missing 0 duplicates 1 complete 50 clients 200 ops-per-client`
-	res, err := Parse(strings.NewReader(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	missed, err := Smoke(&out, res)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := out.String()
+	table, missed := smokeTable(t, in)
 	for _, want := range []string{
 		// 1.5 is within 1.3 × 1.5 = 1.95; 2.0 is not.
 		"| create posting: API path vs raw SDK (p50) | 2.40 ms | 1.60 ms | 1.50 | ratio ≤ 1.3, ×1.5: 1.95 | yes |",
@@ -100,20 +91,28 @@ func TestLoadRowsNeedTheGoalsSize(t *testing.T) {
 		"BenchmarkLoadNotifications 1 12.0 last-arrival-s 60 bound-s 2000 owed 2000 delivered 0 missing 0 duplicates 1 complete":                               "**no**: a size-unknown run, the goal is at 50 × 200 |",
 		"BenchmarkLoadNotifications 1 12.0 last-arrival-s 60 bound-s 2000 owed 2000 delivered 0 missing 0 duplicates 1 complete 50 clients 200 ops-per-client": "| 12.00 s | 60.00 s | 0.20 | ≤ 60 s | yes |",
 	} {
-		res, err := Parse(strings.NewReader(line))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out strings.Builder
-		missed, err := Smoke(&out, res)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("table lacks %q:\n%s", want, out.String())
+		table, missed := smokeTable(t, line)
+		if !strings.Contains(table, want) {
+			t.Errorf("table lacks %q:\n%s", want, table)
 		}
 		if full := strings.Contains(want, "yes"); full != (len(missed) == 0) {
 			t.Errorf("missed %q for %q", missed, line)
 		}
 	}
+}
+
+// smokeTable parses benchmark lines and returns the smoke table Smoke
+// prints for them and the measures it reports missed.
+func smokeTable(t *testing.T, lines string) (string, []string) {
+	t.Helper()
+	res, err := Parse(strings.NewReader(lines))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	missed, err := Smoke(&out, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), missed
 }

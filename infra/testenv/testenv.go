@@ -120,6 +120,19 @@ func (e *Env) Store(t testing.TB, opts ...dynamo.Option) *dynamo.Store {
 	return MustStore(t, e.Client, e.Table, opts...)
 }
 
+// WriteMode is one way a store writes its batches of puts: the SDK call
+// it makes and the options that make the store use it.
+type WriteMode struct {
+	Call string // "BatchWriteItem" or "TransactWriteItems"
+	Opts []dynamo.Option
+}
+
+// WriteModes are both: BatchWriteItem, as in AWS, and transactions, as the
+// local stack's stream functions write (dynamo.WithTransactedBatches).
+func WriteModes() []WriteMode {
+	return []WriteMode{{"BatchWriteItem", nil}, {"TransactWriteItems", []dynamo.Option{dynamo.WithTransactedBatches()}}}
+}
+
 // MustStore returns a store on client and table, failing t on error.
 func MustStore(t testing.TB, client *dynamodb.Client, table string, opts ...dynamo.Option) *dynamo.Store {
 	t.Helper()

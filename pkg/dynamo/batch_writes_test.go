@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/warmlead/warmlead/pkg/dynamo"
+	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/warmlead"
 )
 
@@ -16,13 +16,10 @@ import (
 // is named twice in one call or the whole write is replayed.
 func TestNotificationsAndDueEntriesGoOut25ACall(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		call string
-		opts []dynamo.Option
-	}{{"BatchWriteItem", nil}, {"TransactWriteItems", []dynamo.Option{dynamo.WithTransactedBatches()}}} {
-		t.Run(c.call, func(t *testing.T) {
+	for _, c := range testenv.WriteModes() {
+		t.Run(c.Call, func(t *testing.T) {
 			t.Parallel()
-			store, env := newStore(t, c.opts...)
+			store, env := newStore(t, c.Opts...)
 			ctx := context.Background()
 			at := time.Now().UTC().Truncate(time.Second)
 			const each = 30 // two calls of each kind: 25 and 5
@@ -47,7 +44,7 @@ func TestNotificationsAndDueEntriesGoOut25ACall(t *testing.T) {
 			}
 			for _, call := range []string{"BatchWriteItem", "TransactWriteItems"} {
 				want := 0
-				if call == c.call {
+				if call == c.Call {
 					want = 2 * 2 * 2 // notifications and due entries, two calls each, twice
 				}
 				if got := env.Calls.Count(call); got != want {

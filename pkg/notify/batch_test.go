@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/warmlead/warmlead/infra/streampump"
 	"github.com/warmlead/warmlead/infra/streampump/pumptest"
+	"github.com/warmlead/warmlead/infra/testenv"
 	"github.com/warmlead/warmlead/pkg/dynamo"
 	"github.com/warmlead/warmlead/pkg/notify"
 	"github.com/warmlead/warmlead/pkg/warmlead"
@@ -40,11 +41,8 @@ func (w *fanoutWorld) streamSoFar() events.DynamoDBEvent {
 // one arrives once, the batch handled again included.
 func TestABatchWritesItsNotificationsTogether(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct {
-		call string
-		opts []dynamo.Option
-	}{{"BatchWriteItem", nil}, {"TransactWriteItems", []dynamo.Option{dynamo.WithTransactedBatches()}}} {
-		t.Run(c.call, func(t *testing.T) {
+	for _, c := range testenv.WriteModes() {
+		t.Run(c.Call, func(t *testing.T) {
 			t.Parallel()
 			const askers = 30
 			var members []string
@@ -56,7 +54,7 @@ func TestABatchWritesItsNotificationsTogether(t *testing.T) {
 				w.must(w.store.RequestConnection(context.Background(), m, &warmlead.Connection{RecipientID: "popular"}))
 			}
 			ev := w.streamSoFar()
-			h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, w.env.Store(t, c.opts...))
+			h := notify.NewHandler(quietLogger(), dynamo.DecodeRecord, w.env.Store(t, c.Opts...))
 			w.env.Calls.Reset()
 			if resp, err := h.Handle(context.Background(), ev); err != nil || len(resp.BatchItemFailures) > 0 {
 				t.Fatalf("handle: %v %+v", err, resp)
@@ -64,7 +62,7 @@ func TestABatchWritesItsNotificationsTogether(t *testing.T) {
 			want := (askers + warmlead.NotificationBatch - 1) / warmlead.NotificationBatch
 			for _, call := range []string{"BatchWriteItem", "TransactWriteItems"} {
 				wantN := 0
-				if call == c.call {
+				if call == c.Call {
 					wantN = want
 				}
 				if got := w.env.Calls.Count(call); got != wantN {
