@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -235,7 +236,16 @@ func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
 	for _, u := range r.Unexpected[:min(len(r.Unexpected), 20)] {
 		fmt.Fprintln(w, "UNEXPECTED:", u)
 	}
-	for _, f := range r.Failures[:min(len(r.Failures), 50)] {
+	if n := len(r.Unexpected) - 20; n > 0 {
+		fmt.Fprintf(w, "UNEXPECTED: ... and %d more\n", n)
+	}
+	// The checks' summary lines come last among the failures: keep them.
+	shown := r.Failures
+	if len(shown) > 50 {
+		shown = append(slices.Clone(shown[:45]), shown[len(shown)-5:]...)
+		fmt.Fprintf(w, "FAILED: %d checks failed; the first 45 and the last 5:\n", len(r.Failures))
+	}
+	for _, f := range shown {
 		fmt.Fprintln(w, "FAILED:", f)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -16,12 +17,13 @@ import (
 )
 
 // Retry budget: at most 3 attempts with backoff capped at 200 ms, and a 2 s
-// cap per attempt, so an outage surfaces as a 503 in a few seconds, well
-// inside the function's 10 s timeout, instead of a Lambda timeout.
+// cap per attempt (DYNAMODB_ATTEMPT_TIMEOUT overrides it), so an outage
+// surfaces as a 503 in a few seconds, well inside the function's 10 s
+// timeout, instead of a Lambda timeout.
 const (
-	maxAttempts    = 3
-	maxBackoff     = 200 * time.Millisecond
-	attemptTimeout = 2 * time.Second
+	maxAttempts           = 3
+	maxBackoff            = 200 * time.Millisecond
+	defaultAttemptTimeout = 2 * time.Second
 )
 
 // NewClient returns a DynamoDB client for the function's environment: the
@@ -43,6 +45,14 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 		if id == "" {
 			id, secret = LocalAccessKey, LocalSecretKey
 		}
+	}
+	attemptTimeout := defaultAttemptTimeout
+	if v := getenv("DYNAMODB_ATTEMPT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("DYNAMODB_ATTEMPT_TIMEOUT %q is not a positive duration (e.g. 10s)", v)
+		}
+		attemptTimeout = d
 	}
 	switch {
 	case region == "":
