@@ -239,11 +239,12 @@ func (r *Report) Print(w interface{ Write([]byte) (int, error) }) {
 	if n := len(r.Unexpected) - 20; n > 0 {
 		fmt.Fprintf(w, "UNEXPECTED: ... and %d more\n", n)
 	}
-	// The checks' summary lines come last among the failures: keep them.
+	// The wait's and the run's summaries come first and last among the
+	// failures: keep both ends.
 	shown := r.Failures
 	if len(shown) > 50 {
 		shown = append(slices.Clone(shown[:45]), shown[len(shown)-5:]...)
-		fmt.Fprintf(w, "FAILED: %d checks failed; the first 45 and the last 5:\n", len(r.Failures))
+		fmt.Fprintf(w, "FAILED: %d failures; the first 45 and the last 5:\n", len(r.Failures))
 	}
 	for _, f := range shown {
 		fmt.Fprintln(w, "FAILED:", f)

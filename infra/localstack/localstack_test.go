@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,14 +25,16 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 // and the referral link it printed; the stack stops when the test ends.
 func stack(t *testing.T, table, cache string) (base, referral string, token func(member string) string) {
 	t.Helper()
-	return stackOn(t, table, cache, testenv.Endpoint())
+	return stackOn(t, table, cache, testenv.Endpoint(), nil)
 }
 
-// stackOn is stack on the database at endpoint.
-func stackOn(t *testing.T, table, cache, endpoint string) (base, referral string, token func(member string) string) {
+// stackOn is stack on the database at endpoint, with more environment
+// (extra) for the stack.
+func stackOn(t *testing.T, table, cache, endpoint string, extra map[string]string) (base, referral string, token func(member string) string) {
 	t.Helper()
 	env := map[string]string{"ADDR": "127.0.0.1:0", "TABLE_NAME": table, "DYNAMODB_ENDPOINT": endpoint,
 		"WARMLEAD_CACHE_DIR": cache}
+	maps.Copy(env, extra)
 	t.Setenv("WARMLEAD_CACHE_DIR", cache)
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
