@@ -13,13 +13,9 @@ import (
 // without alerts files no entry and moves nothing.
 func TestAlertGenerationMovesWithEveryAlertEntryWrite(t *testing.T) {
 	t.Parallel()
-	store, _ := newStore(t)
+	store, env := newStore(t)
 	ctx := context.Background()
-	for _, m := range []string{"dana", "eli"} {
-		if _, _, err := store.PutMember(ctx, &warmlead.Member{ID: m, Name: m, Stage: warmlead.StageStudent}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	putProfiles(t, store, env, "dana", "eli")
 	last := int64(-1)
 	moved := func(what string, want bool) {
 		t.Helper()
