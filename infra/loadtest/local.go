@@ -32,7 +32,7 @@ func RunLocal(ctx context.Context, cfg Config, getenv func(string) string, out, 
 	}
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DYNAMODB_ENDPOINT": endpoint,
 		"TABLE_NAME": fmt.Sprintf("load-%d", time.Now().UnixNano()), "WARMLEAD_CACHE_DIR": cache,
-		"DYNAMODB_ATTEMPT_TIMEOUT": getenv("DYNAMODB_ATTEMPT_TIMEOUT")}
+		"DYNAMODB_LOCAL_ATTEMPT_TIMEOUT": getenv("DYNAMODB_LOCAL_ATTEMPT_TIMEOUT")}
 	stackCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	ready := make(chan localstack.Stack, 1)

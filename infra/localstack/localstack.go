@@ -19,8 +19,6 @@ import (
 	"strings"
 	"time"
 
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/warmlead/warmlead/infra/ddblocal"
 	"github.com/warmlead/warmlead/infra/localgw"
 	"github.com/warmlead/warmlead/infra/localidp"
@@ -42,6 +40,15 @@ type Config struct {
 	// value of the template's WebOrigin parameter: a web app's origin that
 	// CORS grants, besides the API's own.
 	WebOrigin string
+	// AttemptTimeout (DYNAMODB_LOCAL_ATTEMPT_TIMEOUT, default 6 s) caps
+	// each attempt of the API's DynamoDB calls here instead of the
+	// functions' 2 s. DynamoDB Local serves one write at a time behind one
+	// lock: under make load the API's calls waited up to ~3 s on a busy
+	// machine, and a call given up on at 2 s is usually done anyway, so
+	// the member got a 503 for a write that was made. Three attempts of
+	// 6 s stay under make load's 20 s client timeout (docs/platform.md,
+	// "DynamoDB Local").
+	AttemptTimeout time.Duration
 }
 
 // ConfigFrom reads Config from getenv.
@@ -59,6 +66,14 @@ func ConfigFrom(getenv func(string) string) (Config, error) {
 	}
 	if c.WebOrigin == "" {
 		c.WebOrigin = "http://localhost:5173"
+	}
+	c.AttemptTimeout = 6 * time.Second
+	if v := getenv("DYNAMODB_LOCAL_ATTEMPT_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("DYNAMODB_LOCAL_ATTEMPT_TIMEOUT %q is not a positive duration (e.g. 6s)", v)
+		}
+		c.AttemptTimeout = d
 	}
 	dir, err := ddblocal.DefaultCacheDir()
 	c.CacheDir = dir
@@ -141,18 +156,6 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 			// Local's static keys, whatever AWS keys the shell holds, or
 			// they would see different databases.
 			return ""
-		case "DYNAMODB_ATTEMPT_TIMEOUT":
-			// DynamoDB Local serves one write at a time behind one lock:
-			// under make load the API's calls waited up to ~3 s on a busy
-			// machine, and a call given up on at AWS's 2 s is usually done
-			// anyway, so the member got a 503 for a write that was made.
-			// Here an attempt may take 6 s instead (three attempts, under
-			// 20 s in all: make load's client timeout), unless set
-			// (docs/platform.md, "DynamoDB Local").
-			if v := getenv(k); v != "" {
-				return v
-			}
-			return "6s"
 		}
 		return getenv(k)
 	}
@@ -172,7 +175,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 	if err != nil {
 		return fmt.Errorf("create table %s: %w", cfg.Table, err)
 	}
-	store, err := dynamo.NewFromEnv(ctx, env)
+	store, err := dynamo.NewFromEnv(ctx, env, dynamo.WithAttemptTimeout(cfg.AttemptTimeout, 0))
 	if err != nil {
 		return err
 	}
@@ -312,7 +315,7 @@ func Serve(ctx context.Context, getenv func(string) string, out io.Writer, ready
 // a time, so under a backlog a call may wait its turn for seconds, and a
 // write given up on is usually done anyway; sending it again only doubles
 // the work of the one thread everything waits for (docs/platform.md,
-// "Stream order").
+// "DynamoDB Local").
 const streamAttemptTimeout = 15 * time.Second
 
 // notifierCalls and followUpCalls bound the stream functions' DynamoDB
@@ -342,13 +345,7 @@ func newStreamStore(ctx context.Context, env func(string) string, calls int) (*d
 	if err != nil {
 		return nil, err
 	}
-	client = dynamodb.New(client.Options(), func(o *dynamodb.Options) {
-		o.HTTPClient = awshttp.NewBuildableClient().WithTimeout(streamAttemptTimeout).
-			WithTransportOptions(func(t *http.Transport) {
-				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = calls, calls
-			})
-	})
-	return dynamo.New(client, env("TABLE_NAME"), dynamo.WithTransactedBatches())
+	return dynamo.New(client, env("TABLE_NAME"), dynamo.WithAttemptTimeout(streamAttemptTimeout, calls), dynamo.WithTransactedBatches())
 }
 
 // seedCheckpoint copies the checkpoint file from to to if to does not exist

@@ -268,3 +268,20 @@ func findChromium(t *testing.T) string {
 	t.Skip("chromium not installed (Debian: apt-get install chromium); the browser test needs it")
 	return ""
 }
+
+// The local API's attempt timeout is 6 s unless DYNAMODB_LOCAL_ATTEMPT_TIMEOUT
+// says otherwise; a value that is not a positive duration is refused before
+// anything starts.
+func TestConfigAttemptTimeout(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 6 * time.Second, "2s": 2 * time.Second, "ten": 0, "0s": 0} {
+		c, err := localstack.ConfigFrom(func(k string) string {
+			return map[string]string{"DYNAMODB_LOCAL_ATTEMPT_TIMEOUT": v}[k]
+		})
+		switch {
+		case want == 0 && err == nil:
+			t.Errorf("%q accepted as %v", v, c.AttemptTimeout)
+		case want != 0 && (err != nil || c.AttemptTimeout != want):
+			t.Errorf("%q: %v, %v; want %v", v, c.AttemptTimeout, err, want)
+		}
+	}
+}

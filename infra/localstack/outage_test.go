@@ -29,7 +29,7 @@ func TestOutageMidTraffic(t *testing.T) {
 	t.Cleanup(func() { _ = db.Stop() })
 	// The functions' own budget (2 s an attempt), not the local stack's
 	// longer wait, so the outage is met as in AWS.
-	base, _, signIn := stackOn(t, "outage", t.TempDir(), db.Endpoint, map[string]string{"DYNAMODB_ATTEMPT_TIMEOUT": "2s"})
+	base, _, signIn := stackOn(t, "outage", t.TempDir(), db.Endpoint, map[string]string{"DYNAMODB_LOCAL_ATTEMPT_TIMEOUT": "2s"})
 	bob, alice := signIn("bob"), signIn("alice")
 
 	var (

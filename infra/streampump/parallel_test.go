@@ -11,11 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/warmlead/warmlead/infra/testenv"
 )
 
@@ -96,46 +93,5 @@ func TestParallelLanes(t *testing.T) {
 	drain(t, New(NewStreamsClient(env.Endpoint), env.StreamARN, again.Handle, opts))
 	if n := again.distinct(); n != 0 {
 		t.Errorf("after a restart %d records delivered again, want 0", n)
-	}
-}
-
-// TestARetryInFlightDoesNotSpin: while a lane's retried batch is being
-// handled, the pump polls the stream at its poll interval, not as fast as
-// it can (its backoff is over, but the lane is busy).
-func TestARetryInFlightDoesNotSpin(t *testing.T) {
-	env := testenv.New(t)
-	putItems(t, env, 0, 8)
-	var reads atomic.Int64
-	count := func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("countReads",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if awsmiddleware.GetOperationName(ctx) == "GetRecords" {
-					reads.Add(1)
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.Before)
-	}
-	base := NewStreamsClient(env.Endpoint)
-	client := dynamodbstreams.New(base.Options(), func(o *dynamodbstreams.Options) { o.APIOptions = append(o.APIOptions, count) })
-	const hold = 600 * time.Millisecond
-	var calls atomic.Int64
-	var during atomic.Int64
-	h := func(_ context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		switch calls.Add(1) {
-		case 1: // fail the first batch once
-			return events.DynamoDBEventResponse{BatchItemFailures: []events.DynamoDBBatchItemFailure{{ItemIdentifier: ev.Records[0].Change.SequenceNumber}}}, nil
-		case 2: // and hold its retry
-			before := reads.Load()
-			time.Sleep(hold)
-			during.Store(reads.Load() - before)
-		}
-		return events.DynamoDBEventResponse{}, nil
-	}
-	opts := Options{BatchSize: 10, PollInterval: 50 * time.Millisecond, Parallelization: 1, Logger: testLogger(t).With("expect", "one failed batch")}
-	drain(t, New(client, env.StreamARN, h, opts))
-	// At the poll interval, hold/PollInterval reads at most; a spinning
-	// loop makes hundreds.
-	if n := during.Load(); n > int64(hold/opts.PollInterval)+3 {
-		t.Errorf("%d GetRecords calls while the retried batch was held %v (poll interval %v)", n, hold, opts.PollInterval)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
-	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -17,13 +16,12 @@ import (
 )
 
 // Retry budget: at most 3 attempts with backoff capped at 200 ms, and a 2 s
-// cap per attempt (DYNAMODB_ATTEMPT_TIMEOUT overrides it), so an outage
-// surfaces as a 503 in a few seconds, well inside the function's 10 s
-// timeout, instead of a Lambda timeout.
+// cap per attempt, so an outage surfaces as a 503 in a few seconds, well
+// inside the function's 10 s timeout, instead of a Lambda timeout.
 const (
-	maxAttempts           = 3
-	maxBackoff            = 200 * time.Millisecond
-	defaultAttemptTimeout = 2 * time.Second
+	maxAttempts    = 3
+	maxBackoff     = 200 * time.Millisecond
+	attemptTimeout = 2 * time.Second
 )
 
 // NewClient returns a DynamoDB client for the function's environment: the
@@ -46,14 +44,6 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 			id, secret = LocalAccessKey, LocalSecretKey
 		}
 	}
-	attemptTimeout := defaultAttemptTimeout
-	if v := getenv("DYNAMODB_ATTEMPT_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("DYNAMODB_ATTEMPT_TIMEOUT %q is not a positive duration (e.g. 10s)", v)
-		}
-		attemptTimeout = d
-	}
 	switch {
 	case region == "":
 		return nil, errors.New("AWS_REGION is not set")
@@ -63,13 +53,7 @@ func NewClient(ctx context.Context, getenv func(string) string) (*dynamodb.Clien
 	cfg := aws.Config{
 		Region:      region,
 		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
-		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(attemptTimeout).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
-			WithTransportOptions(func(t *http.Transport) {
-				// Many concurrent requests share one host: keep their connections.
-				t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
-			}),
+		HTTPClient:  httpClient(attemptTimeout, 0),
 		Retryer: func() aws.Retryer {
 			return retry.NewStandard(func(o *retry.StandardOptions) {
 				o.MaxAttempts = maxAttempts
@@ -109,8 +93,9 @@ const (
 
 // NewFromEnv builds the Store a function runs on: TABLE_NAME, the client of
 // NewClient, and CURSOR_SECRET (at least 32 bytes of secret text; its
-// SHA-256 is the cursor key) so that every instance opens every cursor.
-func NewFromEnv(ctx context.Context, getenv func(string) string) (*Store, error) {
+// SHA-256 is the cursor key) so that every instance opens every cursor;
+// more options follow those.
+func NewFromEnv(ctx context.Context, getenv func(string) string, more ...Option) (*Store, error) {
 	table := getenv("TABLE_NAME")
 	if table == "" {
 		return nil, errors.New("TABLE_NAME is not set")
@@ -127,5 +112,35 @@ func NewFromEnv(ctx context.Context, getenv func(string) string) (*Store, error)
 	if err != nil {
 		return nil, err
 	}
-	return New(client, table, opts...)
+	return New(client, table, append(opts, more...)...)
+}
+
+// WithAttemptTimeout makes the store's client cap each attempt of a call
+// at d instead of 2 s, with at most calls connections (0: no bound), and
+// NewClient's other settings. For DynamoDB Local only (infra/localstack),
+// where a call waits its turn behind every queued write and a call given
+// up on is usually done anyway: in AWS a slow call means an outage, and 3
+// attempts of 2 s fit the function's 10 s timeout.
+func WithAttemptTimeout(d time.Duration, calls int) Option {
+	return func(s *Store) error {
+		s.client = dynamodb.New(s.client.Options(), func(o *dynamodb.Options) {
+			o.HTTPClient = httpClient(d, calls)
+		})
+		return nil
+	}
+}
+
+// httpClient is the SDK's HTTP client with attempt as its per-attempt
+// timeout and at most calls connections to the one host (0: no bound).
+func httpClient(attempt time.Duration, calls int) *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithTimeout(attempt).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = time.Second }).
+		WithTransportOptions(func(t *http.Transport) {
+			// Many concurrent requests share one host: keep their connections.
+			t.MaxIdleConns, t.MaxIdleConnsPerHost = 256, 256
+			if calls > 0 {
+				t.MaxConnsPerHost, t.MaxIdleConnsPerHost = calls, calls
+			}
+		})
 }

@@ -200,11 +200,11 @@ func (s *Store) batchWrite(ctx context.Context, batch []types.WriteRequest) erro
 // delivered again.
 func (s *Store) writePuts(ctx context.Context, items []map[string]types.AttributeValue) error {
 	if s.transactBatches {
-		puts := make([]types.TransactWriteItem, len(items))
-		for i, it := range items {
-			puts[i].Put = &types.Put{TableName: &s.table, Item: it}
+		var t txn
+		for _, it := range items {
+			t.add(types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: it}})
 		}
-		if _, err := s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: puts}); err != nil {
+		if err := s.transact(ctx, &t); err != nil {
 			return storageError("write items", err)
 		}
 		return nil

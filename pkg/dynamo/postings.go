@@ -388,7 +388,7 @@ func (s *Store) writeAsEditor(ctx context.Context, callerID string, p *warmlead.
 	if r, ok := refused(err); ok {
 		switch {
 		case r.failed(admin):
-			return warmlead.Errorf(warmlead.EFORBIDDEN, "Only its poster and the organisation's admins can change this posting.")
+			return p.NotEditor()
 		case r.failed(posting):
 			return staleVersion()
 		}

@@ -317,7 +317,13 @@ func (s *Store) SearchAlertCandidates(ctx context.Context, keys []string) ([]*wa
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			pk, _ := alertEntryKey(k, "", "")
-			pages := dynamodb.NewQueryPaginator(s.client, s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyIs("PK", pk))))
+			q := s.mustQuery("", expression.NewBuilder().WithKeyCondition(keyIs("PK", pk)))
+			// Strongly consistent, as the alert generation is read: a
+			// notifier that saw the generation move must see the entry
+			// that moved it, or it would keep the partition without it
+			// for as long as it keeps partitions (pkg/notify, alert_cache.go).
+			q.ConsistentRead = aws.Bool(true)
+			pages := dynamodb.NewQueryPaginator(s.client, q)
 			for pages.HasMorePages() {
 				res, err := pages.NextPage(ctx)
 				var items []alertEntryItem

@@ -93,7 +93,16 @@ func (p *Posting) CheckEditor(memberID string) (needsAdmin bool, err error) {
 	case p.EditedByAdmins():
 		return true, nil
 	}
-	return false, Errorf(EFORBIDDEN, "Only the poster can change this posting.")
+	return false, p.NotEditor()
+}
+
+// NotEditor is the EFORBIDDEN given to someone who may not edit p: who may
+// (CanEdit) is its poster, and for an organisation's posting its admins.
+func (p *Posting) NotEditor() error {
+	if p.EditedByAdmins() {
+		return Errorf(EFORBIDDEN, "Only its poster and the organisation's admins can change this posting.")
+	}
+	return Errorf(EFORBIDDEN, "Only the poster can change this posting.")
 }
 
 // CheckEdit applies the rules on editing p as read: the version the editor

@@ -240,3 +240,22 @@ func TestAlertRules(t *testing.T) {
 		}
 	}
 }
+
+// A q the text rules refuse is named once, not again as a query of no
+// words; a q of spaces only is refused as one.
+func TestCompileNamesAFaultyQOnce(t *testing.T) {
+	for q, want := range map[string]int{"data\x00science": 1, "   ": 1, "data": 0} {
+		_, err := warmlead.PostingFilter{Q: q}.Compile("query.")
+		var named int
+		if e, ok := err.(*warmlead.Error); ok {
+			for _, f := range e.Fields {
+				if f.Field == "query.q" {
+					named++
+				}
+			}
+		}
+		if named != want {
+			t.Errorf("q %q named %d times (%v), want %d", q, named, err, want)
+		}
+	}
+}
