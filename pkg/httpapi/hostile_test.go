@@ -229,6 +229,17 @@ func TestHugeNumberIsAProblemWithoutGoText(t *testing.T) {
 	wantProblem(t, res, 422, "body.pay.min")
 }
 
+// A Content-Type the operation does not take is a 415 naming the header,
+// without repeating what was sent.
+func TestUnknownContentTypeIsNamedNotEchoed(t *testing.T) {
+	t.Parallel()
+	api, _ := newAPI(t)
+	res := api.Do(t, apigwtest.Request{Method: "POST", Path: "/postings", Member: "alice", Body: postingJSONBody(t, nil),
+		Headers: map[string]string{"Content-Type": "text/x-" + echoMark}})
+	checkSmallProblem(t, "415", res)
+	wantProblem(t, res, 415, "header.Content-Type")
+}
+
 // Issue 9 item 11: the mux's own 404 and 405 are problems, small and
 // without the path sent.
 func TestRouterNotFoundAndMethodNotAllowedAreProblems(t *testing.T) {

@@ -36,6 +36,15 @@ func boundProblem(m *huma.ErrorModel, ours bool) {
 	if m.Status == http.StatusRequestEntityTooLarge {
 		m.Detail = "The body is larger than " + strconv.Itoa(MaxBodyBytes) + " bytes."
 	}
+	if m.Status == http.StatusUnsupportedMediaType {
+		// huma's message quotes the Content-Type sent, and the fault is
+		// that header, not the body.
+		for _, d := range m.Errors {
+			if d != nil && strings.HasPrefix(d.Message, huma.ErrUnknownContentType.Error()) {
+				d.Location, d.Message = "header.Content-Type", "not a content type this operation accepts"
+			}
+		}
+	}
 	m.Detail = truncate(sanitiseMessage(m.Detail, "The request cannot be read."), maxDetailBytes)
 	errs := m.Errors[:0]
 	for _, d := range m.Errors {
